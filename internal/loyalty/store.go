@@ -1,0 +1,98 @@
+package loyalty
+
+import (
+	"context"
+	"crypto/ed25519"
+	"time"
+)
+
+// Store is one WooCommerce shop using the service.
+type Store struct {
+	ID            StoreID
+	Name          string
+	URL           string
+	WebhookSecret string // HMAC key WooCommerce signs deliveries with; never logged
+	Program       Program
+	CreatedAt     time.Time
+}
+
+// InboxMessage is a verified delivery to store durably before answering 2xx.
+type InboxMessage struct {
+	StoreID    StoreID
+	Topic      string
+	Source     string // "webhook" or "sync"
+	WebhookID  int64
+	DeliveryID string
+	Body       []byte
+}
+
+// InboxRow is a stored message as the admin sees it.
+type InboxRow struct {
+	ID          int64      `json:"id,string"`
+	Topic       string     `json:"topic"`
+	Source      string     `json:"source"`
+	State       string     `json:"state"`
+	Attempts    int        `json:"attempts"`
+	LastError   string     `json:"last_error"`
+	ReceivedAt  time.Time  `json:"received_at"`
+	ProcessedAt *time.Time `json:"processed_at"`
+}
+
+// Inbox states.
+const (
+	InboxPending = "pending"
+	InboxDone    = "done"
+	InboxIgnored = "ignored"
+	InboxFlagged = "flagged"
+	InboxDead    = "dead"
+)
+
+// Activity is one ledger transaction as a customer sees it.
+type Activity struct {
+	ID             int64     `json:"id,string"`
+	Kind           string    `json:"kind"`
+	OrderID        *int64    `json:"order_id,string"`
+	AvailableDelta int64     `json:"available_delta"`
+	PendingDelta   int64     `json:"pending_delta"`
+	Reason         string    `json:"reason"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+// Stores finds stores and their keys.
+type Stores interface {
+	// Store returns the store with id, or ENotFound.
+	Store(ctx context.Context, id StoreID) (Store, error)
+	// PublicKey returns the store's active key with kid, or ENotFound.
+	PublicKey(ctx context.Context, id StoreID, kid string) (ed25519.PublicKey, error)
+}
+
+// Connector exchanges one-time connection tokens for a plugin's key.
+type Connector interface {
+	// Connect registers pub for the store if secret is a valid unused token,
+	// returning the new key id. EUnauthorized for an unknown or expired token,
+	// EConflict for a used one.
+	Connect(ctx context.Context, id StoreID, secret string, pub ed25519.PublicKey) (kid string, err error)
+}
+
+// Inbox stores deliveries and lets an admin see and replay them.
+type Inbox interface {
+	// Accept durably stores m and returns its id; it returns only after commit.
+	Accept(ctx context.Context, m InboxMessage) (int64, error)
+	// AcceptBatch stores several messages of one store in one commit.
+	AcceptBatch(ctx context.Context, ms []InboxMessage) error
+	// List returns the store's rows in state (all states when ""), newest first, before cursor (0 = from the newest).
+	List(ctx context.Context, id StoreID, state string, before int64, limit int) ([]InboxRow, error)
+	// Replay puts a dead or flagged row back in the queue. ENotFound, EConflict when it is not dead or flagged.
+	Replay(ctx context.Context, id StoreID, rowID int64) error
+}
+
+// CustomerLedger is the per-customer view of the ledger.
+type CustomerLedger interface {
+	// Balance returns the balance of the WooCommerce customer (zeros when unknown).
+	Balance(ctx context.Context, id StoreID, customerID int64) (Balance, error)
+	// Activity returns transactions newest first with ids below before (0 = newest).
+	Activity(ctx context.Context, id StoreID, customerID int64, before int64, limit int) ([]Activity, error)
+	// Adjust posts a manual adjustment under an idempotency key. A replay returns
+	// the first result; the same key with other inputs is EConflict; EInvalid for 0 points or no reason.
+	Adjust(ctx context.Context, id StoreID, customerID int64, points int64, reason, key, actor string) (Activity, Balance, error)
+}

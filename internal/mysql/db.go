@@ -1,0 +1,175 @@
+// Package mysql implements Vafa's stores on MySQL/MariaDB with sqlx: stores
+// and keys, the webhook inbox, order reconciliation and the points ledger.
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jmoiron/sqlx"
+	"github.com/pressly/goose/v3"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+	"github.com/vafaloyalty/vafa/migrations"
+)
+
+// MySQL error numbers translated at this boundary.
+const (
+	errDuplicate    = 1062
+	errDeadlock     = 1213
+	errLockWaitTime = 1205
+)
+
+// DB is the service's database. Its clock is injectable so tests control time.
+type DB struct {
+	db  *sqlx.DB
+	now func() time.Time
+}
+
+// Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
+// DATETIME columns round-trip as UTC times.
+func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse mysql dsn: %w", err)
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	// Read committed: fewer gap locks between concurrent postings; every
+	// read that decides a write is a locking read anyway.
+	cfg.Params["transaction_isolation"] = "'READ-COMMITTED'"
+	cfg.Params["time_zone"] = "'+00:00'"
+	db, err := sqlx.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return nil, fmt.Errorf("open mysql: %w", err)
+	}
+	if maxConns <= 0 {
+		maxConns = 32
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxLifetime(30 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		// MariaDB before 11.1 knows the variable as tx_isolation.
+		if isUnknownVariable(err) {
+			delete(cfg.Params, "transaction_isolation")
+			cfg.Params["tx_isolation"] = "'READ-COMMITTED'"
+			db.Close()
+			if db, err = sqlx.Open("mysql", cfg.FormatDSN()); err != nil {
+				return nil, fmt.Errorf("open mysql: %w", err)
+			}
+			db.SetMaxOpenConns(maxConns)
+			db.SetMaxIdleConns(maxConns)
+			db.SetConnMaxLifetime(30 * time.Minute)
+			err = db.PingContext(ctx)
+		}
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("ping mysql: %w", err)
+		}
+	}
+	return &DB{db: db, now: func() time.Time { return time.Now().UTC() }}, nil
+}
+
+func isUnknownVariable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && me.Number == 1193
+}
+
+// SetClock replaces the clock (tests).
+func (d *DB) SetClock(now func() time.Time) { d.now = func() time.Time { return now().UTC() } }
+
+// Now returns the database layer's current time.
+func (d *DB) Now() time.Time { return d.now() }
+
+// Close closes the pool.
+func (d *DB) Close() error { return d.db.Close() }
+
+// Ping checks that the database answers (readiness).
+func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+
+// Migrate applies every pending migration.
+func (d *DB) Migrate(ctx context.Context) error {
+	goose.SetBaseFS(migrations.FS)
+	goose.SetLogger(goose.NopLogger())
+	if err := goose.SetDialect("mysql"); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := goose.UpContext(ctx, d.db.DB, "."); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, committing when it returns nil. Deadlocks
+// and lock wait timeouts are retried a bounded number of times: InnoDB rolls
+// the whole transaction back, so running fn again is safe.
+func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	const attempts = 8
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = d.tryTx(ctx, fn)
+		if !isRetryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(i+1) * 3 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (d *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	tx, err := d.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx, d.now()); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func isRetryable(err error) bool {
+	var me *mysql.MySQLError
+	return errors.As(err, &me) && (me.Number == errDeadlock || me.Number == errLockWaitTime)
+}
+
+// isDuplicate reports a duplicate-key error on the named unique key.
+func isDuplicate(err error, key string) bool {
+	var me *mysql.MySQLError
+	if !errors.As(err, &me) || me.Number != errDuplicate {
+		return false
+	}
+	return key == "" || containsKey(me.Message, key)
+}
+
+func containsKey(msg, key string) bool {
+	// MariaDB: "Duplicate entry '1-x' for key 'ledger_tx_key'"; MySQL 8 prefixes the table name.
+	for i := 0; i+len(key) <= len(msg); i++ {
+		if msg[i:i+len(key)] == key {
+			return true
+		}
+	}
+	return false
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return loyalty.Errorf(loyalty.ENotFound, format, args...)
+	}
+	return err
+}

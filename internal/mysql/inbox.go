@@ -1,0 +1,244 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+var _ loyalty.Inbox = (*DB)(nil)
+
+// Decoder turns a stored body into an event, given the store's currency exponent.
+type Decoder func(topic string, body []byte, exponent int) loyalty.Event
+
+// MaxAttempts is how often a failing row is tried before it is parked as dead.
+const MaxAttempts = 8
+
+// Accept durably stores a verified delivery; it returns after the commit.
+func (d *DB) Accept(ctx context.Context, m loyalty.InboxMessage) (int64, error) {
+	if m.Source == "" {
+		m.Source = "webhook"
+	}
+	now := d.now()
+	var delivery any
+	if m.DeliveryID != "" {
+		delivery = truncate(m.DeliveryID, 64)
+	}
+	res, err := d.db.ExecContext(ctx, `INSERT INTO webhook_inbox (store_id, topic, source, webhook_id, delivery_id,
+		received_at, body, next_attempt_at) VALUES (?,?,?,?,?,?,?,?)`,
+		m.StoreID, truncate(m.Topic, 100), m.Source, m.WebhookID, delivery, now, m.Body, now)
+	if err != nil {
+		return 0, fmt.Errorf("store webhook: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// AcceptBatch stores several messages in one statement and one commit.
+func (d *DB) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessage) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	now := d.now()
+	var q strings.Builder
+	q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, received_at, body, next_attempt_at) VALUES `)
+	args := make([]any, 0, 6*len(ms))
+	for i, m := range ms {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?,?,?)")
+		args = append(args, m.StoreID, truncate(m.Topic, 100), m.Source, now, m.Body, now)
+	}
+	if _, err := d.db.ExecContext(ctx, q.String(), args...); err != nil {
+		return fmt.Errorf("store batch: %w", err)
+	}
+	return nil
+}
+
+type inboxRow struct {
+	ID       int64  `db:"id"`
+	StoreID  int64  `db:"store_id"`
+	Topic    string `db:"topic"`
+	Body     []byte `db:"body"`
+	Attempts int    `db:"attempts"`
+}
+
+// ProcessNext claims one due inbox row and applies it to the ledger in the
+// same transaction that marks it done, so a crash at any point either keeps
+// the row pending or has applied it exactly once. It reports whether a row
+// was found. A failure is recorded on the row with a backoff; after
+// MaxAttempts the row is parked as dead.
+func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
+	var claimed inboxRow
+	found := false
+	err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		found = false
+		err := tx.GetContext(ctx, &claimed, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
+			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("claim inbox row: %w", err)
+		}
+		found = true
+		state, note, err := apply(ctx, tx, claimed, decode, now)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
+			state, nullable(note), now, claimed.ID)
+		if err != nil {
+			return fmt.Errorf("mark inbox row: %w", err)
+		}
+		return nil
+	})
+	if err == nil || !found || ctx.Err() != nil {
+		return found, err
+	}
+	// The transaction rolled back; record the failure on its own.
+	if ferr := d.recordFailure(ctx, claimed, err); ferr != nil {
+		return true, errors.Join(err, ferr)
+	}
+	return true, err
+}
+
+func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error {
+	now := d.now()
+	attempts := row.Attempts + 1
+	state := loyalty.InboxPending
+	if attempts >= MaxAttempts {
+		state = loyalty.InboxDead
+	}
+	backoff := time.Duration(1<<min(attempts, 10)) * time.Second
+	_, err := d.db.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=?, next_attempt_at=?, last_error=?
+		WHERE id=? AND state='pending'`, state, attempts, now.Add(backoff), truncate(cause.Error(), 1000), row.ID)
+	if err != nil {
+		return fmt.Errorf("record inbox failure: %w", err)
+	}
+	return nil
+}
+
+// apply decodes one row and carries it out. It returns the row's final state and a note.
+func apply(ctx context.Context, tx *sqlx.Tx, row inboxRow, decode Decoder, now time.Time) (string, string, error) {
+	var r storeRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, row.StoreID); err != nil {
+		return "", "", fmt.Errorf("load store %d: %w", row.StoreID, err)
+	}
+	store := r.store()
+	ev := decode(row.Topic, row.Body, store.Program.CurrencyExponent)
+	var res applyResult
+	var err error
+	switch ev.Kind {
+	case loyalty.EventIgnored:
+		return loyalty.InboxIgnored, ev.Note, nil
+	case loyalty.EventFlagged:
+		return loyalty.InboxFlagged, ev.Note, nil
+	case loyalty.EventOrder:
+		res, err = reconcileOrder(ctx, tx, store, row.ID, ev.Order, ev.Restored, now)
+	case loyalty.EventOrderDeleted:
+		res, err = deleteOrder(ctx, tx, store, row.ID, ev.OrderID, now)
+	case loyalty.EventOrderRefunded:
+		res, err = markRefunded(ctx, tx, store, ev.OrderID, now)
+	case loyalty.EventCustomerCreated:
+		res, err = mergeGuest(ctx, tx, store, ev.CustomerID, ev.Email, now)
+	default:
+		return loyalty.InboxIgnored, "unknown event", nil
+	}
+	if err != nil {
+		return "", "", err
+	}
+	return loyalty.InboxDone, res.note, nil
+}
+
+// List returns the store's inbox rows, newest first.
+func (d *DB) List(ctx context.Context, store loyalty.StoreID, state string, before int64, limit int) ([]loyalty.InboxRow, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	q := `SELECT id, topic, source, state, attempts, COALESCE(last_error,'') AS last_error, received_at, processed_at
+		FROM webhook_inbox WHERE store_id=? AND id < ?`
+	args := []any{store, before}
+	if state != "" {
+		q += ` AND state=?`
+		args = append(args, state)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, limit)
+	var rows []struct {
+		ID          int64      `db:"id"`
+		Topic       string     `db:"topic"`
+		Source      string     `db:"source"`
+		State       string     `db:"state"`
+		Attempts    int        `db:"attempts"`
+		LastError   string     `db:"last_error"`
+		ReceivedAt  time.Time  `db:"received_at"`
+		ProcessedAt *time.Time `db:"processed_at"`
+	}
+	if err := d.db.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("list inbox: %w", err)
+	}
+	out := make([]loyalty.InboxRow, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, loyalty.InboxRow{ID: r.ID, Topic: r.Topic, Source: r.Source, State: r.State, Attempts: r.Attempts,
+			LastError: r.LastError, ReceivedAt: r.ReceivedAt, ProcessedAt: r.ProcessedAt})
+	}
+	return out, nil
+}
+
+// Replay puts a dead or flagged row back in the queue with fresh attempts.
+// ENotFound when the row is not the store's, EConflict when it is not dead or flagged.
+func (d *DB) Replay(ctx context.Context, store loyalty.StoreID, id int64) error {
+	return d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var state string
+		err := tx.GetContext(ctx, &state, `SELECT state FROM webhook_inbox WHERE id=? AND store_id=? FOR UPDATE`, id, store)
+		if err != nil {
+			return notFound(err, "inbox row %d not found", id)
+		}
+		if state != loyalty.InboxDead && state != loyalty.InboxFlagged {
+			return loyalty.Errorf(loyalty.EConflict, "only dead or flagged rows can be replayed; this one is %s", state)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE webhook_inbox SET state='pending', attempts=0, next_attempt_at=?, processed_at=NULL WHERE id=?`, now, id)
+		if err != nil {
+			return fmt.Errorf("replay: %w", err)
+		}
+		return nil
+	})
+}
+
+// InboxCounts returns the number of rows per state (for metrics and tests).
+func (d *DB) InboxCounts(ctx context.Context) (map[string]int64, error) {
+	var rows []struct {
+		State string `db:"state"`
+		N     int64  `db:"n"`
+	}
+	if err := d.db.SelectContext(ctx, &rows, `SELECT state, COUNT(*) AS n FROM webhook_inbox GROUP BY state`); err != nil {
+		return nil, fmt.Errorf("count inbox: %w", err)
+	}
+	out := map[string]int64{}
+	for _, r := range rows {
+		out[r.State] = r.N
+	}
+	return out, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return truncate(s, 1000)
+}

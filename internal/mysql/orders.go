@@ -1,0 +1,346 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+type orderRow struct {
+	CustomerPK      *int64     `db:"customer_pk"`
+	Status          string     `db:"status"`
+	DateModified    *time.Time `db:"date_modified_gmt"`
+	AppliedInboxID  int64      `db:"applied_inbox_id"`
+	Deleted         bool       `db:"deleted"`
+	RulePoints      *int64     `db:"rule_points"`
+	RulePer         *int64     `db:"rule_per"`
+	RuleExponent    *int       `db:"rule_exponent"`
+	FirstPaidAt     *time.Time `db:"first_paid_at"`
+	MaturesAt       *time.Time `db:"matures_at"`
+	PointsPending   int64      `db:"points_pending"`
+	PointsAvailable int64      `db:"points_available"`
+	Revision        int        `db:"revision"`
+}
+
+func (o orderRow) holding() loyalty.OrderHolding {
+	return loyalty.OrderHolding{Pending: o.PointsPending, Available: o.PointsAvailable}
+}
+
+// lockOrder creates the order's row when missing and locks it.
+func lockOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, orderID int64, now time.Time) (orderRow, error) {
+	// INSERT IGNORE waits on a concurrent insert of the same key, so two
+	// workers never both believe they created the order.
+	if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO orders (store_id, order_id, status, updated_at) VALUES (?,?,?,?)`,
+		store, orderID, "new", now); err != nil {
+		return orderRow{}, fmt.Errorf("create order row: %w", err)
+	}
+	var o orderRow
+	err := tx.GetContext(ctx, &o, `SELECT customer_pk, status, date_modified_gmt, applied_inbox_id, deleted,
+		rule_points, rule_per, rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision
+		FROM orders WHERE store_id=? AND order_id=? FOR UPDATE`, store, orderID)
+	if err != nil {
+		return orderRow{}, fmt.Errorf("lock order %d: %w", orderID, err)
+	}
+	return o, nil
+}
+
+// applyResult says what processing an event did, for the inbox row's note.
+type applyResult struct {
+	note string
+}
+
+// reconcileOrder brings the ledger's holding for the order to what the
+// snapshot says it should have earned, posting only the difference. Older
+// snapshots than the applied one are ignored; on a tie of date_modified_gmt
+// the later-received (higher inbox id) wins.
+func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID int64, snap loyalty.OrderSnapshot, restored bool, now time.Time) (applyResult, error) {
+	o, err := lockOrder(ctx, tx, store.ID, snap.OrderID, now)
+	if err != nil {
+		return applyResult{}, err
+	}
+	if stale, why := isStale(o, inboxID, snap, restored); stale {
+		return applyResult{note: why}, nil
+	}
+
+	var customer int64
+	switch {
+	case snap.CustomerID > 0:
+		customer, err = ensureCustomer(ctx, tx, store.ID, snap.CustomerID, snap.Email, now)
+	case snap.Email != "":
+		customer, err = ensureGuest(ctx, tx, store.ID, snap.Email, now)
+	}
+	if err != nil {
+		return applyResult{}, err
+	}
+
+	// Freeze the earn rule and start the return window when first paid.
+	if o.RulePoints == nil && snap.Paid() {
+		r := store.Program.EarnRule()
+		o.RulePoints, o.RulePer, o.RuleExponent = &r.Points, &r.Per, &r.Exponent
+		paidAt := now
+		if !snap.DatePaid.IsZero() && snap.DatePaid.Before(now) {
+			paidAt = snap.DatePaid
+		}
+		mat := store.Program.MaturesAt(paidAt)
+		o.FirstPaidAt, o.MaturesAt = &paidAt, &mat
+	}
+	var target int64
+	if o.RulePoints != nil && customer > 0 {
+		target = snap.Points(loyalty.EarnRule{Points: *o.RulePoints, Per: *o.RulePer, Exponent: *o.RuleExponent})
+	}
+	inWindow := o.MaturesAt != nil && now.Before(*o.MaturesAt)
+
+	held := o.holding()
+	prev := int64(0)
+	if o.CustomerPK != nil {
+		prev = *o.CustomerPK
+	}
+	lockIDs := []int64{}
+	for _, c := range []int64{prev, customer} {
+		if c > 0 {
+			lockIDs = append(lockIDs, c)
+		}
+	}
+	if _, err := lockCustomers(ctx, tx, store.ID, lockIDs...); err != nil {
+		return applyResult{}, err
+	}
+
+	var postings []loyalty.Posting
+	if prev > 0 && prev != customer && held.Total() != 0 {
+		// The order changed hands: take everything back from the previous
+		// customer; the new one earns from zero below.
+		var back []loyalty.Posting
+		back, held = loyalty.PlanOrder(held, 0, inWindow, prev)
+		postings = append(postings, back...)
+		if held.Total() != 0 { // negative holding cannot be planned back to zero by PlanOrder
+			return applyResult{}, fmt.Errorf("order %d: cannot move holding %+v", snap.OrderID, held)
+		}
+	}
+	if customer > 0 {
+		more, h := loyalty.PlanOrder(held, target, inWindow, customer)
+		postings, held = append(postings, more...), h
+	}
+
+	o.Revision++
+	if len(postings) > 0 {
+		kind := loyalty.KindOrderEarn
+		if target < o.holding().Total() || (prev > 0 && prev != customer) {
+			kind = loyalty.KindOrderReversal
+		}
+		owner := customer
+		if owner == 0 {
+			owner = prev
+		}
+		if _, _, err := post(ctx, tx, store.ID, loyalty.Transaction{
+			Key: fmt.Sprintf("order:%d:rev:%d", snap.OrderID, o.Revision), Kind: kind, Customer: owner,
+			OrderID: snap.OrderID, Actor: "system", Postings: postings, At: now,
+		}); err != nil {
+			return applyResult{}, err
+		}
+	}
+
+	var cust any
+	if customer > 0 {
+		cust = customer
+	}
+	var modified any
+	if !snap.DateModified.IsZero() {
+		modified = snap.DateModified
+	} else if o.DateModified != nil {
+		modified = *o.DateModified
+	}
+	matured := held.Pending == 0
+	_, err = tx.ExecContext(ctx, `UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
+		refunded_minor=?, date_modified_gmt=?, applied_inbox_id=?, deleted=0, refund_seen=0, rule_points=?, rule_per=?,
+		rule_exponent=?, first_paid_at=?, matures_at=?, matured=?, points_pending=?, points_available=?, revision=?, updated_at=?
+		WHERE store_id=? AND order_id=?`,
+		cust, snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded, modified, inboxID,
+		o.RulePoints, o.RulePer, o.RuleExponent, o.FirstPaidAt, o.MaturesAt, matured, held.Pending, held.Available,
+		o.Revision, now, store.ID, snap.OrderID)
+	if err != nil {
+		return applyResult{}, fmt.Errorf("update order: %w", err)
+	}
+	if customer == 0 {
+		return applyResult{note: "order has no customer id or e-mail: nothing to earn"}, nil
+	}
+	return applyResult{}, nil
+}
+
+// isStale reports whether a snapshot must not be applied over the order's
+// current state, and why.
+func isStale(o orderRow, inboxID int64, snap loyalty.OrderSnapshot, restored bool) (bool, string) {
+	if o.DateModified == nil || snap.DateModified.IsZero() {
+		// Nothing to compare: receipt order decides.
+		if inboxID < o.AppliedInboxID {
+			return true, "older delivery than the one applied"
+		}
+		return false, ""
+	}
+	switch snap.DateModified.Compare(*o.DateModified) {
+	case -1:
+		return true, "stale snapshot: older date_modified_gmt than the one applied"
+	case 0:
+		if inboxID < o.AppliedInboxID {
+			return true, "stale snapshot: same date_modified_gmt, received earlier"
+		}
+		if o.Deleted && !restored {
+			return true, "order was deleted after this snapshot"
+		}
+	}
+	return false, ""
+}
+
+// deleteOrder applies order.deleted: the order earns nothing until a newer
+// snapshot or order.restored arrives.
+func deleteOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID, orderID int64, now time.Time) (applyResult, error) {
+	o, err := lockOrder(ctx, tx, store.ID, orderID, now)
+	if err != nil {
+		return applyResult{}, err
+	}
+	held := o.holding()
+	o.Revision++
+	if o.CustomerPK != nil && held.Total() != 0 {
+		if _, err := lockCustomers(ctx, tx, store.ID, *o.CustomerPK); err != nil {
+			return applyResult{}, err
+		}
+		var postings []loyalty.Posting
+		postings, held = loyalty.PlanOrder(held, 0, true, *o.CustomerPK)
+		if _, _, err := post(ctx, tx, store.ID, loyalty.Transaction{
+			Key: fmt.Sprintf("order:%d:rev:%d", orderID, o.Revision), Kind: loyalty.KindOrderReversal,
+			Customer: *o.CustomerPK, OrderID: orderID, Actor: "system", Postings: postings, At: now,
+		}); err != nil {
+			return applyResult{}, err
+		}
+	}
+	applied := max(o.AppliedInboxID, inboxID)
+	_, err = tx.ExecContext(ctx, `UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
+		points_available=?, matured=1, revision=?, updated_at=? WHERE store_id=? AND order_id=?`,
+		applied, held.Pending, held.Available, o.Revision, now, store.ID, orderID)
+	if err != nil {
+		return applyResult{}, fmt.Errorf("delete order: %w", err)
+	}
+	return applyResult{}, nil
+}
+
+// markRefunded records that a refund happened; the order's next snapshot
+// (order.updated always follows a refund) reconciles the points.
+func markRefunded(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, orderID int64, now time.Time) (applyResult, error) {
+	if _, err := lockOrder(ctx, tx, store.ID, orderID, now); err != nil {
+		return applyResult{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET refund_seen=1, updated_at=? WHERE store_id=? AND order_id=?`, now, store.ID, orderID); err != nil {
+		return applyResult{}, fmt.Errorf("mark refunded: %w", err)
+	}
+	return applyResult{note: "refund noted; the next order snapshot settles the points"}, nil
+}
+
+// mergeGuest moves a guest's points and orders to the registered customer
+// with the same e-mail, once; later guest orders with that e-mail follow.
+func mergeGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, wcID int64, email string, now time.Time) (applyResult, error) {
+	customer, err := ensureCustomer(ctx, tx, store.ID, wcID, email, now)
+	if err != nil {
+		return applyResult{}, err
+	}
+	if email == "" {
+		return applyResult{note: "customer without e-mail: nothing to merge"}, nil
+	}
+	var guest int64
+	err = tx.GetContext(ctx, &guest, `SELECT id FROM customers WHERE store_id=? AND guest_email=? AND merged_into IS NULL`, store.ID, email)
+	if err != nil {
+		return applyResult{note: "no guest activity with this e-mail"}, nil //nolint:nilerr // absence is the common case
+	}
+	if guest == customer {
+		return applyResult{}, nil
+	}
+	rows, err := lockCustomers(ctx, tx, store.ID, guest, customer)
+	if err != nil {
+		return applyResult{}, err
+	}
+	g := rows[guest]
+	var postings []loyalty.Posting
+	move := func(kind string, amount int64) {
+		from, to := loyalty.CustomerAccount(kind, guest), loyalty.CustomerAccount(kind, customer)
+		if amount < 0 {
+			from, to, amount = to, from, -amount
+		}
+		if amount > 0 {
+			postings = append(postings, loyalty.Posting{From: from, To: to, Amount: amount})
+		}
+	}
+	move(loyalty.AccountPending, g.Pending)
+	move(loyalty.AccountAvailable, g.Available)
+	if len(postings) > 0 {
+		if _, _, err := post(ctx, tx, store.ID, loyalty.Transaction{
+			Key: fmt.Sprintf("merge:%d:%d", guest, customer), Kind: loyalty.KindMerge, Customer: customer,
+			Actor: "system", Reason: "guest orders linked to the new account", Postings: postings, At: now,
+		}); err != nil {
+			return applyResult{}, err
+		}
+	}
+	// Lifetime is a statistic, not an account: carry it over with the points.
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET lifetime = lifetime + ? WHERE id=?`, g.Lifetime, customer); err != nil {
+		return applyResult{}, fmt.Errorf("merge lifetime: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET merged_into=?, lifetime=0, updated_at=? WHERE id=?`, customer, now, guest); err != nil {
+		return applyResult{}, fmt.Errorf("mark guest merged: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET customer_pk=? WHERE store_id=? AND customer_pk=?`, customer, store.ID, guest); err != nil {
+		return applyResult{}, fmt.Errorf("move guest orders: %w", err)
+	}
+	return applyResult{}, nil
+}
+
+// MatureDue moves the pending points of orders whose return window has
+// passed into available, up to limit orders, each in its own transaction.
+// It returns how many orders matured.
+func (d *DB) MatureDue(ctx context.Context, limit int) (int, error) {
+	var due []struct {
+		Store int64 `db:"store_id"`
+		Order int64 `db:"order_id"`
+	}
+	if err := d.db.SelectContext(ctx, &due, `SELECT store_id, order_id FROM orders
+		WHERE matured=0 AND matures_at <= ? ORDER BY matures_at LIMIT ?`, d.now(), limit); err != nil {
+		return 0, fmt.Errorf("find maturing orders: %w", err)
+	}
+	n := 0
+	for _, o := range due {
+		err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			row, err := lockOrder(ctx, tx, o.Store, o.Order, now)
+			if err != nil {
+				return err
+			}
+			if row.MaturesAt == nil || now.Before(*row.MaturesAt) || row.CustomerPK == nil {
+				return nil
+			}
+			if row.PointsPending > 0 {
+				if _, err := lockCustomers(ctx, tx, o.Store, *row.CustomerPK); err != nil {
+					return err
+				}
+				row.Revision++
+				if _, _, err := post(ctx, tx, o.Store, loyalty.Transaction{
+					Key: fmt.Sprintf("order:%d:rev:%d", o.Order, row.Revision), Kind: loyalty.KindOrderMature,
+					Customer: *row.CustomerPK, OrderID: o.Order, Actor: "system", At: now,
+					Postings: []loyalty.Posting{{
+						From:   loyalty.CustomerAccount(loyalty.AccountPending, *row.CustomerPK),
+						To:     loyalty.CustomerAccount(loyalty.AccountAvailable, *row.CustomerPK),
+						Amount: row.PointsPending,
+					}},
+				}); err != nil {
+					return err
+				}
+				n++
+			}
+			_, err = tx.ExecContext(ctx, `UPDATE orders SET points_available = points_available + points_pending,
+				points_pending = 0, matured = 1, revision=?, updated_at=? WHERE store_id=? AND order_id=?`, row.Revision, now, o.Store, o.Order)
+			return err
+		})
+		if err != nil {
+			return n, fmt.Errorf("mature order %d: %w", o.Order, err)
+		}
+	}
+	return n, nil
+}

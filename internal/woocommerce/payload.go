@@ -1,0 +1,246 @@
+package woocommerce
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+	"github.com/vafaloyalty/vafa/internal/money"
+)
+
+// Topics the service acts on. Anything else is stored and ignored.
+const (
+	TopicOrderCreated   = "order.created"
+	TopicOrderUpdated   = "order.updated"
+	TopicOrderRestored  = "order.restored"
+	TopicOrderDeleted   = "order.deleted"
+	TopicOrderRefunded  = "action.woocommerce_order_refunded"
+	TopicCustomerCreate = "customer.created"
+	// TopicOrderSync marks orders the plugin's reconciliation sync sent.
+	TopicOrderSync = "order.sync"
+)
+
+// decimal holds a money field as WooCommerce sent it: a string ("54.00") or,
+// from some extensions, a JSON number. It is parsed later with the currency's exponent.
+type decimal string
+
+func (d *decimal) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*d = ""
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*d = decimal(s)
+	default:
+		var n json.Number
+		if err := json.Unmarshal(b, &n); err != nil {
+			return fmt.Errorf("money field: %w", err)
+		}
+		*d = decimal(n.String())
+	}
+	return nil
+}
+
+func (d decimal) minor(exponent int) (int64, error) {
+	if d == "" {
+		return 0, nil
+	}
+	return money.Parse(string(d), exponent)
+}
+
+type orderPayload struct {
+	ID              int64   `json:"id"`
+	Code            string  `json:"code"` // set on REST error bodies
+	Status          string  `json:"status"`
+	Currency        string  `json:"currency"`
+	CustomerID      int64   `json:"customer_id"`
+	Total           decimal `json:"total"`
+	TotalTax        decimal `json:"total_tax"`
+	ShippingTotal   decimal `json:"shipping_total"`
+	DateModifiedGMT *string `json:"date_modified_gmt"`
+	DatePaidGMT     *string `json:"date_paid_gmt"`
+	Billing         struct {
+		Email string `json:"email"`
+	} `json:"billing"`
+	Refunds []struct {
+		Total decimal `json:"total"`
+	} `json:"refunds"`
+	MetaData []struct {
+		Key   string          `json:"key"`
+		Value json.RawMessage `json:"value"`
+	} `json:"meta_data"`
+}
+
+type actionPayload struct {
+	Action string          `json:"action"`
+	Arg    json.RawMessage `json:"arg"`
+}
+
+type customerPayload struct {
+	ID    int64  `json:"id"`
+	Code  string `json:"code"`
+	Email string `json:"email"`
+}
+
+// maxMeta bounds how many order meta values are kept (only string values
+// with keys that look like ours or are short matter for attribution).
+const maxMeta = 50
+
+// Decode turns a stored webhook body into an event for the ledger. It never
+// fails: a body it cannot use becomes an EventFlagged with a note, so the
+// row is kept for the admin and the plugin's reconciliation recovers the order.
+// exponent is the store's currency exponent.
+func Decode(topic string, body []byte, exponent int) loyalty.Event {
+	switch topic {
+	case TopicOrderCreated, TopicOrderUpdated, TopicOrderRestored, TopicOrderSync:
+		ev := decodeOrder(body, exponent)
+		ev.Restored = ev.Kind == loyalty.EventOrder && topic == TopicOrderRestored
+		return ev
+	case TopicOrderDeleted:
+		var p orderPayload
+		if err := json.Unmarshal(body, &p); err != nil {
+			return flagged("order.deleted body is not JSON: %v", err)
+		}
+		if p.ID <= 0 {
+			return restError(p.Code, "order.deleted without an order id")
+		}
+		return loyalty.Event{Kind: loyalty.EventOrderDeleted, OrderID: p.ID}
+	case TopicOrderRefunded:
+		var p actionPayload
+		if err := json.Unmarshal(body, &p); err != nil {
+			return flagged("refund action body is not JSON: %v", err)
+		}
+		var id int64
+		if err := json.Unmarshal(p.Arg, &id); err != nil || id <= 0 {
+			return flagged("refund action without an order id")
+		}
+		return loyalty.Event{Kind: loyalty.EventOrderRefunded, OrderID: id}
+	case TopicCustomerCreate:
+		var p customerPayload
+		if err := json.Unmarshal(body, &p); err != nil {
+			return flagged("customer body is not JSON: %v", err)
+		}
+		if p.ID <= 0 {
+			return restError(p.Code, "customer.created without a customer id")
+		}
+		return loyalty.Event{Kind: loyalty.EventCustomerCreated, CustomerID: p.ID, Email: normalizeEmail(p.Email)}
+	}
+	return loyalty.Event{Kind: loyalty.EventIgnored, Note: "topic " + topic + " is not used"}
+}
+
+func decodeOrder(body []byte, exponent int) loyalty.Event {
+	var p orderPayload
+	if err := json.Unmarshal(body, &p); err != nil {
+		return flagged("order body is not a JSON order: %v", err)
+	}
+	if p.ID <= 0 {
+		return restError(p.Code, "order body without an order id")
+	}
+	if loyalty.IsDraftStatus(p.Status) {
+		return loyalty.Event{Kind: loyalty.EventIgnored, Note: "draft order " + p.Status}
+	}
+	if p.Status == "" {
+		return flagged("order %d without a status", p.ID)
+	}
+	o := loyalty.OrderSnapshot{
+		OrderID:    p.ID,
+		Status:     p.Status,
+		Currency:   strings.ToUpper(p.Currency),
+		CustomerID: max(p.CustomerID, 0),
+		Email:      normalizeEmail(p.Billing.Email),
+	}
+	var err error
+	fields := []struct {
+		name string
+		d    decimal
+		dst  *int64
+	}{{"total", p.Total, &o.Total}, {"total_tax", p.TotalTax, &o.TotalTax}, {"shipping_total", p.ShippingTotal, &o.ShippingTotal}}
+	for _, f := range fields {
+		if *f.dst, err = f.d.minor(exponent); err != nil {
+			return flagged("order %d %s: %v", p.ID, f.name, err)
+		}
+	}
+	for _, r := range p.Refunds {
+		v, err := r.Total.minor(exponent)
+		if err != nil {
+			return flagged("order %d refund total: %v", p.ID, err)
+		}
+		if v < 0 {
+			v = -v
+		}
+		o.Refunded += v
+	}
+	if p.DateModifiedGMT != nil && *p.DateModifiedGMT != "" {
+		t, err := parseGMT(*p.DateModifiedGMT)
+		if err != nil {
+			return flagged("order %d date_modified_gmt: %v", p.ID, err)
+		}
+		o.DateModified = t
+	}
+	if p.DatePaidGMT != nil && *p.DatePaidGMT != "" {
+		// A bad paid date is not worth losing the order over: the service's
+		// clock starts the return window instead.
+		if t, err := parseGMT(*p.DatePaidGMT); err == nil {
+			o.DatePaid = t
+		}
+	}
+	for _, m := range p.MetaData {
+		if len(o.Meta) >= maxMeta || m.Key == "" || len(m.Key) > 64 {
+			continue
+		}
+		var s string
+		if json.Unmarshal(m.Value, &s) == nil && len(s) <= 255 {
+			if o.Meta == nil {
+				o.Meta = map[string]string{}
+			}
+			o.Meta[m.Key] = s
+		}
+	}
+	return loyalty.Event{Kind: loyalty.EventOrder, Order: o}
+}
+
+// parseGMT reads WooCommerce's "YYYY-MM-DDTHH:MM:SS" (UTC, no zone); a zone,
+// if an extension adds one, is honoured.
+func parseGMT(s string) (time.Time, error) {
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date", s)
+	}
+	return t.UTC(), nil
+}
+
+func normalizeEmail(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) > 254 || !strings.Contains(s, "@") {
+		return ""
+	}
+	return s
+}
+
+func flagged(format string, args ...any) loyalty.Event {
+	note := fmt.Sprintf(format, args...)
+	if len(note) > 500 {
+		note = note[:500]
+	}
+	return loyalty.Event{Kind: loyalty.EventFlagged, Note: note}
+}
+
+func restError(code, fallback string) loyalty.Event {
+	if code != "" {
+		if len(code) > 100 {
+			code = code[:100]
+		}
+		return flagged("WooCommerce sent a REST error instead of a payload: %s", code)
+	}
+	return flagged("%s", fallback)
+}
