@@ -10,13 +10,13 @@ type StoreID = int64
 
 // Program holds a store's earn and redemption settings.
 type Program struct {
-	Currency         string // ISO 4217 code, informational ("USD", "IRR", "IRT")
-	CurrencyExponent int    // minor-unit digits: 2 for USD, 0 for IRR
-	EarnPoints       int64  // points earned ...
-	EarnPer          int64  // ... per this many major currency units
-	ReturnDays       int    // days order points stay pending; 0 = available at once
-	RedeemPoints     int64  // this many points ...
-	RedeemValueMinor int64  // ... are worth this many minor units
+	Currency         string `json:"currency"`           // ISO 4217 code, informational ("USD", "IRR", "IRT")
+	CurrencyExponent int    `json:"currency_exponent"`  // minor-unit digits: 2 for USD, 0 for IRR
+	EarnPoints       int64  `json:"earn_points"`        // points earned ...
+	EarnPer          int64  `json:"earn_per"`           // ... per this many major currency units
+	ReturnDays       int    `json:"return_days"`        // days order points stay pending; 0 = available at once
+	RedeemPoints     int64  `json:"redeem_points"`      // this many points ...
+	RedeemValueMinor int64  `json:"redeem_value_minor"` // ... are worth this many minor units
 }
 
 // DefaultProgram is what a new store starts with: 1 point per currency unit,

@@ -94,5 +94,14 @@ type CustomerLedger interface {
 	Activity(ctx context.Context, id StoreID, customerID int64, before int64, limit int) ([]Activity, error)
 	// Adjust posts a manual adjustment under an idempotency key. A replay returns
 	// the first result; the same key with other inputs is EConflict; EInvalid for 0 points or no reason.
+	// Customer returns the WooCommerce customer's balance and activity, or ENotFound.
+	Customer(ctx context.Context, id StoreID, customerID int64, before int64, limit int) (CustomerDetail, error)
 	Adjust(ctx context.Context, id StoreID, customerID int64, points int64, reason, key, actor string) (Activity, Balance, error)
+}
+
+// CustomerDetail is a customer's balance and recent ledger for the admin.
+type CustomerDetail struct {
+	Balance  Balance
+	Email    string
+	Activity []Activity
 }

@@ -296,15 +296,8 @@ func (d *DB) Adjust(ctx context.Context, store loyalty.StoreID, customerID int64
 	return act, bal, err
 }
 
-// CustomerDetail is a customer's balance and recent ledger for the admin.
-type CustomerDetail struct {
-	Balance  loyalty.Balance
-	Email    string
-	Activity []loyalty.Activity
-}
-
 // Customer returns the WooCommerce customer's balance and latest activity. ENotFound.
-func (d *DB) Customer(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) (CustomerDetail, error) {
+func (d *DB) Customer(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) (loyalty.CustomerDetail, error) {
 	var r struct {
 		ID        int64   `db:"id"`
 		Email     *string `db:"email"`
@@ -314,13 +307,13 @@ func (d *DB) Customer(ctx context.Context, store loyalty.StoreID, customerID int
 	}
 	err := d.db.GetContext(ctx, &r, `SELECT id, email, available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
 	if err != nil {
-		return CustomerDetail{}, notFound(err, "customer %d not found", customerID)
+		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
 	}
 	acts, err := activityOf(ctx, d.db, store, r.ID, before, limit)
 	if err != nil {
-		return CustomerDetail{}, err
+		return loyalty.CustomerDetail{}, err
 	}
-	out := CustomerDetail{Balance: loyalty.Balance{Available: r.Available, Pending: r.Pending, Lifetime: r.Lifetime}, Activity: acts}
+	out := loyalty.CustomerDetail{Balance: loyalty.Balance{Available: r.Available, Pending: r.Pending, Lifetime: r.Lifetime}, Activity: acts}
 	if r.Email != nil {
 		out.Email = *r.Email
 	}

@@ -1,0 +1,73 @@
+package httpapi
+
+import (
+	"crypto/ed25519"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vafaloyalty/vafa/internal/auth"
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+type connectRequest struct {
+	Token     string `json:"token"`
+	PublicKey string `json:"public_key"`
+	SiteURL   string `json:"site_url"`
+}
+
+// connect exchanges a one-time connection token for registering the plugin's
+// Ed25519 public key, and returns the webhook secret and delivery URL.
+func (a *api) connect(c *gin.Context) {
+	var req connectRequest
+	if err := bindJSON(c, &req); err != nil {
+		a.fail(c, err)
+		return
+	}
+	tok, err := auth.ParseConnectToken(req.Token)
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	storeID, err := strconv.ParseInt(tok.StoreID, 10, 64)
+	if err != nil || storeID <= 0 {
+		a.fail(c, loyalty.Errorf(loyalty.EInvalid, "the connection token is malformed"))
+		return
+	}
+	pub, err := base64.StdEncoding.DecodeString(strings.TrimSpace(req.PublicKey))
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		a.fail(c, loyalty.Errorf(loyalty.EInvalid, "public_key must be the base64 of a %d-byte Ed25519 public key", ed25519.PublicKeySize))
+		return
+	}
+	ctx := c.Request.Context()
+	store, err := a.Stores.Store(ctx, storeID)
+	if err != nil {
+		if loyalty.ErrorCode(err) == loyalty.ENotFound {
+			err = loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
+		}
+		a.fail(c, err)
+		return
+	}
+	kid, err := a.Connector.Connect(ctx, storeID, tok.Secret, ed25519.PublicKey(pub))
+	if err != nil {
+		a.fail(c, err)
+		return
+	}
+	a.Logger.Info("plugin connected", "store_id", storeID, "kid", kid, "site_url", truncateForLog(req.SiteURL))
+	c.JSON(http.StatusOK, gin.H{
+		"store_id":       strconv.FormatInt(storeID, 10),
+		"kid":            kid,
+		"webhook_secret": store.WebhookSecret,
+		"webhook_url":    strings.TrimRight(a.PublicURL, "/") + "/webhooks/woocommerce/" + strconv.FormatInt(storeID, 10),
+	})
+}
+
+func truncateForLog(s string) string {
+	if len(s) > 200 {
+		return s[:200]
+	}
+	return s
+}

@@ -1,0 +1,111 @@
+// Package worker drains the webhook inbox into the ledger and runs the
+// periodic jobs (return-window maturity), stopping gracefully.
+package worker
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Processor applies one due inbox row; it reports whether there was one.
+type Processor interface {
+	ProcessNext(ctx context.Context) (bool, error)
+}
+
+// Maturer moves points whose return window passed to available.
+type Maturer interface {
+	MatureDue(ctx context.Context, limit int) (int, error)
+}
+
+// Pool runs inbox workers and the maturity job.
+type Pool struct {
+	Processor   Processor
+	Maturer     Maturer
+	Workers     int
+	Idle        time.Duration // sleep when the inbox is empty
+	MatureEvery time.Duration
+	Logger      *slog.Logger
+	processed   *prometheus.CounterVec
+}
+
+// NewPool returns a pool registering its metrics on reg (which may be nil).
+func NewPool(p Processor, m Maturer, workers int, reg *prometheus.Registry, log *slog.Logger) *Pool {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "vafa_inbox_processed_total", Help: "Inbox rows processed by result (ok, error).",
+	}, []string{"result"})
+	if reg != nil {
+		reg.MustRegister(c)
+	}
+	if workers <= 0 {
+		workers = 4
+	}
+	return &Pool{Processor: p, Maturer: m, Workers: workers, Idle: 50 * time.Millisecond,
+		MatureEvery: time.Minute, Logger: log, processed: c}
+}
+
+// Run processes until stop is cancelled, then lets each worker finish the row
+// it holds (its database work runs on work, which outlives stop) and returns.
+func (p *Pool) Run(stop context.Context, work context.Context) {
+	var wg sync.WaitGroup
+	for i := 0; i < p.Workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.loop(stop, work)
+		}()
+	}
+	if p.Maturer != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.matureLoop(stop, work)
+		}()
+	}
+	wg.Wait()
+}
+
+func (p *Pool) loop(stop, work context.Context) {
+	backoff := p.Idle
+	for stop.Err() == nil {
+		found, err := p.Processor.ProcessNext(work)
+		if err != nil {
+			p.processed.WithLabelValues("error").Inc()
+			p.Logger.Warn("inbox row failed; will retry", "err", err)
+		} else if found {
+			p.processed.WithLabelValues("ok").Inc()
+		}
+		if found && err == nil {
+			backoff = p.Idle
+			continue
+		}
+		if err != nil && !found {
+			// The database is unhappy: back off up to a few seconds.
+			backoff = min(backoff*2, 5*time.Second)
+		}
+		select {
+		case <-stop.Done():
+		case <-time.After(backoff):
+		}
+	}
+}
+
+func (p *Pool) matureLoop(stop, work context.Context) {
+	t := time.NewTicker(p.MatureEvery)
+	defer t.Stop()
+	for {
+		if n, err := p.Maturer.MatureDue(work, 1000); err != nil {
+			p.Logger.Warn("maturing orders failed", "err", err)
+		} else if n > 0 {
+			p.Logger.Info("orders matured", "count", n)
+		}
+		select {
+		case <-stop.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

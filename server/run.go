@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/vafaloyalty/vafa/internal/auth"
+	"github.com/vafaloyalty/vafa/internal/httpapi"
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+	"github.com/vafaloyalty/vafa/internal/mysql"
+	"github.com/vafaloyalty/vafa/internal/woocommerce"
+	"github.com/vafaloyalty/vafa/internal/worker"
+)
+
+// run is main without the process: tests call it with their own Env.
+func run(ctx context.Context, args []string, env Env) error {
+	if env.Getenv == nil {
+		return errors.New("run: Env.Getenv is required")
+	}
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(env.Getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(env.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, env, log)
+	case "migrate":
+		db, err := openDB(ctx, cfg, env)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		fmt.Fprintln(env.Stdout, "migrations applied")
+		return nil
+	case "store":
+		return storeCmd(ctx, cfg, env, args)
+	case "audit":
+		return auditCmd(ctx, cfg, env)
+	case "token":
+		return tokenCmd(env, args)
+	case "help", "-h", "--help":
+		fmt.Fprintln(env.Stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage: vafa [serve | migrate | audit | token | store create|add-key|set|connect-token] [flags]`
+
+// openDB creates the database if needed, connects and migrates.
+func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
+	if err := mysql.EnsureDatabase(ctx, cfg.DSN); err != nil {
+		return nil, err
+	}
+	db, err := mysql.Open(ctx, cfg.DSN, cfg.MaxConns)
+	if err != nil {
+		return nil, err
+	}
+	if env.Clock != nil {
+		db.SetClock(env.Clock)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// processor adapts the database's ProcessNext to the worker pool with the
+// WooCommerce decoder wired in.
+type processor struct{ db *mysql.DB }
+
+func (p processor) ProcessNext(ctx context.Context) (bool, error) {
+	return p.db.ProcessNext(ctx, woocommerce.Decode)
+}
+
+func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
+	log.Info("starting", "config", cfg)
+	db, err := openDB(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	handler := httpapi.New(httpapi.Deps{
+		Stores: db, Connector: db, Inbox: db, Ledger: db,
+		Verifier:  auth.NewVerifier(db, db.Now),
+		Ready:     db.Ping,
+		PublicURL: cfg.PublicURL,
+		Logger:    log,
+		Registry:  reg,
+	})
+	ln := env.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+
+	// Workers run on their own context: on shutdown they stop claiming rows
+	// but finish the one they hold.
+	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	stopWorkers, stopWorkersNow := context.WithCancel(context.Background())
+	pool := worker.NewPool(processor{db}, db, cfg.Workers, reg, log)
+	pool.MatureEvery = cfg.MatureEvery
+	poolDone := make(chan struct{})
+	go func() { pool.Run(stopWorkers, work); close(poolDone) }()
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String())
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+
+	select {
+	case err := <-serveErr:
+		stopWorkersNow()
+		<-poolDone
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: draining requests and workers")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	httpErr := srv.Shutdown(shutdownCtx)
+	stopWorkersNow()
+	select {
+	case <-poolDone:
+	case <-shutdownCtx.Done():
+		cancelWork() // give up on in-flight rows: their transactions roll back and stay pending
+		<-poolDone
+	}
+	log.Info("stopped")
+	if httpErr != nil {
+		return fmt.Errorf("shutdown: %w", httpErr)
+	}
+	return nil
+}
+
+func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: vafa store create|add-key|set|connect-token [flags]")
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("store "+sub, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	p := loyalty.DefaultProgram()
+	var (
+		name, url, kid, pubKey string
+		storeID                int64
+	)
+	programFlags := func() {
+		fs.StringVar(&p.Currency, "currency", p.Currency, "ISO 4217 currency code")
+		fs.IntVar(&p.CurrencyExponent, "currency-exponent", p.CurrencyExponent, "minor-unit digits (2 for USD, 0 for IRR)")
+		fs.Int64Var(&p.EarnPoints, "earn-points", p.EarnPoints, "points earned ...")
+		fs.Int64Var(&p.EarnPer, "earn-per", p.EarnPer, "... per this many currency units")
+		fs.IntVar(&p.ReturnDays, "return-days", p.ReturnDays, "days points stay pending")
+		fs.Int64Var(&p.RedeemPoints, "redeem-points", p.RedeemPoints, "this many points ...")
+		fs.Int64Var(&p.RedeemValueMinor, "redeem-value", p.RedeemValueMinor, "... are worth this many minor units")
+	}
+	switch sub {
+	case "create":
+		fs.StringVar(&name, "name", "", "store name")
+		fs.StringVar(&url, "url", "", "store home URL")
+		programFlags()
+	case "set":
+		fs.Int64Var(&storeID, "store", 0, "store id")
+		programFlags()
+	case "add-key":
+		fs.Int64Var(&storeID, "store", 0, "store id")
+		fs.StringVar(&kid, "kid", "", "key id")
+		fs.StringVar(&pubKey, "public-key", "", "base64 Ed25519 public key")
+	case "connect-token":
+		fs.Int64Var(&storeID, "store", 0, "store id")
+	default:
+		return fmt.Errorf("unknown store command %q", sub)
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	switch sub {
+	case "create":
+		return createStore(ctx, db, cfg, env, name, url, p)
+	case "set":
+		// Only flags given on the command line change; the rest keep their values.
+		st, err := db.Store(ctx, storeID)
+		if err != nil {
+			return err
+		}
+		merged := st.Program
+		fs.Visit(func(f *flag.Flag) {
+			switch f.Name {
+			case "currency":
+				merged.Currency = p.Currency
+			case "currency-exponent":
+				merged.CurrencyExponent = p.CurrencyExponent
+			case "earn-points":
+				merged.EarnPoints = p.EarnPoints
+			case "earn-per":
+				merged.EarnPer = p.EarnPer
+			case "return-days":
+				merged.ReturnDays = p.ReturnDays
+			case "redeem-points":
+				merged.RedeemPoints = p.RedeemPoints
+			case "redeem-value":
+				merged.RedeemValueMinor = p.RedeemValueMinor
+			}
+		})
+		if err := db.SetProgram(ctx, storeID, merged); err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]any{"store_id": strconv.FormatInt(storeID, 10), "program": merged})
+	case "add-key":
+		raw, err := base64.StdEncoding.DecodeString(pubKey)
+		if err != nil {
+			return errors.New("--public-key must be base64")
+		}
+		if err := db.AddKey(ctx, storeID, kid, ed25519.PublicKey(raw)); err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]string{"store_id": strconv.FormatInt(storeID, 10), "kid": kid})
+	case "connect-token":
+		tok, err := connectToken(ctx, db, cfg, storeID)
+		if err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]string{"store_id": strconv.FormatInt(storeID, 10), "connect_token": tok})
+	}
+	return nil
+}
+
+func connectToken(ctx context.Context, db *mysql.DB, cfg Config, storeID int64) (string, error) {
+	secret, err := db.CreateConnectToken(ctx, storeID, cfg.ConnectTokenTTL)
+	if err != nil {
+		return "", err
+	}
+	return auth.ConnectToken{URL: cfg.PublicURL, StoreID: strconv.FormatInt(storeID, 10), Secret: secret}.Encode(), nil
+}
+
+// createStore creates the store and a development key pair. It prints the
+// private key once; the service keeps only the public key.
+func createStore(ctx context.Context, db *mysql.DB, cfg Config, env Env, name, url string, p loyalty.Program) error {
+	st, err := db.CreateStore(ctx, name, url, p)
+	if err != nil {
+		return err
+	}
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return fmt.Errorf("generate key: %w", err)
+	}
+	kid := "dev" + mysql.RandomAlphanumeric(8)
+	if err := db.AddKey(ctx, st.ID, kid, pub); err != nil {
+		return err
+	}
+	tok, err := connectToken(ctx, db, cfg, st.ID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(env.Stdout, map[string]any{
+		"store_id":       strconv.FormatInt(st.ID, 10),
+		"webhook_secret": st.WebhookSecret,
+		"webhook_url":    cfg.PublicURL + "/webhooks/woocommerce/" + strconv.FormatInt(st.ID, 10),
+		"kid":            kid,
+		"private_key":    base64.StdEncoding.EncodeToString(priv),
+		"connect_token":  tok,
+		"program":        st.Program,
+	})
+}
+
+func auditCmd(ctx context.Context, cfg Config, env Env) error {
+	db, err := openDB(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	vs, err := db.Audit(ctx)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		fmt.Fprintf(env.Stdout, "VIOLATION store=%d check=%s %s\n", v.StoreID, v.Check, v.Detail)
+	}
+	if len(vs) > 0 {
+		return fmt.Errorf("audit found %d violations", len(vs))
+	}
+	fmt.Fprintln(env.Stdout, "audit ok: every transaction sums to zero and every balance equals its entries")
+	return nil
+}
+
+// tokenCmd mints a token the way the plugin does, for development and curl.
+func tokenCmd(env Env, args []string) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	store := fs.Int64("store", 0, "store id")
+	sub := fs.String("sub", "", "customer id (shopper) or user id (admin)")
+	scope := fs.String("scope", auth.ScopeShopper, "shopper or admin")
+	kid := fs.String("kid", env.Getenv("VAFA_DEV_KID"), "key id")
+	key := fs.String("key", env.Getenv("VAFA_DEV_PRIVATE_KEY"), "base64 Ed25519 private key (64 bytes)")
+	ttl := fs.Duration("ttl", 5*time.Minute, "lifetime (at most 15m)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	raw, err := base64.StdEncoding.DecodeString(*key)
+	if err != nil || len(raw) != ed25519.PrivateKeySize {
+		return errors.New("--key must be the base64 64-byte private key printed by 'store create'")
+	}
+	if *store <= 0 || *sub == "" || *kid == "" {
+		return errors.New("--store, --sub and --kid are required")
+	}
+	tok, err := auth.Mint(ed25519.PrivateKey(raw), *kid, *store, *sub, *scope, time.Now(), *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, tok)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
