@@ -17,8 +17,8 @@ type Env struct {
 	Getenv   func(string) string
 	Stdout   io.Writer
 	Stderr   io.Writer
-	Listener net.Listener     // when set, serve uses it instead of listening on Addr
-	Clock    func() time.Time // when set, replaces the wall clock (tests)
+	Listener net.Listener      // when set, serve uses it instead of listening on Addr
+	Clock    func() time.Time  // when set, replaces the wall clock (tests)
 	Ready    func(addr string) // called once serve accepts connections
 }
 
@@ -33,6 +33,8 @@ type Config struct {
 	ShutdownTimeout time.Duration // VAFA_SHUTDOWN_TIMEOUT
 	MatureEvery     time.Duration // VAFA_MATURE_INTERVAL
 	ConnectTokenTTL time.Duration // VAFA_CONNECT_TOKEN_TTL
+
+	publicURLSet bool // false: PublicURL follows the address actually listened on
 }
 
 func loadConfig(getenv func(string) string) (Config, error) {
@@ -88,9 +90,11 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	if _, err := mysql.ParseDSN(c.DSN); err != nil {
 		errs = append(errs, "VAFA_MYSQL_DSN is not a valid DSN")
 	}
-	if c.PublicURL == "" {
+	c.publicURLSet = c.PublicURL != ""
+	if !c.publicURLSet {
 		c.PublicURL = "http://" + c.Addr
 	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if len(errs) > 0 {
 		return c, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
 	}

@@ -102,6 +102,15 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	}
 	defer db.Close()
 
+	ln := env.Listener
+	if ln == nil {
+		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+			return fmt.Errorf("listen: %w", err)
+		}
+	}
+	if !cfg.publicURLSet {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
@@ -112,12 +121,6 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		Logger:    log,
 		Registry:  reg,
 	})
-	ln := env.Listener
-	if ln == nil {
-		if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
-			return fmt.Errorf("listen: %w", err)
-		}
-	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 

@@ -1,0 +1,473 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vafaloyalty/vafa/internal/auth"
+)
+
+// These tests drive the real service over HTTP with signed webhooks against
+// a real MariaDB, and check exact balances and the ledger audit after each.
+
+func TestOrderLifecycleEarnsOnce(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+
+	// Block checkout: a draft with an empty e-mail earns nothing and is ignored.
+	draft := usd(500, 7, "checkout-draft", t0.Add(-time.Minute))
+	draft.Email = ""
+	s.deliver(st, "order.updated", draft.JSON())
+	for _, step := range []struct{ topic, status string }{
+		{"order.created", "pending"}, {"order.updated", "processing"}, {"order.updated", "completed"},
+	} {
+		t0 = t0.Add(time.Minute)
+		s.deliver(st, step.topic, usd(500, 7, step.status, t0).JSON())
+	}
+	// net = 54.00 - 4.00 - 5.00 = 45.00 at 1 point per unit.
+	b := s.requireBalance(st, 7, 45, 0)
+	if b.Lifetime != 45 || b.AvailableValueMinor != 45 {
+		t.Fatalf("lifetime %d value %d, want 45 and 45 (100 points = 1.00)", b.Lifetime, b.AvailableValueMinor)
+	}
+	acts := s.activity(st, 7)
+	if len(acts) != 1 || acts[0].Kind != "order_earn" || acts[0].AvailableDelta != 45 || acts[0].OrderID == nil || *acts[0].OrderID != "500" {
+		t.Fatalf("activity = %+v, want one order_earn of 45 for order 500", acts)
+	}
+	if n := len(s.inbox(st, "ignored")); n != 1 {
+		t.Fatalf("ignored rows = %d, want 1 (the checkout draft)", n)
+	}
+	s.audit()
+}
+
+func TestConcurrentDuplicateDeliveriesPostOnce(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	body := usd(600, 8, "processing", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)).JSON()
+	var wg sync.WaitGroup
+	statuses := make(chan int, 50)
+	for i := 0; i < 50; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			topic := "order.updated"
+			if i%2 == 0 {
+				topic = "order.created" // created and updated are byte-identical in real deliveries
+			}
+			statuses <- s.webhook(st.StoreID, st.WebhookSecret, topic, body).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	for code := range statuses {
+		if code != http.StatusAccepted {
+			t.Fatalf("duplicate delivery answered %d", code)
+		}
+	}
+	s.requireBalance(st, 8, 45, 0)
+	if acts := s.activity(st, 8); len(acts) != 1 {
+		t.Fatalf("%d transactions for 50 copies of one snapshot, want 1: %+v", len(acts), acts)
+	}
+	if n := len(s.inbox(st, "done")); n != 50 {
+		t.Fatalf("done rows = %d, want all 50 copies stored and processed", n)
+	}
+	s.audit()
+}
+
+func TestStaleSnapshotIsIgnored(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t1 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	newer := usd(700, 9, "completed", t1.Add(time.Hour))
+	newer.Refunds = []string{"-10.80"}
+	s.deliver(st, "order.updated", newer.JSON())
+	s.requireBalance(st, 9, 36, 0)
+	// The older snapshot (before the refund) arrives late: it must not undo the refund.
+	s.deliver(st, "order.created", usd(700, 9, "processing", t1).JSON())
+	s.requireBalance(st, 9, 36, 0)
+	// Same date_modified_gmt, received later: the later one wins.
+	tie := usd(700, 9, "completed", t1.Add(time.Hour))
+	s.deliver(st, "order.updated", tie.JSON())
+	s.requireBalance(st, 9, 45, 0)
+	s.audit()
+}
+
+func TestPartialThenFullRefund(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(st, "order.updated", usd(800, 10, "completed", t0).JSON())
+	s.requireBalance(st, 10, 45, 0)
+
+	partial := usd(800, 10, "completed", t0.Add(time.Minute))
+	partial.Refunds = []string{"-10.80"} // 20% of 54.00: 45 * 43.20 / 54 = 36
+	s.deliver(st, "action.woocommerce_order_refunded", []byte(`{"action":"woocommerce_order_refunded","arg":800}`))
+	s.deliver(st, "order.updated", partial.JSON())
+	s.requireBalance(st, 10, 36, 0)
+
+	full := usd(800, 10, "refunded", t0.Add(2*time.Minute))
+	full.Refunds = []string{"-0.00", "-43.20", "-10.80"} // not chronological, with WooCommerce's zero refund
+	s.deliver(st, "order.updated", full.JSON())
+	b := s.requireBalance(st, 10, 0, 0)
+	if b.Lifetime != 0 {
+		t.Fatalf("lifetime %d after full refund, want 0", b.Lifetime)
+	}
+	acts := s.activity(st, 10)
+	if len(acts) != 3 || acts[0].Kind != "order_reversal" || acts[0].AvailableDelta != -36 || acts[1].AvailableDelta != -9 {
+		t.Fatalf("activity = %+v, want earn 45, reversal -9, reversal -36", acts)
+	}
+	s.audit()
+}
+
+func TestCancelAndFailedReverse(t *testing.T) {
+	tests := []struct{ name, status string }{{"cancelled", "cancelled"}, {"failed", "failed"}, {"on-hold", "on-hold"}}
+	s := startService(t)
+	st := s.newStore()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id, cust := int64(900+i), int64(20+i)
+			t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+			s.deliver(st, "order.updated", usd(id, cust, "processing", t0).JSON())
+			s.requireBalance(st, cust, 45, 0)
+			s.deliver(st, "order.updated", usd(id, cust, tt.status, t0.Add(time.Minute)).JSON())
+			s.requireBalance(st, cust, 0, 0)
+		})
+	}
+	s.audit()
+}
+
+func TestTrashThenRestore(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(st, "order.updated", usd(1000, 30, "completed", t0).JSON())
+	s.requireBalance(st, 30, 45, 0)
+	s.deliver(st, "order.deleted", []byte(`{"id":1000}`))
+	s.requireBalance(st, 30, 0, 0)
+	// A late duplicate of the pre-trash snapshot must not bring the points back.
+	s.deliver(st, "order.updated", usd(1000, 30, "completed", t0).JSON())
+	s.requireBalance(st, 30, 0, 0)
+	// Restore sends the full order in its previous status.
+	s.deliver(st, "order.restored", usd(1000, 30, "completed", t0).JSON())
+	s.requireBalance(st, 30, 45, 0)
+	s.audit()
+}
+
+func TestGuestOrdersMergeIntoNewCustomer(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	guest := usd(1100, 0, "completed", t0)
+	guest.Email = "Guest.Buyer@Example.com"
+	s.deliver(st, "order.updated", guest.JSON())
+	s.drain(st)
+	s.requireBalance(st, 40, 0, 0)
+
+	s.deliver(st, "customer.created", []byte(`{"id":40,"email":"guest.buyer@example.com","first_name":"Guest","role":"customer"}`))
+	s.requireBalance(st, 40, 45, 0)
+
+	// A later guest checkout with the same e-mail lands on the customer too,
+	// and a refund of the first guest order comes off the merged balance.
+	later := usd(1101, 0, "processing", t0.Add(time.Hour))
+	later.Email = "guest.buyer@example.com"
+	s.deliver(st, "order.updated", later.JSON())
+	refunded := guest
+	refunded.Status, refunded.Modified = "refunded", t0.Add(2*time.Hour)
+	s.deliver(st, "order.updated", refunded.JSON())
+	s.requireBalance(st, 40, 45, 0)
+	s.audit()
+}
+
+func TestIRROrderWithoutDecimals(t *testing.T) {
+	s := startService(t)
+	st := s.newStore("--currency", "IRR", "--currency-exponent", "0", "--earn-points", "1", "--earn-per", "10000",
+		"--redeem-points", "1", "--redeem-value", "1000")
+	o := order{ID: 1200, Status: "completed", Customer: 50, Email: "a@example.ir", Currency: "IRR",
+		Total: "15750000", Tax: "750000", Shipping: "500000", Modified: time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)}
+	s.deliver(st, "order.updated", o.JSON())
+	// net = 15,750,000 - 750,000 - 500,000 = 14,500,000 IRR at 1 point per 10,000 IRR.
+	b := s.requireBalance(st, 50, 1450, 0)
+	if b.AvailableValueMinor != 1450000 {
+		t.Fatalf("value %d IRR, want 1,450,000", b.AvailableValueMinor)
+	}
+	s.audit()
+}
+
+func TestReturnWindowMatures(t *testing.T) {
+	s := startService(t)
+	st := s.newStore("--return-days", "14")
+	now := s.clock.Now()
+	s.deliver(st, "order.updated", usd(1300, 60, "processing", now).JSON())
+	s.requireBalance(st, 60, 0, 45)
+
+	// A partial refund inside the window comes off pending.
+	refund := usd(1300, 60, "processing", now.Add(time.Minute))
+	refund.Refunds = []string{"-10.80"}
+	s.deliver(st, "order.updated", refund.JSON())
+	s.requireBalance(st, 60, 0, 36)
+
+	s.clock.Advance(13 * 24 * time.Hour)
+	time.Sleep(200 * time.Millisecond) // several maturity ticks: nothing is due yet
+	s.requireBalance(st, 60, 0, 36)
+
+	s.clock.Advance(2 * 24 * time.Hour)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.balance(st, 60).Available != 36 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.requireBalance(st, 60, 36, 0)
+
+	// A refund after the window takes from available.
+	full := usd(1300, 60, "refunded", now.Add(time.Hour))
+	full.Refunds = []string{"-54.00"}
+	s.deliver(st, "order.updated", full.JSON())
+	s.requireBalance(st, 60, 0, 0)
+	s.audit()
+}
+
+func TestRefundUsesFrozenRule(t *testing.T) {
+	s := startService(t)
+	st := s.newStore("--earn-points", "2")
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(st, "order.updated", usd(1400, 70, "completed", t0).JSON())
+	s.requireBalance(st, 70, 90, 0)
+	if _, err := s.cli("store", "set", "--store", st.StoreID, "--earn-points", "5"); err != nil {
+		t.Fatal(err)
+	}
+	partial := usd(1400, 70, "completed", t0.Add(time.Minute))
+	partial.Refunds = []string{"-27.00"} // half: 90 -> 45 under the frozen rate 2, not 5
+	s.deliver(st, "order.updated", partial.JSON())
+	s.requireBalance(st, 70, 45, 0)
+	// A new order earns at the new rate.
+	s.deliver(st, "order.updated", usd(1401, 70, "completed", t0).JSON())
+	s.requireBalance(st, 70, 45+225, 0)
+	s.audit()
+}
+
+func TestSpentPointsCanGoNegative(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(st, "order.updated", usd(1500, 80, "completed", t0).JSON())
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	r := s.do("POST", "/v1/admin/customers/80/adjustments", []byte(`{"points":-40,"reason":"spent on a reward"}`),
+		map[string]string{"Authorization": "Bearer " + admin, "Idempotency-Key": "spend-1"})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("adjustment: %d %s", r.Status, r.Body)
+	}
+	s.deliver(st, "order.updated", usd(1500, 80, "refunded", t0.Add(time.Minute)).JSON())
+	b := s.requireBalance(st, 80, -40, 0)
+	if b.AvailableValueMinor != -40 {
+		t.Fatalf("value of a negative balance = %d, want -40", b.AvailableValueMinor)
+	}
+	s.audit()
+}
+
+func TestWebhookRejections(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	other := s.newStore()
+	body := usd(1600, 90, "completed", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)).JSON()
+	big := []byte(`{"id":1601,"status":"completed","pad":"` + strings.Repeat("x", 3<<20) + `"}`)
+	tests := []struct {
+		name   string
+		store  string
+		secret string
+		topic  string
+		body   []byte
+		sig    string // overrides the computed signature when set
+		status int
+		code   string
+	}{
+		{"bad signature", st.StoreID, st.WebhookSecret, "order.updated", body, "AAAA", 401, "unauthorized"},
+		{"missing signature", st.StoreID, st.WebhookSecret, "order.updated", body, "-", 401, "unauthorized"},
+		{"other store's secret", st.StoreID, other.WebhookSecret, "order.updated", body, "", 401, "unauthorized"},
+		{"unknown store", "999999", st.WebhookSecret, "order.updated", body, "", 404, "not_found"},
+		{"non-numeric store", "abc", st.WebhookSecret, "order.updated", body, "", 404, "not_found"},
+		{"oversized", st.StoreID, st.WebhookSecret, "order.updated", big, "", 413, "too_large"},
+		{"signed but no topic", st.StoreID, st.WebhookSecret, "", body, "", 400, "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r response
+			if tt.sig != "" {
+				h := map[string]string{"X-WC-Webhook-Topic": tt.topic, "Content-Type": "application/json"}
+				if tt.sig != "-" {
+					h["X-WC-Webhook-Signature"] = tt.sig
+				}
+				r = s.do("POST", "/webhooks/woocommerce/"+tt.store, tt.body, h)
+			} else {
+				r = s.webhook(tt.store, tt.secret, tt.topic, tt.body)
+			}
+			if r.Status != tt.status || r.errorCode(t) != tt.code {
+				t.Fatalf("status %d body %s, want %d %s", r.Status, r.Body, tt.status, tt.code)
+			}
+		})
+	}
+	if rows := s.inbox(st, ""); len(rows) != 0 {
+		t.Fatalf("rejected deliveries were stored: %+v", rows)
+	}
+
+	// The ping is unsigned, gets exactly 200 and stores nothing.
+	r := s.do("POST", "/webhooks/woocommerce/"+st.StoreID, []byte("webhook_id=12"),
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded"})
+	if r.Status != http.StatusOK {
+		t.Fatalf("ping answered %d, want exactly 200", r.Status)
+	}
+	if rows := s.inbox(st, ""); len(rows) != 0 {
+		t.Fatalf("ping was stored: %+v", rows)
+	}
+
+	// Malformed but validly signed bodies are kept and flagged, never lost, never posted.
+	for i, b := range [][]byte{
+		[]byte(`{"id":`),
+		[]byte(`{"code":"rest_no_route","message":"No route was found matching the URL and request method.","data":{"status":404}}`),
+		[]byte(`{"id":1602,"status":"completed","total":"12,50"}`),
+	} {
+		if r := s.webhook(st.StoreID, st.WebhookSecret, "order.updated", b); r.Status != http.StatusAccepted {
+			t.Fatalf("malformed body %d: status %d", i, r.Status)
+		}
+	}
+	s.drain(st)
+	if flagged := s.inbox(st, "flagged"); len(flagged) != 3 || !strings.Contains(flagged[1].LastError, "rest_no_route") {
+		t.Fatalf("flagged rows = %+v, want 3 with the REST error named", flagged)
+	}
+	s.audit()
+}
+
+func TestAdjustmentsAreIdempotentAndAudited(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := s.token(st, "3", auth.ScopeAdmin)
+	post := func(key, body string) response {
+		return s.do("POST", "/v1/admin/customers/95/adjustments", []byte(body),
+			map[string]string{"Authorization": "Bearer " + admin, "Idempotency-Key": key, "Content-Type": "application/json"})
+	}
+	tests := []struct {
+		name   string
+		key    string
+		body   string
+		status int
+	}{
+		{"first", "k1", `{"points":100,"reason":"welcome gift"}`, 201},
+		{"replay", "k1", `{"points":100,"reason":"welcome gift"}`, 201},
+		{"same key other inputs", "k1", `{"points":200,"reason":"welcome gift"}`, 409},
+		{"no key", "", `{"points":5,"reason":"x"}`, 400},
+		{"zero points", "k2", `{"points":0,"reason":"x"}`, 400},
+		{"no reason", "k3", `{"points":5}`, 400},
+		{"unknown field", "k4", `{"points":5,"reason":"x","extra":1}`, 400},
+		{"not json", "k5", `points=5`, 400},
+		{"float points", "k6", `{"points":1.5,"reason":"x"}`, 400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := post(tt.key, tt.body)
+			if r.Status != tt.status {
+				t.Fatalf("status %d %s, want %d", r.Status, r.Body, tt.status)
+			}
+			if tt.status >= 400 {
+				r.errorCode(t)
+			}
+		})
+	}
+	s.requireBalance(st, 95, 100, 0)
+	r := s.get("/v1/admin/customers/95", admin)
+	var d struct {
+		Available int64      `json:"available"`
+		Ledger    []activity `json:"ledger"`
+	}
+	r.json(t, &d)
+	if r.Status != 200 || d.Available != 100 || len(d.Ledger) != 1 || d.Ledger[0].Reason != "welcome gift" {
+		t.Fatalf("admin customer = %d %s", r.Status, r.Body)
+	}
+	if r := s.get("/v1/admin/customers/96", admin); r.Status != 404 || r.errorCode(t) != "not_found" {
+		t.Fatalf("unknown customer: %d %s", r.Status, r.Body)
+	}
+	s.audit()
+}
+
+func TestSyncFeedsTheSamePathIdempotently(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	body := fmt.Sprintf(`{"orders":[%s,%s]}`, usd(1700, 97, "completed", t0).JSON(), usd(1701, 97, "processing", t0).JSON())
+	for i := 0; i < 2; i++ {
+		r := s.do("POST", "/v1/admin/orders/sync", []byte(body), map[string]string{"Authorization": "Bearer " + admin})
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("sync: %d %s", r.Status, r.Body)
+		}
+	}
+	// The webhook for one of them arrives too: still no double posting.
+	s.deliver(st, "order.updated", usd(1700, 97, "completed", t0).JSON())
+	s.requireBalance(st, 97, 90, 0)
+	if acts := s.activity(st, 97); len(acts) != 2 {
+		t.Fatalf("activity = %+v, want one earn per order", acts)
+	}
+	for _, bad := range []string{`{"orders":[]}`, `{"orders":[{"id":0}]}`, `{"orders":"x"}`, `[]`} {
+		r := s.do("POST", "/v1/admin/orders/sync", []byte(bad), map[string]string{"Authorization": "Bearer " + admin})
+		if r.Status != 400 || r.errorCode(t) != "invalid" {
+			t.Fatalf("sync %s: %d %s", bad, r.Status, r.Body)
+		}
+	}
+	s.audit()
+}
+
+func TestStoresAreIsolated(t *testing.T) {
+	s := startService(t)
+	a, b := s.newStore(), s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(a, "order.updated", usd(1800, 5, "completed", t0).JSON())
+	big := usd(1800, 5, "completed", t0)
+	big.Total, big.Tax, big.Shipping = "110.00", "0.00", "10.00"
+	s.deliver(b, "order.updated", big.JSON())
+	s.requireBalance(a, 5, 45, 0)
+	s.requireBalance(b, 5, 100, 0)
+
+	// Store A's admin token never sees store B's rows; B's inbox rows cannot be replayed from A.
+	bRows := s.inbox(b, "")
+	if len(bRows) != 1 {
+		t.Fatalf("store b rows = %+v", bRows)
+	}
+	adminA := s.token(a, "1", auth.ScopeAdmin)
+	r := s.do("POST", "/v1/admin/inbox/"+bRows[0].ID+"/replay", nil, map[string]string{"Authorization": "Bearer " + adminA})
+	if r.Status != 404 {
+		t.Fatalf("cross-store replay: %d %s", r.Status, r.Body)
+	}
+	// A token whose iss names store B but is signed with A's key is refused.
+	forged := *a
+	forged.id = b.id
+	r = s.get("/v1/me", s.token(&forged, "5", auth.ScopeShopper))
+	if r.Status != 401 {
+		t.Fatalf("forged issuer: %d %s", r.Status, r.Body)
+	}
+	s.audit()
+}
+
+func TestDeadRowsCanBeReplayed(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	s.deliver(st, "order.updated", []byte(`{"code":"woocommerce_rest_cannot_view","message":"Sorry, you cannot view this resource.","data":{"status":401}}`))
+	s.drain(st)
+	rows := s.inbox(st, "flagged")
+	if len(rows) != 1 {
+		t.Fatalf("flagged = %+v", rows)
+	}
+	r := s.do("POST", "/v1/admin/inbox/"+rows[0].ID+"/replay", nil, map[string]string{"Authorization": "Bearer " + admin})
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("replay: %d %s", r.Status, r.Body)
+	}
+	s.drain(st)
+	if rows := s.inbox(st, "flagged"); len(rows) != 1 {
+		t.Fatalf("replayed REST error should be flagged again: %+v", rows)
+	}
+	r = s.do("POST", "/v1/admin/inbox/"+rows[0].ID+"/replay", nil, map[string]string{"Authorization": "Bearer " + s.token(st, "5", auth.ScopeShopper)})
+	if r.Status != http.StatusForbidden {
+		t.Fatalf("shopper replay: %d", r.Status)
+	}
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/vafaloyalty/vafa/internal/auth"
+)
+
+// rawJWT builds a token from header and claims, signed by sign (nil = no signature).
+func rawJWT(header, claims map[string]any, sign func(signingInput []byte) []byte) string {
+	enc := func(v any) string {
+		b, _ := json.Marshal(v)
+		return base64.RawURLEncoding.EncodeToString(b)
+	}
+	in := enc(header) + "." + enc(claims)
+	sig := ""
+	if sign != nil {
+		sig = base64.RawURLEncoding.EncodeToString(sign([]byte(in)))
+	}
+	return in + "." + sig
+}
+
+func TestTokensAreRefused(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	other := s.newStore()
+	now := s.clock.Now()
+	claims := func(mut func(map[string]any)) map[string]any {
+		c := map[string]any{"iss": st.StoreID, "aud": "vafa", "sub": "7", "scope": "shopper",
+			"iat": now.Unix(), "nbf": now.Unix(), "exp": now.Add(5 * time.Minute).Unix()}
+		if mut != nil {
+			mut(c)
+		}
+		return c
+	}
+	eddsa := func(priv ed25519.PrivateKey) func([]byte) []byte {
+		return func(in []byte) []byte { return ed25519.Sign(priv, in) }
+	}
+	hdr := map[string]any{"alg": "EdDSA", "typ": "JWT", "kid": st.Kid}
+	pub := st.priv.Public().(ed25519.PublicKey)
+	_, stranger, _ := ed25519.GenerateKey(rand.Reader)
+
+	valid := rawJWT(hdr, claims(nil), eddsa(st.priv))
+	if r := s.get("/v1/me", valid); r.Status != http.StatusOK {
+		t.Fatalf("hand-built valid token refused: %d %s", r.Status, r.Body)
+	}
+
+	tests := []struct {
+		name  string
+		token string
+		path  string
+		want  int
+	}{
+		{"expired", rawJWT(hdr, claims(func(c map[string]any) {
+			c["iat"], c["nbf"], c["exp"] = now.Add(-20*time.Minute).Unix(), now.Add(-20*time.Minute).Unix(), now.Add(-10*time.Minute).Unix()
+		}), eddsa(st.priv)), "/v1/me", 401},
+		{"wrong audience", rawJWT(hdr, claims(func(c map[string]any) { c["aud"] = "smile" }), eddsa(st.priv)), "/v1/me", 401},
+		{"no audience", rawJWT(hdr, claims(func(c map[string]any) { delete(c, "aud") }), eddsa(st.priv)), "/v1/me", 401},
+		{"lifetime over 15 minutes", rawJWT(hdr, claims(func(c map[string]any) { c["exp"] = now.Add(time.Hour).Unix() }), eddsa(st.priv)), "/v1/me", 401},
+		{"no exp", rawJWT(hdr, claims(func(c map[string]any) { delete(c, "exp") }), eddsa(st.priv)), "/v1/me", 401},
+		{"not yet valid", rawJWT(hdr, claims(func(c map[string]any) { c["nbf"] = now.Add(10 * time.Minute).Unix() }), eddsa(st.priv)), "/v1/me", 401},
+		{"another store's key", rawJWT(map[string]any{"alg": "EdDSA", "kid": other.Kid}, claims(nil), eddsa(other.priv)), "/v1/me", 401},
+		{"unknown signer", rawJWT(hdr, claims(nil), eddsa(stranger)), "/v1/me", 401},
+		{"alg none", rawJWT(map[string]any{"alg": "none", "kid": st.Kid}, claims(nil), nil), "/v1/me", 401},
+		{"HS256 with the public key as secret", rawJWT(map[string]any{"alg": "HS256", "kid": st.Kid}, claims(nil), func(in []byte) []byte {
+			m := hmac.New(sha256.New, pub)
+			m.Write(in)
+			return m.Sum(nil)
+		}), "/v1/me", 401},
+		{"no kid", rawJWT(map[string]any{"alg": "EdDSA"}, claims(nil), eddsa(st.priv)), "/v1/me", 401},
+		{"bad scope", rawJWT(hdr, claims(func(c map[string]any) { c["scope"] = "root" }), eddsa(st.priv)), "/v1/me", 401},
+		{"garbage", "not.a.jwt", "/v1/me", 401},
+		{"shopper on admin customer", valid, "/v1/admin/customers/7", 403},
+		{"shopper on admin inbox", valid, "/v1/admin/inbox", 403},
+		{"admin on shopper balance", rawJWT(hdr, claims(func(c map[string]any) { c["scope"] = "admin" }), eddsa(st.priv)), "/v1/me", 403},
+		{"non-numeric customer subject", rawJWT(hdr, claims(func(c map[string]any) { c["sub"] = "bob" }), eddsa(st.priv)), "/v1/me", 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.get(tt.path, tt.token)
+			if r.Status != tt.want {
+				t.Fatalf("status %d %s, want %d", r.Status, r.Body, tt.want)
+			}
+			r.errorCode(t)
+		})
+	}
+	if r := s.do("GET", "/v1/me", nil, nil); r.Status != 401 || r.errorCode(t) != "unauthorized" {
+		t.Fatalf("no token: %d %s", r.Status, r.Body)
+	}
+	// The CLI's minting matches what the service verifies.
+	out, err := s.cli("token", "--store", st.StoreID, "--sub", "7", "--kid", st.Kid, "--key", st.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.get("/v1/me", string(trimNL(out))); r.Status != 200 {
+		t.Fatalf("CLI token refused: %d %s", r.Status, r.Body)
+	}
+}
+
+func trimNL(s string) []byte {
+	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return []byte(s)
+}
+
+func TestConnectTokenIsSingleUse(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	body, _ := json.Marshal(map[string]string{"token": st.ConnectToken, "public_key": base64.StdEncoding.EncodeToString(pub), "site_url": "https://shop.test/"})
+	r := s.do("POST", "/v1/connect", body, map[string]string{"Content-Type": "application/json"})
+	if r.Status != http.StatusOK {
+		t.Fatalf("connect: %d %s", r.Status, r.Body)
+	}
+	var got struct {
+		StoreID       string `json:"store_id"`
+		Kid           string `json:"kid"`
+		WebhookSecret string `json:"webhook_secret"`
+		WebhookURL    string `json:"webhook_url"`
+	}
+	r.json(t, &got)
+	if got.StoreID != st.StoreID || got.WebhookSecret != st.WebhookSecret || got.Kid == "" ||
+		got.WebhookURL != s.base+"/webhooks/woocommerce/"+st.StoreID {
+		t.Fatalf("connect returned %+v", got)
+	}
+	// The plugin's new key now signs tokens the service accepts.
+	tok, err := auth.Mint(priv, got.Kid, st.id, "7", auth.ScopeShopper, s.clock.Now(), 5*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.get("/v1/me", tok); r.Status != 200 {
+		t.Fatalf("token with connected key: %d %s", r.Status, r.Body)
+	}
+	if r := s.get("/v1/program", tok); r.Status != 200 {
+		t.Fatalf("program: %d %s", r.Status, r.Body)
+	}
+
+	tests := []struct {
+		name string
+		body string
+		want int
+		code string
+	}{
+		{"reused", string(body), 409, "conflict"},
+		{"malformed token", `{"token":"vafa1.???","public_key":"` + base64.StdEncoding.EncodeToString(pub) + `"}`, 400, "invalid"},
+		{"wrong secret", `{"token":"` + authToken(st.StoreID, "nope") + `","public_key":"` + base64.StdEncoding.EncodeToString(pub) + `"}`, 401, "unauthorized"},
+		{"short key", `{"token":"` + st.ConnectToken + `","public_key":"AAAA"}`, 400, "invalid"},
+		{"not json", `token=x`, 400, "invalid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.do("POST", "/v1/connect", []byte(tt.body), map[string]string{"Content-Type": "application/json"})
+			if r.Status != tt.want || r.errorCode(t) != tt.code {
+				t.Fatalf("status %d %s, want %d %s", r.Status, r.Body, tt.want, tt.code)
+			}
+		})
+	}
+
+	// An expired token is refused.
+	out, err := s.cli("store", "connect-token", "--store", st.StoreID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fresh struct {
+		Token string `json:"connect_token"`
+	}
+	if err := json.Unmarshal([]byte(out), &fresh); err != nil {
+		t.Fatal(err)
+	}
+	s.clock.Advance(25 * time.Hour)
+	body, _ = json.Marshal(map[string]string{"token": fresh.Token, "public_key": base64.StdEncoding.EncodeToString(pub)})
+	if r := s.do("POST", "/v1/connect", body, nil); r.Status != 401 || r.errorCode(t) != "unauthorized" {
+		t.Fatalf("expired token: %d %s", r.Status, r.Body)
+	}
+}
+
+func authToken(store, secret string) string {
+	return auth.ConnectToken{URL: "http://x", StoreID: store, Secret: secret}.Encode()
+}
