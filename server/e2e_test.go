@@ -471,3 +471,17 @@ func TestDeadRowsCanBeReplayed(t *testing.T) {
 		t.Fatalf("shopper replay: %d", r.Status)
 	}
 }
+
+func TestCustomerCreatedBeforeGuestOrderArrives(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	s.deliver(st, "customer.created", []byte(`{"id":41,"email":"early@example.com"}`))
+	guest := usd(1110, 0, "completed", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
+	guest.Email = "EARLY@example.com"
+	s.deliver(st, "order.updated", guest.JSON())
+	s.requireBalance(st, 41, 45, 0)
+	// A second customer.created for the same e-mail (a duplicate delivery) changes nothing.
+	s.deliver(st, "customer.created", []byte(`{"id":41,"email":"early@example.com"}`))
+	s.requireBalance(st, 41, 45, 0)
+	s.audit()
+}

@@ -248,12 +248,29 @@ func mergeGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, wcID int6
 	if email == "" {
 		return applyResult{note: "customer without e-mail: nothing to merge"}, nil
 	}
-	var guest int64
-	err = tx.GetContext(ctx, &guest, `SELECT id FROM customers WHERE store_id=? AND guest_email=? AND merged_into IS NULL`, store.ID, email)
+	// Claim the guest identity for the customer even when no guest order has
+	// arrived yet: deliveries are unordered, and a guest order delivered
+	// after this must still land on the customer.
+	res, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, guest_email, email, merged_into, created_at, updated_at)
+		VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`, store.ID, email, email, customer, now, now)
 	if err != nil {
-		return applyResult{note: "no guest activity with this e-mail"}, nil //nolint:nilerr // absence is the common case
+		return applyResult{}, fmt.Errorf("claim guest e-mail: %w", err)
 	}
-	if guest == customer {
+	guest, err := res.LastInsertId()
+	if err != nil {
+		return applyResult{}, err
+	}
+	var mergedInto *int64
+	if err := tx.GetContext(ctx, &mergedInto, `SELECT merged_into FROM customers WHERE id=? FOR UPDATE`, guest); err != nil {
+		return applyResult{}, fmt.Errorf("read guest: %w", err)
+	}
+	if mergedInto != nil {
+		if *mergedInto != customer {
+			return applyResult{note: "guest e-mail already belongs to another customer"}, nil
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return applyResult{note: "no guest activity yet; later guest orders with this e-mail go to the customer"}, nil
+		}
 		return applyResult{}, nil
 	}
 	rows, err := lockCustomers(ctx, tx, store.ID, guest, customer)
