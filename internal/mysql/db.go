@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	mrand "math/rand/v2"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -112,17 +113,20 @@ func (d *DB) Migrate(ctx context.Context) error {
 // and lock wait timeouts are retried a bounded number of times: InnoDB rolls
 // the whole transaction back, so running fn again is safe.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
-	const attempts = 8
+	const attempts = 12
 	var err error
 	for i := 0; i < attempts; i++ {
 		err = d.tryTx(ctx, fn)
 		if !isRetryable(err) {
 			return err
 		}
+		// Jittered, growing pause so the transactions that collided do not
+		// collide again in lockstep.
+		pause := time.Duration(mrand.Int64N(int64(time.Millisecond)*int64(2<<min(i, 6)))) + time.Millisecond
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(time.Duration(i+1) * 3 * time.Millisecond):
+		case <-time.After(pause):
 		}
 	}
 	return err

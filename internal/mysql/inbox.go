@@ -197,11 +197,18 @@ func (d *DB) List(ctx context.Context, store loyalty.StoreID, state string, befo
 // ENotFound when the row is not the store's, EConflict when it is not dead or flagged.
 func (d *DB) Replay(ctx context.Context, store loyalty.StoreID, id int64) error {
 	return d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		var state string
-		err := tx.GetContext(ctx, &state, `SELECT state FROM webhook_inbox WHERE id=? AND store_id=? FOR UPDATE`, id, store)
+		var row struct {
+			State string `db:"state"`
+			Store int64  `db:"store_id"`
+		}
+		err := tx.GetContext(ctx, &row, `SELECT state, store_id FROM webhook_inbox WHERE id=? FOR UPDATE`, id)
+		if err == nil && row.Store != store {
+			err = sql.ErrNoRows // another store's row does not exist for this one
+		}
 		if err != nil {
 			return notFound(err, "inbox row %d not found", id)
 		}
+		state := row.State
 		if state != loyalty.InboxDead && state != loyalty.InboxFlagged {
 			return loyalty.Errorf(loyalty.EConflict, "only dead or flagged rows can be replayed; this one is %s", state)
 		}

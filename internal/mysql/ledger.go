@@ -80,8 +80,8 @@ func post(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, t loyalty.Tra
 	for _, c := range touchedCustomers(t.Postings) {
 		d := loyalty.Balance{}.Apply(c, t.Postings)
 		if _, err := tx.ExecContext(ctx, `UPDATE customers SET available = available + ?, pending = pending + ?,
-			lifetime = lifetime + ?, updated_at = ? WHERE id = ? AND store_id = ?`,
-			d.Available, d.Pending, d.Lifetime, t.At, c, store); err != nil {
+			lifetime = lifetime + ?, updated_at = ? WHERE id = ?`,
+			d.Available, d.Pending, d.Lifetime, t.At, c); err != nil {
 			return 0, false, fmt.Errorf("update balance: %w", err)
 		}
 	}
@@ -105,6 +105,7 @@ func touchedCustomers(ps []loyalty.Posting) []int64 {
 
 type customerRow struct {
 	ID         int64   `db:"id"`
+	StoreID    int64   `db:"store_id"`
 	WCID       *int64  `db:"wc_customer_id"`
 	GuestEmail *string `db:"guest_email"`
 	MergedInto *int64  `db:"merged_into"`
@@ -123,10 +124,15 @@ func lockCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, ids 
 		if _, ok := out[id]; ok {
 			continue
 		}
+		// By primary key only: with "AND store_id=?" the optimizer may pick
+		// the (store_id, ...) index and lock a range of other customers.
 		var r customerRow
-		if err := tx.GetContext(ctx, &r, `SELECT id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
-			FROM customers WHERE id=? AND store_id=? FOR UPDATE`, id, store); err != nil {
+		if err := tx.GetContext(ctx, &r, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
+			FROM customers WHERE id=? FOR UPDATE`, id); err != nil {
 			return nil, fmt.Errorf("lock customer %d: %w", id, err)
+		}
+		if r.StoreID != store {
+			return nil, fmt.Errorf("customer %d belongs to store %d, not %d", id, r.StoreID, store)
 		}
 		out[id] = r
 	}
@@ -134,30 +140,27 @@ func lockCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, ids 
 }
 
 // ensureCustomer returns the internal id of the WooCommerce customer,
-// creating the row when missing.
+// creating the row when missing, and leaves the row locked. It reads before
+// inserting: INSERT ... ON DUPLICATE KEY takes next-key locks that deadlock
+// concurrent first postings of neighbouring customers.
 func ensureCustomer(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, wcID int64, email string, now time.Time) (int64, error) {
 	var em any
 	if email != "" {
 		em = email
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, wc_customer_id, email, created_at, updated_at)
-		VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id), email = COALESCE(email, VALUES(email))`,
-		store, wcID, em, now, now)
-	if err != nil {
-		return 0, fmt.Errorf("upsert customer: %w", err)
-	}
-	return res.LastInsertId()
+	return ensureRow(ctx, tx,
+		`SELECT id FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`, []any{store, wcID},
+		`INSERT INTO customers (store_id, wc_customer_id, email, created_at, updated_at) VALUES (?,?,?,?,?)`,
+		[]any{store, wcID, em, now, now}, "customers_wc")
 }
 
 // ensureGuest returns the internal id for a guest e-mail, following a merge
 // into a registered customer when there was one.
 func ensureGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, now time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, guest_email, email, created_at, updated_at)
-		VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`, store, email, email, now, now)
-	if err != nil {
-		return 0, fmt.Errorf("upsert guest: %w", err)
-	}
-	id, err := res.LastInsertId()
+	id, err := ensureRow(ctx, tx,
+		`SELECT id FROM customers WHERE store_id=? AND guest_email=? FOR UPDATE`, []any{store, email},
+		`INSERT INTO customers (store_id, guest_email, email, created_at, updated_at) VALUES (?,?,?,?,?)`,
+		[]any{store, email, email, now, now}, "customers_guest")
 	if err != nil {
 		return 0, err
 	}
@@ -169,6 +172,30 @@ func ensureGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email 
 		return *merged, nil
 	}
 	return id, nil
+}
+
+// ensureRow selects a row's id for update, inserting it when missing; a
+// concurrent insert of the same key is resolved by selecting again.
+func ensureRow(ctx context.Context, tx *sqlx.Tx, sel string, selArgs []any, ins string, insArgs []any, key string) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, sel, selArgs...)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("find customer: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, ins, insArgs...)
+	if isDuplicate(err, key) {
+		if err := tx.GetContext(ctx, &id, sel, selArgs...); err != nil {
+			return 0, fmt.Errorf("find customer after race: %w", err)
+		}
+		return id, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert customer: %w", err)
+	}
+	return res.LastInsertId()
 }
 
 // Balance returns the WooCommerce customer's balance; zeros for a customer

@@ -1,0 +1,238 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+	"github.com/vafaloyalty/vafa/internal/testdb"
+	"github.com/vafaloyalty/vafa/internal/woocommerce"
+)
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func openTest(t *testing.T) (*DB, *testClock) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := Open(ctx, testdb.DSN(t), 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c := &testClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	db.SetClock(c.Now)
+	return db, c
+}
+
+func newStore(t *testing.T, db *DB) loyalty.Store {
+	t.Helper()
+	st, err := db.CreateStore(context.Background(), "Shop", "https://shop.test/", loyalty.DefaultProgram())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// drainInbox processes rows until none is due.
+func drainInbox(t *testing.T, db *DB, decode Decoder) {
+	t.Helper()
+	for i := 0; i < 10000; i++ {
+		found, err := db.ProcessNext(context.Background(), decode)
+		if !found {
+			return
+		}
+		_ = err // failures are recorded on the row; tests inspect them
+	}
+	t.Fatal("inbox never drained")
+}
+
+func requireAudit(t *testing.T, db *DB) {
+	t.Helper()
+	vs, err := db.Audit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) > 0 {
+		t.Fatalf("audit violations: %+v", vs)
+	}
+}
+
+func TestFailingRowRetriesThenGoesDeadAndReplays(t *testing.T) {
+	db, clock := openTest(t)
+	st := newStore(t, db)
+	ctx := context.Background()
+	// A decoder that yields an order id the schema cannot hold makes every
+	// attempt fail inside the transaction, as a real bug or outage would.
+	failing := true
+	decode := func(topic string, body []byte, exp int) loyalty.Event {
+		if failing {
+			return loyalty.Event{Kind: loyalty.EventOrder, Order: loyalty.OrderSnapshot{OrderID: -1, Status: "completed"}}
+		}
+		return woocommerce.Decode(topic, body, exp)
+	}
+	id, err := db.Accept(ctx, loyalty.InboxMessage{StoreID: st.ID, Topic: "order.updated",
+		Body: []byte(`{"id":5,"status":"completed","customer_id":3,"total":"10.00","total_tax":"0","shipping_total":"0"}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for attempt := 1; attempt <= MaxAttempts; attempt++ {
+		found, err := db.ProcessNext(ctx, decode)
+		if !found || err == nil {
+			t.Fatalf("attempt %d: found=%v err=%v, want a failure", attempt, found, err)
+		}
+		// Backoff: the row is not due again until its next attempt time.
+		if found, _ := db.ProcessNext(ctx, decode); found {
+			t.Fatalf("attempt %d: row retried before its backoff", attempt)
+		}
+		clock.Advance(time.Hour)
+	}
+	rows, err := db.List(ctx, st.ID, loyalty.InboxDead, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 1 || rows[0].ID != id || rows[0].Attempts != MaxAttempts || rows[0].LastError == "" {
+		t.Fatalf("dead rows = %+v", rows)
+	}
+	failing = false
+	if err := db.Replay(ctx, st.ID, id); err != nil {
+		t.Fatal(err)
+	}
+	drainInbox(t, db, decode)
+	b, err := db.Balance(ctx, st.ID, 3)
+	if err != nil || b.Available != 10 {
+		t.Fatalf("balance after replay = %+v, %v; want 10 available", b, err)
+	}
+	if err := db.Replay(ctx, st.ID, id); loyalty.ErrorCode(err) != loyalty.EConflict {
+		t.Fatalf("replaying a done row: %v, want conflict", err)
+	}
+	other := newStore(t, db)
+	if err := db.Replay(ctx, other.ID, id); loyalty.ErrorCode(err) != loyalty.ENotFound {
+		t.Fatalf("replaying another store's row: %v, want not_found", err)
+	}
+	requireAudit(t, db)
+}
+
+func TestConcurrentAdjustmentsKeepBalancesExact(t *testing.T) {
+	db, _ := openTest(t)
+	st := newStore(t, db)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			points := int64(3)
+			if i%4 == 0 {
+				points = -2
+			}
+			// Every key is posted twice concurrently (i and i+100): exactly one must land.
+			_, _, err := db.Adjust(ctx, st.ID, int64(1+i%5), points, "test", fmt.Sprintf("k%d", i%100), "admin:1")
+			if err != nil && loyalty.ErrorCode(err) != loyalty.EConflict {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	// Keys k0..k99 each landed once: customer c got the keys with i%5 == c-1.
+	for c := int64(1); c <= 5; c++ {
+		var want int64
+		for k := 0; k < 100; k++ {
+			if int64(1+k%5) == c {
+				if k%4 == 0 {
+					want -= 2
+				} else {
+					want += 3
+				}
+			}
+		}
+		b, err := db.Balance(ctx, st.ID, c)
+		if err != nil || b.Available != want {
+			t.Fatalf("customer %d: %+v %v, want %d", c, b, err, want)
+		}
+	}
+	requireAudit(t, db)
+}
+
+func TestAuditFindsTampering(t *testing.T) {
+	tests := []struct {
+		name  string
+		sql   string
+		check string
+	}{
+		{"balance row edited", `UPDATE customers SET available = available + 1`, "customer_available"},
+		{"entry deleted", `DELETE FROM ledger_entries WHERE account='adjusted'`, "transaction_balances"},
+		{"pending edited", `UPDATE customers SET pending = 7`, "customer_pending"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := openTest(t)
+			st := newStore(t, db)
+			ctx := context.Background()
+			if _, _, err := db.Adjust(ctx, st.ID, 9, 50, "gift", "k1", "admin:1"); err != nil {
+				t.Fatal(err)
+			}
+			requireAudit(t, db)
+			if _, err := db.db.ExecContext(ctx, tt.sql); err != nil {
+				t.Fatal(err)
+			}
+			vs, err := db.Audit(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, v := range vs {
+				found = found || v.Check == tt.check
+			}
+			if !found {
+				t.Fatalf("audit = %+v, want a %s violation", vs, tt.check)
+			}
+		})
+	}
+}
+
+func TestSystemAccountsAreDerivedFromEntries(t *testing.T) {
+	db, _ := openTest(t)
+	st := newStore(t, db)
+	ctx := context.Background()
+	body := `{"id":77,"status":"completed","customer_id":4,"total":"54.00","total_tax":"4.00","shipping_total":"5.00","date_modified_gmt":"2026-11-20T10:00:00"}`
+	if _, err := db.Accept(ctx, loyalty.InboxMessage{StoreID: st.ID, Topic: "order.updated", Body: []byte(body)}); err != nil {
+		t.Fatal(err)
+	}
+	drainInbox(t, db, woocommerce.Decode)
+	if _, _, err := db.Adjust(ctx, st.ID, 4, -5, "correction", "k", "admin:1"); err != nil {
+		t.Fatal(err)
+	}
+	sys, err := db.SystemBalances(ctx, st.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sys[loyalty.AccountIssued] != -45 || sys[loyalty.AccountAdjusted] != 5 {
+		t.Fatalf("system balances = %v, want issued -45 adjusted +5", sys)
+	}
+	b, _ := db.Balance(ctx, st.ID, 4)
+	if b.Available != 40 || b.Lifetime != 40 {
+		t.Fatalf("balance = %+v", b)
+	}
+	requireAudit(t, db)
+}
