@@ -485,3 +485,16 @@ func TestCustomerCreatedBeforeGuestOrderArrives(t *testing.T) {
 	s.requireBalance(st, 41, 45, 0)
 	s.audit()
 }
+
+func TestDeleteDeliveredBeforeTheOrder(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	// Out of order: the trash arrives first, then a snapshot built before it.
+	s.deliver(st, "order.deleted", []byte(`{"id":1020}`))
+	s.deliver(st, "order.updated", usd(1020, 31, "completed", t0).JSON())
+	s.requireBalance(st, 31, 0, 0)
+	s.deliver(st, "order.restored", usd(1020, 31, "completed", t0.Add(time.Minute)).JSON())
+	s.requireBalance(st, 31, 45, 0)
+	s.audit()
+}

@@ -17,7 +17,7 @@ const (
 type Event struct {
 	Kind       EventKind
 	Order      OrderSnapshot // EventOrder
-	Restored   bool          // EventOrder from order.restored: lifts a deletion
+	Restored   bool          // EventOrder from order.restored or the sync: lifts a deletion
 	OrderID    int64         // EventOrderDeleted, EventOrderRefunded
 	CustomerID int64         // EventCustomerCreated
 	Email      string        // EventCustomerCreated, lower-cased

@@ -173,6 +173,13 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inbox
 // isStale reports whether a snapshot must not be applied over the order's
 // current state, and why.
 func isStale(o orderRow, inboxID int64, snap loyalty.OrderSnapshot, restored bool) (bool, string) {
+	if o.Deleted && !restored {
+		// Trash sends only {"id":N}; a snapshot that is not clearly newer
+		// than the last one applied may have been built before the trash.
+		if o.DateModified == nil || snap.DateModified.IsZero() || !snap.DateModified.After(*o.DateModified) {
+			return true, "order was deleted; only order.restored, the sync or a newer snapshot brings it back"
+		}
+	}
 	if o.DateModified == nil || snap.DateModified.IsZero() {
 		// Nothing to compare: receipt order decides.
 		if inboxID < o.AppliedInboxID {
@@ -186,9 +193,6 @@ func isStale(o orderRow, inboxID int64, snap loyalty.OrderSnapshot, restored boo
 	case 0:
 		if inboxID < o.AppliedInboxID {
 			return true, "stale snapshot: same date_modified_gmt, received earlier"
-		}
-		if o.Deleted && !restored {
-			return true, "order was deleted after this snapshot"
 		}
 	}
 	return false, ""

@@ -101,7 +101,9 @@ func Decode(topic string, body []byte, exponent int) loyalty.Event {
 	switch topic {
 	case TopicOrderCreated, TopicOrderUpdated, TopicOrderRestored, TopicOrderSync:
 		ev := decodeOrder(body, exponent)
-		ev.Restored = ev.Kind == loyalty.EventOrder && topic == TopicOrderRestored
+		// order.restored lifts a deletion; so does the plugin's sync, which
+		// reads the order's current state from WooCommerce's own tables.
+		ev.Restored = ev.Kind == loyalty.EventOrder && (topic == TopicOrderRestored || topic == TopicOrderSync)
 		return ev
 	case TopicOrderDeleted:
 		var p orderPayload
