@@ -28,6 +28,7 @@ type Config struct {
 	Addr            string        // VAFA_ADDR
 	PublicURL       string        // VAFA_PUBLIC_URL: base URL plugins deliver webhooks to
 	Workers         int           // VAFA_WORKERS: inbox worker goroutines
+	Batch           int           // VAFA_BATCH: inbox rows a worker applies per transaction
 	MaxConns        int           // VAFA_DB_MAX_CONNS
 	LogLevel        slog.Level    // VAFA_LOG_LEVEL: debug, info, warn, error
 	ShutdownTimeout time.Duration // VAFA_SHUTDOWN_TIMEOUT
@@ -42,6 +43,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		DSN:             "root@tcp(127.0.0.1:3306)/vafa",
 		Addr:            "127.0.0.1:8080",
 		Workers:         4,
+		Batch:           32,
 		MaxConns:        32,
 		LogLevel:        slog.LevelInfo,
 		ShutdownTimeout: 20 * time.Second,
@@ -78,6 +80,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("VAFA_ADDR", &c.Addr)
 	str("VAFA_PUBLIC_URL", &c.PublicURL)
 	num("VAFA_WORKERS", &c.Workers)
+	num("VAFA_BATCH", &c.Batch)
 	num("VAFA_DB_MAX_CONNS", &c.MaxConns)
 	dur("VAFA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	dur("VAFA_MATURE_INTERVAL", &c.MatureEvery)
@@ -110,7 +113,7 @@ func (c Config) LogValue() slog.Value {
 	}
 	return slog.GroupValue(
 		slog.String("dsn", dsn), slog.String("addr", c.Addr), slog.String("public_url", c.PublicURL),
-		slog.Int("workers", c.Workers), slog.Int("db_max_conns", c.MaxConns),
+		slog.Int("workers", c.Workers), slog.Int("batch", c.Batch), slog.Int("db_max_conns", c.MaxConns),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 	)
 }

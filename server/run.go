@@ -88,10 +88,13 @@ func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
 
 // processor adapts the database's ProcessNext to the worker pool with the
 // WooCommerce decoder wired in.
-type processor struct{ db *mysql.DB }
+type processor struct {
+	db    *mysql.DB
+	batch int
+}
 
-func (p processor) ProcessNext(ctx context.Context) (bool, error) {
-	return p.db.ProcessNext(ctx, woocommerce.Decode)
+func (p processor) ProcessBatch(ctx context.Context) (int, error) {
+	return p.db.ProcessBatch(ctx, woocommerce.Decode, p.batch)
 }
 
 func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
@@ -129,7 +132,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	stopWorkers, stopWorkersNow := context.WithCancel(context.Background())
-	pool := worker.NewPool(processor{db}, db, cfg.Workers, reg, log)
+	pool := worker.NewPool(processor{db, cfg.Batch}, db, cfg.Workers, reg, log)
 	pool.MatureEvery = cfg.MatureEvery
 	poolDone := make(chan struct{})
 	go func() { pool.Run(stopWorkers, work); close(poolDone) }()

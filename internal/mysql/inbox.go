@@ -89,16 +89,14 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 			return fmt.Errorf("claim inbox row: %w", err)
 		}
 		found = true
-		state, note, err := apply(ctx, tx, claimed, decode, now)
+		var w writes
+		state, note, err := apply(ctx, tx, &w, claimed, decode, now)
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
+		w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
 			state, nullable(note), now, claimed.ID)
-		if err != nil {
-			return fmt.Errorf("mark inbox row: %w", err)
-		}
-		return nil
+		return w.flush(ctx, tx)
 	})
 	if err == nil || !found || ctx.Err() != nil {
 		return found, err
@@ -108,6 +106,63 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 		return true, errors.Join(err, ferr)
 	}
 	return true, err
+}
+
+// ProcessBatch claims up to n due rows and applies them in one transaction,
+// oldest first, so one commit (one fsync) serves the whole batch. If any row
+// fails, the batch is rolled back and its rows are processed one by one with
+// ProcessNext, so a bad row never holds the others back and its failure is
+// recorded on it alone. It returns how many rows it processed.
+func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, error) {
+	if n <= 1 {
+		found, err := d.ProcessNext(ctx, decode)
+		if found {
+			return 1, err
+		}
+		return 0, err
+	}
+	var done int
+	err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		done = 0
+		var rows []inboxRow
+		if err := tx.SelectContext(ctx, &rows, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
+			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
+			return fmt.Errorf("claim inbox rows: %w", err)
+		}
+		stores := map[int64]loyalty.Store{}
+		var w writes
+		for _, row := range rows {
+			state, note, err := applyCached(ctx, tx, &w, row, decode, now, stores)
+			if err != nil {
+				return err
+			}
+			w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
+				state, nullable(note), now, row.ID)
+			// The next row's reads must see this row's writes.
+			if err := w.flush(ctx, tx); err != nil {
+				return err
+			}
+		}
+		done = len(rows)
+		return nil
+	})
+	if err == nil || ctx.Err() != nil {
+		return done, err
+	}
+	// Isolate the failing row: process what was claimed one row at a time.
+	processed := 0
+	var lastErr error
+	for i := 0; i < n; i++ {
+		found, err := d.ProcessNext(ctx, decode)
+		if !found {
+			break
+		}
+		processed++
+		if err != nil {
+			lastErr = err
+		}
+	}
+	return processed, lastErr
 }
 
 func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error {
@@ -127,12 +182,23 @@ func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error
 }
 
 // apply decodes one row and carries it out. It returns the row's final state and a note.
-func apply(ctx context.Context, tx *sqlx.Tx, row inboxRow, decode Decoder, now time.Time) (string, string, error) {
-	var r storeRow
-	if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, row.StoreID); err != nil {
-		return "", "", fmt.Errorf("load store %d: %w", row.StoreID, err)
+func apply(ctx context.Context, tx *sqlx.Tx, w *writes, row inboxRow, decode Decoder, now time.Time) (string, string, error) {
+	return applyCached(ctx, tx, w, row, decode, now, nil)
+}
+
+// applyCached is apply with the stores read in this transaction remembered.
+func applyCached(ctx context.Context, tx *sqlx.Tx, w *writes, row inboxRow, decode Decoder, now time.Time, stores map[int64]loyalty.Store) (string, string, error) {
+	store, ok := stores[row.StoreID]
+	if !ok {
+		var r storeRow
+		if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, row.StoreID); err != nil {
+			return "", "", fmt.Errorf("load store %d: %w", row.StoreID, err)
+		}
+		store = r.store()
+		if stores != nil {
+			stores[row.StoreID] = store
+		}
 	}
-	store := r.store()
 	ev := decode(row.Topic, row.Body, store.Program.CurrencyExponent)
 	var res applyResult
 	var err error
@@ -142,9 +208,9 @@ func apply(ctx context.Context, tx *sqlx.Tx, row inboxRow, decode Decoder, now t
 	case loyalty.EventFlagged:
 		return loyalty.InboxFlagged, ev.Note, nil
 	case loyalty.EventOrder:
-		res, err = reconcileOrder(ctx, tx, store, row.ID, ev.Order, ev.Restored, now)
+		res, err = reconcileOrder(ctx, tx, w, store, row.ID, ev.Order, ev.Restored, now)
 	case loyalty.EventOrderDeleted:
-		res, err = deleteOrder(ctx, tx, store, row.ID, ev.OrderID, now)
+		res, err = deleteOrder(ctx, tx, w, store, row.ID, ev.OrderID, now)
 	case loyalty.EventOrderRefunded:
 		res, err = markRefunded(ctx, tx, store, ev.OrderID, now)
 	case loyalty.EventCustomerCreated:

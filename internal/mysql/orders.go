@@ -2,6 +2,8 @@ package mysql
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -24,28 +26,40 @@ type orderRow struct {
 	PointsPending   int64      `db:"points_pending"`
 	PointsAvailable int64      `db:"points_available"`
 	Revision        int        `db:"revision"`
+	Matured         bool       `db:"-"`
 }
 
 func (o orderRow) holding() loyalty.OrderHolding {
 	return loyalty.OrderHolding{Pending: o.PointsPending, Available: o.PointsAvailable}
 }
 
-// lockOrder creates the order's row when missing and locks it.
+// lockOrder locks the order's row, creating it when missing. A read comes
+// first because most deliveries are about orders already seen; a concurrent
+// first insert of the same order is settled by the duplicate key and a re-read.
 func lockOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, orderID int64, now time.Time) (orderRow, error) {
-	// INSERT IGNORE waits on a concurrent insert of the same key, so two
-	// workers never both believe they created the order.
-	if _, err := tx.ExecContext(ctx, `INSERT IGNORE INTO orders (store_id, order_id, status, updated_at) VALUES (?,?,?,?)`,
-		store, orderID, "new", now); err != nil {
-		return orderRow{}, fmt.Errorf("create order row: %w", err)
-	}
-	var o orderRow
-	err := tx.GetContext(ctx, &o, `SELECT customer_pk, status, date_modified_gmt, applied_inbox_id, deleted,
+	const sel = `SELECT customer_pk, status, date_modified_gmt, applied_inbox_id, deleted,
 		rule_points, rule_per, rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision
-		FROM orders WHERE store_id=? AND order_id=? FOR UPDATE`, store, orderID)
-	if err != nil {
+		FROM orders WHERE store_id=? AND order_id=? FOR UPDATE`
+	var o orderRow
+	err := tx.GetContext(ctx, &o, sel, store, orderID)
+	if err == nil {
+		return o, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return orderRow{}, fmt.Errorf("lock order %d: %w", orderID, err)
 	}
-	return o, nil
+	_, err = tx.ExecContext(ctx, `INSERT INTO orders (store_id, order_id, status, updated_at) VALUES (?,?,?,?)`,
+		store, orderID, "new", now)
+	if isDuplicate(err, "PRIMARY") {
+		if err := tx.GetContext(ctx, &o, sel, store, orderID); err != nil {
+			return orderRow{}, fmt.Errorf("lock order %d after race: %w", orderID, err)
+		}
+		return o, nil
+	}
+	if err != nil {
+		return orderRow{}, fmt.Errorf("create order row: %w", err)
+	}
+	return orderRow{Status: "new", Matured: true}, nil
 }
 
 // applyResult says what processing an event did, for the inbox row's note.
@@ -57,7 +71,7 @@ type applyResult struct {
 // snapshot says it should have earned, posting only the difference. Older
 // snapshots than the applied one are ignored; on a tie of date_modified_gmt
 // the later-received (higher inbox id) wins.
-func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID int64, snap loyalty.OrderSnapshot, restored bool, now time.Time) (applyResult, error) {
+func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.Store, inboxID int64, snap loyalty.OrderSnapshot, restored bool, now time.Time) (applyResult, error) {
 	o, err := lockOrder(ctx, tx, store.ID, snap.OrderID, now)
 	if err != nil {
 		return applyResult{}, err
@@ -99,14 +113,12 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inbox
 	if o.CustomerPK != nil {
 		prev = *o.CustomerPK
 	}
-	lockIDs := []int64{}
-	for _, c := range []int64{prev, customer} {
-		if c > 0 {
-			lockIDs = append(lockIDs, c)
+	// ensureCustomer locked the customer's row; a previous owner of the
+	// order (rare: the order changed hands) is locked too.
+	if prev > 0 && prev != customer {
+		if _, err := lockCustomers(ctx, tx, store.ID, prev); err != nil {
+			return applyResult{}, err
 		}
-	}
-	if _, err := lockCustomers(ctx, tx, store.ID, lockIDs...); err != nil {
-		return applyResult{}, err
 	}
 
 	var postings []loyalty.Posting
@@ -135,7 +147,7 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inbox
 		if owner == 0 {
 			owner = prev
 		}
-		if _, _, err := post(ctx, tx, store.ID, loyalty.Transaction{
+		if err := postLater(w, store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", snap.OrderID, o.Revision), Kind: kind, Customer: owner,
 			OrderID: snap.OrderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -154,16 +166,13 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inbox
 		modified = *o.DateModified
 	}
 	matured := held.Pending == 0
-	_, err = tx.ExecContext(ctx, `UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
+	w.add(`UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
 		refunded_minor=?, date_modified_gmt=?, applied_inbox_id=?, deleted=0, refund_seen=0, rule_points=?, rule_per=?,
 		rule_exponent=?, first_paid_at=?, matures_at=?, matured=?, points_pending=?, points_available=?, revision=?, updated_at=?
 		WHERE store_id=? AND order_id=?`,
 		cust, snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded, modified, inboxID,
 		o.RulePoints, o.RulePer, o.RuleExponent, o.FirstPaidAt, o.MaturesAt, matured, held.Pending, held.Available,
 		o.Revision, now, store.ID, snap.OrderID)
-	if err != nil {
-		return applyResult{}, fmt.Errorf("update order: %w", err)
-	}
 	if customer == 0 {
 		return applyResult{note: "order has no customer id or e-mail: nothing to earn"}, nil
 	}
@@ -200,7 +209,7 @@ func isStale(o orderRow, inboxID int64, snap loyalty.OrderSnapshot, restored boo
 
 // deleteOrder applies order.deleted: the order earns nothing until a newer
 // snapshot or order.restored arrives.
-func deleteOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID, orderID int64, now time.Time) (applyResult, error) {
+func deleteOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.Store, inboxID, orderID int64, now time.Time) (applyResult, error) {
 	o, err := lockOrder(ctx, tx, store.ID, orderID, now)
 	if err != nil {
 		return applyResult{}, err
@@ -213,7 +222,7 @@ func deleteOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID,
 		}
 		var postings []loyalty.Posting
 		postings, held = loyalty.PlanOrder(held, 0, true, *o.CustomerPK)
-		if _, _, err := post(ctx, tx, store.ID, loyalty.Transaction{
+		if err := postLater(w, store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", orderID, o.Revision), Kind: loyalty.KindOrderReversal,
 			Customer: *o.CustomerPK, OrderID: orderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -221,12 +230,9 @@ func deleteOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, inboxID,
 		}
 	}
 	applied := max(o.AppliedInboxID, inboxID)
-	_, err = tx.ExecContext(ctx, `UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
+	w.add(`UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
 		points_available=?, matured=1, revision=?, updated_at=? WHERE store_id=? AND order_id=?`,
 		applied, held.Pending, held.Available, o.Revision, now, store.ID, orderID)
-	if err != nil {
-		return applyResult{}, fmt.Errorf("delete order: %w", err)
-	}
 	return applyResult{}, nil
 }
 

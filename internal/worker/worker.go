@@ -11,9 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Processor applies one due inbox row; it reports whether there was one.
+// Processor applies due inbox rows, up to a batch, and reports how many it processed.
 type Processor interface {
-	ProcessNext(ctx context.Context) (bool, error)
+	ProcessBatch(ctx context.Context) (int, error)
 }
 
 // Maturer moves points whose return window passed to available.
@@ -71,12 +71,15 @@ func (p *Pool) Run(stop context.Context, work context.Context) {
 func (p *Pool) loop(stop, work context.Context) {
 	backoff := p.Idle
 	for stop.Err() == nil {
-		found, err := p.Processor.ProcessNext(work)
+		n, err := p.Processor.ProcessBatch(work)
+		found := n > 0
 		if err != nil {
 			p.processed.WithLabelValues("error").Inc()
 			p.Logger.Warn("inbox row failed; will retry", "err", err)
-		} else if found {
-			p.processed.WithLabelValues("ok").Inc()
+			n--
+		}
+		if n > 0 {
+			p.processed.WithLabelValues("ok").Add(float64(n))
 		}
 		if found && err == nil {
 			backoff = p.Idle
