@@ -155,6 +155,9 @@ func (d *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) erro
 }
 
 func isRetryable(err error) bool {
+	if errors.Is(err, errRaced) {
+		return true
+	}
 	var me *mysql.MySQLError
 	return errors.As(err, &me) && (me.Number == errDeadlock || me.Number == errLockWaitTime)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -89,14 +90,7 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 			return fmt.Errorf("claim inbox row: %w", err)
 		}
 		found = true
-		var w writes
-		state, note, err := apply(ctx, tx, &w, claimed, decode, now)
-		if err != nil {
-			return err
-		}
-		w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
-			state, nullable(note), now, claimed.ID)
-		return w.flush(ctx, tx)
+		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now)
 	})
 	if err == nil || !found || ctx.Err() != nil {
 		return found, err
@@ -129,19 +123,8 @@ func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, erro
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
 			return fmt.Errorf("claim inbox rows: %w", err)
 		}
-		stores := map[int64]loyalty.Store{}
-		var w writes
-		for _, row := range rows {
-			state, note, err := applyCached(ctx, tx, &w, row, decode, now, stores)
-			if err != nil {
-				return err
-			}
-			w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
-				state, nullable(note), now, row.ID)
-			// The next row's reads must see this row's writes.
-			if err := w.flush(ctx, tx); err != nil {
-				return err
-			}
+		if err := applyRows(ctx, tx, rows, decode, now); err != nil {
+			return err
 		}
 		done = len(rows)
 		return nil
@@ -181,47 +164,80 @@ func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error
 	return nil
 }
 
-// apply decodes one row and carries it out. It returns the row's final state and a note.
-func apply(ctx context.Context, tx *sqlx.Tx, w *writes, row inboxRow, decode Decoder, now time.Time) (string, string, error) {
-	return applyCached(ctx, tx, w, row, decode, now, nil)
+// loadStore reads the store, remembering it for the rest of the transaction.
+func loadStore(ctx context.Context, tx *sqlx.Tx, id int64, stores map[int64]loyalty.Store) (loyalty.Store, error) {
+	if st, ok := stores[id]; ok {
+		return st, nil
+	}
+	var r storeRow
+	if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, id); err != nil {
+		return loyalty.Store{}, fmt.Errorf("load store %d: %w", id, err)
+	}
+	stores[id] = r.store()
+	return stores[id], nil
 }
 
-// applyCached is apply with the stores read in this transaction remembered.
-func applyCached(ctx context.Context, tx *sqlx.Tx, w *writes, row inboxRow, decode Decoder, now time.Time, stores map[int64]loyalty.Store) (string, string, error) {
-	store, ok := stores[row.StoreID]
-	if !ok {
-		var r storeRow
-		if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, row.StoreID); err != nil {
-			return "", "", fmt.Errorf("load store %d: %w", row.StoreID, err)
-		}
-		store = r.store()
-		if stores != nil {
-			stores[row.StoreID] = store
-		}
-	}
-	ev := decode(row.Topic, row.Body, store.Program.CurrencyExponent)
+// applyEvent carries out one decoded row and queues its inbox update. It
+// returns the row's final state and a note.
+func applyEvent(ctx context.Context, u *unit, row inboxRow, store loyalty.Store, ev loyalty.Event) error {
 	var res applyResult
 	var err error
+	state := loyalty.InboxDone
 	switch ev.Kind {
 	case loyalty.EventIgnored:
-		return loyalty.InboxIgnored, ev.Note, nil
+		state, res.note = loyalty.InboxIgnored, ev.Note
 	case loyalty.EventFlagged:
-		return loyalty.InboxFlagged, ev.Note, nil
+		state, res.note = loyalty.InboxFlagged, ev.Note
 	case loyalty.EventOrder:
-		res, err = reconcileOrder(ctx, tx, w, store, row.ID, ev.Order, ev.Restored, now)
+		res, err = reconcileOrder(ctx, u, store, row.ID, ev.Order, ev.Restored)
 	case loyalty.EventOrderDeleted:
-		res, err = deleteOrder(ctx, tx, w, store, row.ID, ev.OrderID, now)
+		res, err = deleteOrder(ctx, u, store, row.ID, ev.OrderID)
 	case loyalty.EventOrderRefunded:
-		res, err = markRefunded(ctx, tx, store, ev.OrderID, now)
+		res, err = markRefunded(ctx, u, store, ev.OrderID)
 	case loyalty.EventCustomerCreated:
-		res, err = mergeGuest(ctx, tx, store, ev.CustomerID, ev.Email, now)
+		res, err = mergeGuest(ctx, u, store, ev.CustomerID, ev.Email)
 	default:
-		return loyalty.InboxIgnored, "unknown event", nil
+		state, res.note = loyalty.InboxIgnored, "unknown event"
 	}
 	if err != nil {
-		return "", "", err
+		return err
 	}
-	return loyalty.InboxDone, res.note, nil
+	u.w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
+		state, nullable(res.note), u.now, row.ID)
+	return nil
+}
+
+// applyRows decodes the claimed rows, locks what they name in a few set
+// queries, applies them oldest first, and flushes the writes once.
+func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time) error {
+	u := newUnit(tx, now)
+	stores := map[int64]loyalty.Store{}
+	evs := make([]loyalty.Event, len(rows))
+	byStore := map[int64][]loyalty.Event{}
+	for i, row := range rows {
+		st, err := loadStore(ctx, tx, row.StoreID, stores)
+		if err != nil {
+			return err
+		}
+		evs[i] = decode(row.Topic, row.Body, st.Program.CurrencyExponent)
+		byStore[row.StoreID] = append(byStore[row.StoreID], evs[i])
+	}
+	storeIDs := make([]int64, 0, len(byStore))
+	for id := range byStore {
+		storeIDs = append(storeIDs, id)
+	}
+	sort.Slice(storeIDs, func(i, j int) bool { return storeIDs[i] < storeIDs[j] })
+	for _, id := range storeIDs {
+		if err := u.prefetch(ctx, id, byStore[id]); err != nil {
+			return err
+		}
+	}
+	for i, row := range rows {
+		if err := applyEvent(ctx, u, row, stores[row.StoreID], evs[i]); err != nil {
+			return err
+		}
+	}
+	return u.flush(ctx)
 }
 
 // List returns the store's inbox rows, newest first.

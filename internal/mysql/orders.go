@@ -71,11 +71,13 @@ type applyResult struct {
 // snapshot says it should have earned, posting only the difference. Older
 // snapshots than the applied one are ignored; on a tie of date_modified_gmt
 // the later-received (higher inbox id) wins.
-func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.Store, inboxID int64, snap loyalty.OrderSnapshot, restored bool, now time.Time) (applyResult, error) {
-	o, err := lockOrder(ctx, tx, store.ID, snap.OrderID, now)
+func reconcileOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID int64, snap loyalty.OrderSnapshot, restored bool) (applyResult, error) {
+	now := u.now
+	op, err := u.order(ctx, store.ID, snap.OrderID)
 	if err != nil {
 		return applyResult{}, err
 	}
+	o := *op
 	if stale, why := isStale(o, inboxID, snap, restored); stale {
 		return applyResult{note: why}, nil
 	}
@@ -83,9 +85,9 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.S
 	var customer int64
 	switch {
 	case snap.CustomerID > 0:
-		customer, err = ensureCustomer(ctx, tx, store.ID, snap.CustomerID, snap.Email, now)
+		customer, err = u.customer(ctx, store.ID, snap.CustomerID, snap.Email)
 	case snap.Email != "":
-		customer, err = ensureGuest(ctx, tx, store.ID, snap.Email, now)
+		customer, err = u.guest(ctx, store.ID, snap.Email)
 	}
 	if err != nil {
 		return applyResult{}, err
@@ -116,7 +118,10 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.S
 	// ensureCustomer locked the customer's row; a previous owner of the
 	// order (rare: the order changed hands) is locked too.
 	if prev > 0 && prev != customer {
-		if _, err := lockCustomers(ctx, tx, store.ID, prev); err != nil {
+		if err := u.flush(ctx); err != nil {
+			return applyResult{}, err
+		}
+		if _, err := lockCustomers(ctx, u.tx, store.ID, prev); err != nil {
 			return applyResult{}, err
 		}
 	}
@@ -147,7 +152,7 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.S
 		if owner == 0 {
 			owner = prev
 		}
-		if err := postLater(w, store.ID, loyalty.Transaction{
+		if err := postLater(&u.w, store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", snap.OrderID, o.Revision), Kind: kind, Customer: owner,
 			OrderID: snap.OrderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -161,18 +166,29 @@ func reconcileOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.S
 	}
 	var modified any
 	if !snap.DateModified.IsZero() {
-		modified = snap.DateModified
-	} else if o.DateModified != nil {
+		dm := snap.DateModified
+		o.DateModified = &dm
+	}
+	if o.DateModified != nil {
 		modified = *o.DateModified
 	}
 	matured := held.Pending == 0
-	w.add(`UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
+	u.w.add(`UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
 		refunded_minor=?, date_modified_gmt=?, applied_inbox_id=?, deleted=0, refund_seen=0, rule_points=?, rule_per=?,
 		rule_exponent=?, first_paid_at=?, matures_at=?, matured=?, points_pending=?, points_available=?, revision=?, updated_at=?
 		WHERE store_id=? AND order_id=?`,
 		cust, snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded, modified, inboxID,
 		o.RulePoints, o.RulePer, o.RuleExponent, o.FirstPaidAt, o.MaturesAt, matured, held.Pending, held.Available,
 		o.Revision, now, store.ID, snap.OrderID)
+	// Keep the cached row equal to what was written, for later rows of the batch.
+	o.Status, o.AppliedInboxID, o.Deleted = snap.Status, inboxID, false
+	o.PointsPending, o.PointsAvailable = held.Pending, held.Available
+	o.CustomerPK = nil
+	if customer > 0 {
+		c := customer
+		o.CustomerPK = &c
+	}
+	*op = o
 	if customer == 0 {
 		return applyResult{note: "order has no customer id or e-mail: nothing to earn"}, nil
 	}
@@ -209,20 +225,20 @@ func isStale(o orderRow, inboxID int64, snap loyalty.OrderSnapshot, restored boo
 
 // deleteOrder applies order.deleted: the order earns nothing until a newer
 // snapshot or order.restored arrives.
-func deleteOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.Store, inboxID, orderID int64, now time.Time) (applyResult, error) {
-	o, err := lockOrder(ctx, tx, store.ID, orderID, now)
+func deleteOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID, orderID int64) (applyResult, error) {
+	now := u.now
+	o, err := u.order(ctx, store.ID, orderID)
 	if err != nil {
 		return applyResult{}, err
 	}
 	held := o.holding()
 	o.Revision++
 	if o.CustomerPK != nil && held.Total() != 0 {
-		if _, err := lockCustomers(ctx, tx, store.ID, *o.CustomerPK); err != nil {
-			return applyResult{}, err
-		}
+		// The customer's row is locked by the balance UPDATE itself: the
+		// order's row lock already serializes everything about this order.
 		var postings []loyalty.Posting
 		postings, held = loyalty.PlanOrder(held, 0, true, *o.CustomerPK)
-		if err := postLater(w, store.ID, loyalty.Transaction{
+		if err := postLater(&u.w, store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", orderID, o.Revision), Kind: loyalty.KindOrderReversal,
 			Customer: *o.CustomerPK, OrderID: orderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -230,27 +246,34 @@ func deleteOrder(ctx context.Context, tx *sqlx.Tx, w *writes, store loyalty.Stor
 		}
 	}
 	applied := max(o.AppliedInboxID, inboxID)
-	w.add(`UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
+	u.w.add(`UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
 		points_available=?, matured=1, revision=?, updated_at=? WHERE store_id=? AND order_id=?`,
 		applied, held.Pending, held.Available, o.Revision, now, store.ID, orderID)
+	o.Status, o.Deleted, o.AppliedInboxID = "trash", true, applied
+	o.PointsPending, o.PointsAvailable = held.Pending, held.Available
 	return applyResult{}, nil
 }
 
 // markRefunded records that a refund happened; the order's next snapshot
 // (order.updated always follows a refund) reconciles the points.
-func markRefunded(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, orderID int64, now time.Time) (applyResult, error) {
-	if _, err := lockOrder(ctx, tx, store.ID, orderID, now); err != nil {
+func markRefunded(ctx context.Context, u *unit, store loyalty.Store, orderID int64) (applyResult, error) {
+	if _, err := u.order(ctx, store.ID, orderID); err != nil {
 		return applyResult{}, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET refund_seen=1, updated_at=? WHERE store_id=? AND order_id=?`, now, store.ID, orderID); err != nil {
-		return applyResult{}, fmt.Errorf("mark refunded: %w", err)
-	}
+	u.w.add(`UPDATE orders SET refund_seen=1, updated_at=? WHERE store_id=? AND order_id=?`, u.now, store.ID, orderID)
 	return applyResult{note: "refund noted; the next order snapshot settles the points"}, nil
 }
 
 // mergeGuest moves a guest's points and orders to the registered customer
 // with the same e-mail, once; later guest orders with that e-mail follow.
-func mergeGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, wcID int64, email string, now time.Time) (applyResult, error) {
+func mergeGuest(ctx context.Context, u *unit, store loyalty.Store, wcID int64, email string) (applyResult, error) {
+	// Rare and touching many rows: run directly, and let later rows of the
+	// batch re-read what it changed.
+	if err := u.flush(ctx); err != nil {
+		return applyResult{}, err
+	}
+	defer u.forget()
+	tx, now := u.tx, u.now
 	customer, err := ensureCustomer(ctx, tx, store.ID, wcID, email, now)
 	if err != nil {
 		return applyResult{}, err
