@@ -27,8 +27,9 @@ const (
 
 // DB is the service's database. Its clock is injectable so tests control time.
 type DB struct {
-	db  *sqlx.DB
-	now func() time.Time
+	db       *sqlx.DB
+	now      func() time.Time
+	acceptor *acceptor
 }
 
 // Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
@@ -83,7 +84,15 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 			return nil, fmt.Errorf("ping mysql: %w", err)
 		}
 	}
-	return &DB{db: db, now: func() time.Time { return time.Now().UTC() }}, nil
+	// Lock mode 2 interleaves auto-increment ids of concurrent statements.
+	var lockMode int
+	if err := db.GetContext(ctx, &lockMode, `SELECT @@innodb_autoinc_lock_mode`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read autoinc lock mode: %w", err)
+	}
+	d := &DB{db: db, now: func() time.Time { return time.Now().UTC() }}
+	d.acceptor = newAcceptor(d, lockMode != 2)
+	return d, nil
 }
 
 func isUnknownVariable(err error) bool {
@@ -98,7 +107,11 @@ func (d *DB) SetClock(now func() time.Time) { d.now = func() time.Time { return 
 func (d *DB) Now() time.Time { return d.now() }
 
 // Close closes the pool.
-func (d *DB) Close() error { return d.db.Close() }
+// Close waits for queued webhook inserts, then closes the pool.
+func (d *DB) Close() error {
+	d.acceptor.close()
+	return d.db.Close()
+}
 
 // Ping checks that the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }

@@ -23,22 +23,10 @@ type Decoder func(topic string, body []byte, exponent int) loyalty.Event
 const MaxAttempts = 8
 
 // Accept durably stores a verified delivery; it returns after the commit.
+// Concurrent calls share INSERTs and commits (see acceptor). The id is 0
+// when the server does not hand out consecutive ids per statement.
 func (d *DB) Accept(ctx context.Context, m loyalty.InboxMessage) (int64, error) {
-	if m.Source == "" {
-		m.Source = "webhook"
-	}
-	now := d.now()
-	var delivery any
-	if m.DeliveryID != "" {
-		delivery = truncate(m.DeliveryID, 64)
-	}
-	res, err := d.db.ExecContext(ctx, `INSERT INTO webhook_inbox (store_id, topic, source, webhook_id, delivery_id,
-		received_at, body, next_attempt_at) VALUES (?,?,?,?,?,?,?,?)`,
-		m.StoreID, truncate(m.Topic, 100), m.Source, m.WebhookID, delivery, now, m.Body, now)
-	if err != nil {
-		return 0, fmt.Errorf("store webhook: %w", err)
-	}
-	return res.LastInsertId()
+	return d.acceptor.accept(ctx, m)
 }
 
 // AcceptBatch stores several messages in one statement and one commit.
