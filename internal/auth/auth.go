@@ -69,7 +69,13 @@ type Verifier struct {
 	ttl    time.Duration
 	mu     sync.RWMutex
 	cache  map[keyID]cachedKey
+	tokens map[string]cachedToken // verified tokens: a page's repeated calls skip the signature check
 	parser *jwt.Parser
+}
+
+type cachedToken struct {
+	p       Principal
+	expires time.Time
 }
 
 type keyID struct {
@@ -87,7 +93,7 @@ func NewVerifier(src KeySource, now func() time.Time) *Verifier {
 	if now == nil {
 		now = time.Now
 	}
-	v := &Verifier{keys: src, now: now, ttl: time.Minute, cache: map[keyID]cachedKey{}}
+	v := &Verifier{keys: src, now: now, ttl: time.Minute, cache: map[keyID]cachedKey{}, tokens: map[string]cachedToken{}}
 	// The algorithm is pinned: "none", HS256 with the public key as secret and
 	// anything else never reach key lookup.
 	v.parser = jwt.NewParser(
@@ -105,6 +111,34 @@ func NewVerifier(src KeySource, now func() time.Time) *Verifier {
 // issuing store, aud "vafa", exp/nbf/iat valid with a small leeway, a life of
 // at most 15 minutes, a subject and a known scope. Every failure is EUnauthorized.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	now := v.now()
+	v.mu.RLock()
+	hit, ok := v.tokens[token]
+	v.mu.RUnlock()
+	if ok && now.Before(hit.expires) {
+		return hit.p, nil
+	}
+	p, exp, err := v.verify(ctx, token)
+	if err != nil {
+		return Principal{}, err
+	}
+	// Remember the verdict until the token expires, but no longer than a
+	// key stays cached, so a revoked key stops working within the key TTL.
+	until := exp.Add(Leeway)
+	if limit := now.Add(v.ttl); limit.Before(until) {
+		until = limit
+	}
+	v.mu.Lock()
+	if len(v.tokens) > 100_000 {
+		v.tokens = map[string]cachedToken{}
+	}
+	v.tokens[token] = cachedToken{p: p, expires: until}
+	v.mu.Unlock()
+	return p, nil
+}
+
+// verify does the full check of Verify, without the cache.
+func (v *Verifier) verify(ctx context.Context, token string) (Principal, time.Time, error) {
 	var claims Claims
 	var store loyalty.StoreID
 	_, err := v.parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
@@ -120,18 +154,18 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return v.key(ctx, id, kid)
 	})
 	if err != nil {
-		return Principal{}, &loyalty.Error{Code: loyalty.EUnauthorized, Message: "invalid or expired token", Cause: err}
+		return Principal{}, time.Time{}, &loyalty.Error{Code: loyalty.EUnauthorized, Message: "invalid or expired token", Cause: err}
 	}
 	if claims.ExpiresAt == nil || claims.ExpiresAt.Time.After(v.now().Add(MaxLifetime+Leeway)) {
-		return Principal{}, loyalty.Errorf(loyalty.EUnauthorized, "token lifetime exceeds 15 minutes")
+		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token lifetime exceeds 15 minutes")
 	}
 	if claims.Subject == "" || len(claims.Subject) > 64 {
-		return Principal{}, loyalty.Errorf(loyalty.EUnauthorized, "token has no subject")
+		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token has no subject")
 	}
 	if claims.Scope != ScopeShopper && claims.Scope != ScopeAdmin {
-		return Principal{}, loyalty.Errorf(loyalty.EUnauthorized, "token scope must be shopper or admin")
+		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token scope must be shopper or admin")
 	}
-	return Principal{StoreID: store, Subject: claims.Subject, Scope: claims.Scope}, nil
+	return Principal{StoreID: store, Subject: claims.Subject, Scope: claims.Scope}, claims.ExpiresAt.Time, nil
 }
 
 func (v *Verifier) key(ctx context.Context, store loyalty.StoreID, kid string) (ed25519.PublicKey, error) {
