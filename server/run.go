@@ -58,6 +58,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return auditCmd(ctx, cfg, env)
 	case "token":
 		return tokenCmd(env, args)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	case "help", "-h", "--help":
 		fmt.Fprintln(env.Stdout, usage)
 		return nil
@@ -65,7 +67,7 @@ func run(ctx context.Context, args []string, env Env) error {
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-const usage = `usage: vafa [serve | migrate | audit | token | store create|add-key|set|connect-token] [flags]`
+const usage = `usage: vafa [serve | migrate | audit | token | healthcheck | store create|add-key|set|connect-token] [flags]`
 
 // openDB creates the database if needed, connects and migrates.
 func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
@@ -357,4 +359,31 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// healthcheck asks the local service's /healthz (for container healthchecks,
+// where no curl exists).
+func healthcheck(ctx context.Context, cfg Config) error {
+	host, port, err := net.SplitHostPort(cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("VAFA_ADDR: %w", err)
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+net.JoinHostPort(host, port)+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: status %d", res.StatusCode)
+	}
+	return nil
 }

@@ -1,0 +1,26 @@
+# Vafa: see README.md. `make dev` runs the service, `make test` runs every test.
+.PHONY: dev test build bench bench-quick lint compose-check plugin-zip
+
+dev:
+	bash scripts/dev.sh
+
+test:
+	bash scripts/test.sh
+
+build:
+	go build -o bin/vafa ./server
+
+bench:
+	go run ./bench
+
+bench-quick:
+	go run ./bench -quick
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+compose-check:
+	@if docker compose version >/dev/null 2>&1; then docker compose -f docker-compose.yml config --quiet; \
+	else python3 -c 'import yaml,sys; d=yaml.safe_load(open("docker-compose.yml")); assert {"mariadb","vafa"} <= set(d["services"]), "services missing"'; fi
+	@echo "docker-compose.yml parses"
