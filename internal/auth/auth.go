@@ -188,7 +188,11 @@ func (v *Verifier) key(ctx context.Context, store loyalty.StoreID, kid string) (
 	if len(v.cache) > 100_000 { // bounded: unknown kids are cached as misses too
 		v.cache = map[keyID]cachedKey{}
 	}
-	v.cache[id] = cachedKey{key: k, expires: now.Add(v.ttl)}
+	ttl := v.ttl
+	if k == nil {
+		ttl = 5 * time.Second // a miss is remembered briefly: a key registered just now works at once
+	}
+	v.cache[id] = cachedKey{key: k, expires: now.Add(ttl)}
 	v.mu.Unlock()
 	if k == nil {
 		return nil, errors.New("unknown key")
