@@ -1,0 +1,620 @@
+// Command bench measures Vafa against raw baselines taken in the same run on
+// the same machine: durable MariaDB INSERTs and INSERT+UPDATE transactions,
+// and a bare Gin JSON handler. It prints ratios (make bench) and writes JSON.
+//
+//	go run ./bench [-quick] [-orders 100000] [-concurrency 32] [-duration 10s]
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/vafaloyalty/vafa/internal/auth"
+	"github.com/vafaloyalty/vafa/internal/woocommerce"
+)
+
+type config struct {
+	orders      int
+	concurrency int
+	duration    time.Duration
+	workers     int
+	inflate     int
+	out         string
+	serveGin    string
+}
+
+type result struct {
+	Metric   string  `json:"metric"`
+	Value    float64 `json:"value"`
+	Unit     string  `json:"unit"`
+	Baseline string  `json:"baseline,omitempty"`
+	Ratio    float64 `json:"ratio,omitempty"`
+	Target   string  `json:"target,omitempty"`
+	Pass     *bool   `json:"pass,omitempty"`
+}
+
+func main() {
+	var c config
+	quick := flag.Bool("quick", false, "small run for smoke testing (about a minute)")
+	flag.IntVar(&c.orders, "orders", 100000, "orders for the webhook-to-ledger run")
+	flag.IntVar(&c.concurrency, "concurrency", 32, "concurrent clients for every measurement")
+	flag.DurationVar(&c.duration, "duration", 10*time.Second, "length of each rate measurement")
+	flag.IntVar(&c.workers, "workers", 4, "VAFA_WORKERS for the service")
+	flag.IntVar(&c.inflate, "inflate", 2_000_000, "extra ledger entries added before the second balance-read run")
+	flag.StringVar(&c.out, "out", "bench/results/latest.json", "where to write the results as JSON")
+	flag.StringVar(&c.serveGin, "serve-gin", "", "internal: serve the bare Gin baseline on this address")
+	flag.Parse()
+	if c.serveGin != "" {
+		serveBareGin(c.serveGin)
+		return
+	}
+	if *quick {
+		c.orders, c.duration, c.inflate = 5000, 3*time.Second, 0
+	}
+	if err := run(c); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func logf(format string, args ...any) { fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...) }
+
+func serverDSN() (*mysql.Config, error) {
+	dsn := os.Getenv("VAFA_BENCH_DSN")
+	if dsn == "" {
+		dsn = os.Getenv("MYSQL_TEST_DSN")
+	}
+	if dsn == "" {
+		dsn = "root@tcp(127.0.0.1:3306)/"
+	}
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("bench DSN: %w", err)
+	}
+	cfg.InterpolateParams = true
+	cfg.ParseTime = true
+	return cfg, nil
+}
+
+func randName(prefix string) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+func run(c config) error {
+	ctx := context.Background()
+	base, err := serverDSN()
+	if err != nil {
+		return err
+	}
+	admin, err := sql.Open("mysql", base.FormatDSN())
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	var version string
+	if err := admin.QueryRow("SELECT VERSION()").Scan(&version); err != nil {
+		return fmt.Errorf("no MariaDB at %s: %w", base.Addr, err)
+	}
+	logf("MariaDB %s at %s, %d cores, %s, concurrency %d", version, base.Addr, runtime.NumCPU(), runtime.Version(), c.concurrency)
+
+	var results []result
+	add := func(r result) {
+		results = append(results, r)
+		logf("%-40s %12.0f %s", r.Metric, r.Value, r.Unit)
+	}
+
+	// Baselines.
+	rawIns, rawTx, err := rawBaselines(ctx, admin, base, c)
+	if err != nil {
+		return err
+	}
+	add(result{Metric: "raw MariaDB durable INSERT", Value: rawIns, Unit: "commits/s"})
+	add(result{Metric: "raw MariaDB INSERT+UPDATE transaction", Value: rawTx, Unit: "tx/s"})
+	ginRate, _, _, err := bareGin(c)
+	if err != nil {
+		return err
+	}
+	add(result{Metric: "bare Gin JSON handler", Value: ginRate, Unit: "req/s"})
+
+	// The service, as a subprocess on a fresh database.
+	svc, err := startService(ctx, admin, base, c)
+	if err != nil {
+		return err
+	}
+	defer svc.stop()
+
+	acc, err := acceptRate(svc, c)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: "webhook accept (verify + durable insert + 2xx)", Value: acc, Unit: "req/s", Target: ">= 0.6"}, rawIns, "raw INSERT", 0.6))
+	if err := svc.drain(5 * time.Minute); err != nil {
+		return err
+	}
+
+	ledger, check, err := webhookToLedger(svc, c)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: fmt.Sprintf("webhook to ledger (%d orders)", c.orders), Value: ledger, Unit: "orders/s", Target: ">= 0.4"}, rawTx, "raw INSERT+UPDATE tx", 0.4))
+	logf("ledger check: %s", check)
+
+	entries := svc.count("SELECT COUNT(*) FROM ledger_entries")
+	me, p50, p99, err := balanceReads(svc, c)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: fmt.Sprintf("GET /v1/me at %d ledger entries", entries), Value: me, Unit: "req/s", Target: ">= 0.25"}, ginRate, "bare Gin", 0.25))
+	add(latency(fmt.Sprintf("GET /v1/me p50 at %d entries", entries), p50, 0))
+	add(latency(fmt.Sprintf("GET /v1/me p99 at %d entries", entries), p99, 10))
+
+	if c.inflate > 0 {
+		if err := svc.inflate(c.inflate); err != nil {
+			return err
+		}
+		entries = svc.count("SELECT COUNT(*) FROM ledger_entries")
+		me2, p50b, p99b, err := balanceReads(svc, c)
+		if err != nil {
+			return err
+		}
+		add(ratio(result{Metric: fmt.Sprintf("GET /v1/me at %d ledger entries", entries), Value: me2, Unit: "req/s", Target: ">= 0.25"}, ginRate, "bare Gin", 0.25))
+		add(latency(fmt.Sprintf("GET /v1/me p50 at %d entries", entries), p50b, 0))
+		add(latency(fmt.Sprintf("GET /v1/me p99 at %d entries", entries), p99b, 10))
+	}
+
+	if out, err := svc.cli("audit"); err != nil {
+		return fmt.Errorf("audit after the run failed: %v\n%s", err, out)
+	}
+	logf("audit ok")
+
+	printTable(results, version, c)
+	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
+		return err
+	}
+	b, _ := json.MarshalIndent(map[string]any{
+		"when": time.Now().UTC().Format(time.RFC3339), "cores": runtime.NumCPU(), "go": runtime.Version(),
+		"mariadb": version, "concurrency": c.concurrency, "workers": c.workers, "ledger_check": check, "results": results,
+	}, "", "  ")
+	return os.WriteFile(c.out, append(b, '\n'), 0o644)
+}
+
+func ratio(r result, baseline float64, name string, target float64) result {
+	r.Baseline = fmt.Sprintf("%s %.0f", name, baseline)
+	if baseline > 0 {
+		r.Ratio = r.Value / baseline
+	}
+	pass := r.Ratio >= target
+	r.Pass = &pass
+	return r
+}
+
+func latency(metric string, d time.Duration, limitMs float64) result {
+	r := result{Metric: metric, Value: float64(d.Microseconds()) / 1000, Unit: "ms"}
+	if limitMs > 0 {
+		r.Target = fmt.Sprintf("< %.0f ms", limitMs)
+		pass := r.Value < limitMs
+		r.Pass = &pass
+	}
+	return r
+}
+
+func printTable(rs []result, version string, c config) {
+	fmt.Printf("\nVafa benchmark: %d cores, %s, MariaDB %s, concurrency %d, %d workers\n\n", runtime.NumCPU(), runtime.Version(), version, c.concurrency, c.workers)
+	w := tabwriter.NewWriter(os.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "metric\tvalue\tbaseline\tratio\ttarget\tresult")
+	for _, r := range rs {
+		ratio, pass := "", ""
+		if r.Ratio > 0 {
+			ratio = fmt.Sprintf("%.2f", r.Ratio)
+		}
+		if r.Pass != nil {
+			pass = map[bool]string{true: "PASS", false: "MISS"}[*r.Pass]
+		}
+		fmt.Fprintf(w, "%s\t%.1f %s\t%s\t%s\t%s\t%s\n", r.Metric, r.Value, r.Unit, r.Baseline, ratio, r.Target, pass)
+	}
+	w.Flush()
+	fmt.Println()
+}
+
+// hammer runs fn from c.concurrency goroutines until the duration passes and
+// returns successful calls per second.
+func hammer(conc int, d time.Duration, fn func(worker, i int) bool) float64 {
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	stop := start.Add(d)
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; time.Now().Before(stop); i++ {
+				if fn(w, i) {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(ok.Load()) / time.Since(start).Seconds()
+}
+
+func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (float64, float64, error) {
+	name := randName("vafa_bench_raw_")
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		return 0, 0, err
+	}
+	defer admin.Exec("DROP DATABASE IF EXISTS " + name)
+	cfg := base.Clone()
+	cfg.DBName = name
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		return 0, 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(c.concurrency)
+	db.SetMaxIdleConns(c.concurrency)
+	for _, q := range []string{
+		"CREATE TABLE ins (id BIGINT UNSIGNED AUTO_INCREMENT PRIMARY KEY, store_id BIGINT NOT NULL, received_at DATETIME(6) NOT NULL, body MEDIUMBLOB NOT NULL) ENGINE=InnoDB",
+		"CREATE TABLE bal (id BIGINT PRIMARY KEY, v BIGINT NOT NULL) ENGINE=InnoDB",
+		"INSERT INTO bal SELECT seq, 0 FROM seq_1_to_10000",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			return 0, 0, fmt.Errorf("baseline setup: %w", err)
+		}
+	}
+	body := orderBody(1, 1)
+	ins := hammer(c.concurrency, c.duration, func(_, _ int) bool {
+		_, err := db.Exec("INSERT INTO ins (store_id, received_at, body) VALUES (?, NOW(6), ?)", 1, body)
+		return err == nil
+	})
+	tx := hammer(c.concurrency, c.duration, func(w, i int) bool {
+		t, err := db.Begin()
+		if err != nil {
+			return false
+		}
+		defer t.Rollback()
+		if _, err := t.Exec("INSERT INTO ins (store_id, received_at, body) VALUES (?, NOW(6), ?)", 1, body[:200]); err != nil {
+			return false
+		}
+		// Spread over rows: one row per worker stripe, never a single hot row.
+		if _, err := t.Exec("UPDATE bal SET v = v + 1 WHERE id = ?", 1+(w*7919+i)%10000); err != nil {
+			return false
+		}
+		return t.Commit() == nil
+	})
+	return ins, tx, nil
+}
+
+func serveBareGin(addr string) {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.GET("/ping", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok", "available": 45}) })
+	if err := http.ListenAndServe(addr, r); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func freeAddr() string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func newClient(conc int) *http.Client {
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConns: conc * 2, MaxIdleConnsPerHost: conc * 2}}
+}
+
+func waitHTTP(url string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("%s did not answer in 60s", url)
+}
+
+// bareGin runs the baseline Gin handler in its own process, like the service.
+func bareGin(c config) (float64, time.Duration, time.Duration, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	addr := freeAddr()
+	cmd := exec.Command(self, "-serve-gin", addr)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return 0, 0, 0, err
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	if err := waitHTTP("http://" + addr + "/ping"); err != nil {
+		return 0, 0, 0, err
+	}
+	client := newClient(c.concurrency)
+	rate := hammer(c.concurrency, c.duration, func(_, _ int) bool {
+		res, err := client.Get("http://" + addr + "/ping")
+		if err != nil {
+			return false
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode == 200
+	})
+	return rate, 0, 0, nil
+}
+
+type service struct {
+	bin    string
+	env    []string
+	base   string
+	cmd    *exec.Cmd
+	db     *sql.DB
+	admin  *sql.DB
+	dbName string
+	store  struct {
+		StoreID       string `json:"store_id"`
+		WebhookSecret string `json:"webhook_secret"`
+		Kid           string `json:"kid"`
+		PrivateKey    string `json:"private_key"`
+	}
+	client *http.Client
+	nextID atomic.Int64
+}
+
+func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (*service, error) {
+	dir, err := os.MkdirTemp("", "vafa-bench")
+	if err != nil {
+		return nil, err
+	}
+	s := &service{bin: filepath.Join(dir, "vafa"), admin: admin, dbName: randName("vafa_bench_svc_"), client: newClient(c.concurrency)}
+	logf("building the service")
+	if out, err := exec.Command("go", "build", "-o", s.bin, "./server").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build: %v\n%s", err, out)
+	}
+	cfg := base.Clone()
+	cfg.DBName = s.dbName
+	cfg.InterpolateParams = false
+	addr := freeAddr()
+	s.base = "http://" + addr
+	s.env = append(os.Environ(), "VAFA_MYSQL_DSN="+cfg.FormatDSN(), "VAFA_ADDR="+addr,
+		"VAFA_WORKERS="+strconv.Itoa(c.workers), "VAFA_LOG_LEVEL=warn")
+	out, err := s.cli("store", "create", "--name", "Bench", "--url", "https://bench.example/")
+	if err != nil {
+		return nil, fmt.Errorf("store create: %v\n%s", err, out)
+	}
+	if err := json.Unmarshal(out, &s.store); err != nil {
+		return nil, fmt.Errorf("store create output: %w", err)
+	}
+	s.cmd = exec.Command(s.bin, "serve")
+	s.cmd.Env = s.env
+	s.cmd.Stderr = os.Stderr
+	if err := s.cmd.Start(); err != nil {
+		return nil, err
+	}
+	if err := waitHTTP(s.base + "/readyz"); err != nil {
+		return nil, err
+	}
+	cfg.InterpolateParams = true
+	if s.db, err = sql.Open("mysql", cfg.FormatDSN()); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *service) cli(args ...string) ([]byte, error) {
+	cmd := exec.Command(s.bin, args...)
+	cmd.Env = s.env
+	return cmd.CombinedOutput()
+}
+
+func (s *service) stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Signal(syscall.SIGTERM)
+		s.cmd.Wait()
+	}
+	if s.db != nil {
+		s.db.Close()
+	}
+	s.admin.Exec("DROP DATABASE IF EXISTS " + s.dbName)
+	os.RemoveAll(filepath.Dir(s.bin))
+}
+
+func (s *service) count(q string) int64 {
+	var n int64
+	s.db.QueryRow(q).Scan(&n)
+	return n
+}
+
+func (s *service) drain(limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if s.count("SELECT COUNT(*) FROM webhook_inbox WHERE state='pending'") == 0 {
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("inbox not drained after %v", limit)
+}
+
+// orderBody is a realistic REST v3 paid order: 54.00 USD, 4.00 tax, 5.00 shipping = 45 points.
+func orderBody(id, customer int64) []byte {
+	return []byte(fmt.Sprintf(`{"id":%d,"parent_id":0,"status":"processing","currency":"USD","version":"10.0.2","prices_include_tax":false,"date_created":"2026-11-20T10:00:00","date_modified":"2026-11-20T10:00:05","discount_total":"0.00","discount_tax":"0.00","shipping_total":"5.00","shipping_tax":"0.00","cart_tax":"4.00","total":"54.00","total_tax":"4.00","customer_id":%d,"order_key":"wc_order_%d","billing":{"first_name":"Sara","last_name":"Ahmadi","company":"","address_1":"12 Valiasr St","address_2":"","city":"Tehran","state":"","postcode":"","country":"IR","email":"c%d@example.com","phone":""},"shipping":{"first_name":"Sara","last_name":"Ahmadi","address_1":"12 Valiasr St","city":"Tehran","country":"IR"},"payment_method":"cod","payment_method_title":"Cash on delivery","transaction_id":"","customer_ip_address":"127.0.0.1","customer_user_agent":"Mozilla\/5.0","created_via":"checkout","customer_note":"","date_completed":null,"date_paid":"2026-11-20T10:00:05","cart_hash":"c0ffee","number":"%d","meta_data":[{"id":501,"key":"_wc_order_attribution_source_type","value":"typein"}],"line_items":[{"id":1,"name":"Saffron \u0632\u0639\u0641\u0631\u0627\u0646","product_id":15,"variation_id":0,"quantity":1,"tax_class":"","subtotal":"45.00","subtotal_tax":"4.00","total":"45.00","total_tax":"4.00","taxes":[{"id":1,"total":"4","subtotal":"4"}],"meta_data":[],"sku":"SAF-1","price":45,"image":{"id":"","src":""},"parent_name":null}],"tax_lines":[],"shipping_lines":[{"id":2,"method_title":"Flat rate","method_id":"flat_rate","instance_id":"1","total":"5.00","total_tax":"0.00","taxes":[],"meta_data":[]}],"fee_lines":[],"coupon_lines":[],"refunds":[],"date_created_gmt":"2026-11-20T10:00:00","date_modified_gmt":"2026-11-20T10:00:05","date_completed_gmt":null,"date_paid_gmt":"2026-11-20T10:00:05","currency_symbol":"$"}`,
+		id, customer, id, customer, id))
+}
+
+const customers = 10000
+
+func (s *service) send(id int64) bool {
+	body := orderBody(id, 1+id%customers)
+	req, _ := http.NewRequest("POST", s.base+"/webhooks/woocommerce/"+s.store.StoreID, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-WC-Webhook-Topic", "order.updated")
+	req.Header.Set("X-WC-Webhook-Signature", woocommerce.Sign(s.store.WebhookSecret, body))
+	req.Header.Set("User-Agent", "WooCommerce/10.0.2 Hookshot (WordPress/6.8.8)")
+	res, err := s.client.Do(req)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode/100 == 2
+}
+
+func acceptRate(s *service, c config) (float64, error) {
+	logf("webhook accept for %v (workers keep processing meanwhile)", c.duration)
+	rate := hammer(c.concurrency, c.duration, func(_, _ int) bool {
+		return s.send(10_000_000 + s.nextID.Add(1))
+	})
+	return rate, nil
+}
+
+func webhookToLedger(s *service, c config) (float64, string, error) {
+	logf("webhook to ledger: %d orders, 10%% of them delivered twice", c.orders)
+	before := s.count("SELECT COUNT(*) FROM ledger_transactions WHERE kind='order_earn'")
+	jobs := make(chan int64, c.concurrency)
+	var failed atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < c.concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range jobs {
+				if !s.send(id) {
+					failed.Add(1)
+				}
+			}
+		}()
+	}
+	for i := 1; i <= c.orders; i++ {
+		jobs <- int64(i)
+		if i%10 == 0 {
+			jobs <- int64(i - 5) // a duplicate delivery of a recent order
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := s.drain(10 * time.Minute); err != nil {
+		return 0, "", err
+	}
+	elapsed := time.Since(start)
+	if n := failed.Load(); n > 0 {
+		return 0, "", fmt.Errorf("%d deliveries were not answered 2xx", n)
+	}
+	var posted, distinct, wrong int64
+	s.db.QueryRow(`SELECT COUNT(*), COUNT(DISTINCT order_id) FROM ledger_transactions WHERE kind='order_earn' AND order_id <= ?`, c.orders).Scan(&posted, &distinct)
+	s.db.QueryRow(`SELECT COUNT(*) FROM (SELECT t.order_id FROM ledger_transactions t JOIN ledger_entries e
+		ON e.store_id=t.store_id AND e.transaction_id=t.id AND e.account='available'
+		WHERE t.order_id <= ? GROUP BY t.order_id HAVING SUM(e.amount) <> 45) x`, c.orders).Scan(&wrong)
+	check := fmt.Sprintf("%d orders sent (+%d duplicates), %d earn transactions for %d distinct orders, %d with wrong points (%d earn transactions before)",
+		c.orders, c.orders/10, posted, distinct, wrong, before)
+	if posted != int64(c.orders) || distinct != int64(c.orders) || wrong != 0 {
+		return 0, check, fmt.Errorf("lost or double-posted orders: %s", check)
+	}
+	return float64(c.orders) / elapsed.Seconds(), check, nil
+}
+
+func balanceReads(s *service, c config) (float64, time.Duration, time.Duration, error) {
+	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	storeID, _ := strconv.ParseInt(s.store.StoreID, 10, 64)
+	tokens := make([]string, 1000)
+	for i := range tokens {
+		// Each token is used many times, as a shopper's page views reuse the plugin's token.
+		if tokens[i], err = auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, strconv.Itoa(1+i*7%customers), auth.ScopeShopper, time.Now(), 10*time.Minute); err != nil {
+			return 0, 0, 0, err
+		}
+	}
+	logf("GET /v1/me for %v", c.duration)
+	lat := make([][]time.Duration, c.concurrency)
+	rate := hammer(c.concurrency, c.duration, func(w, i int) bool {
+		req, _ := http.NewRequest("GET", s.base+"/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[(w*31+i)%len(tokens)])
+		t0 := time.Now()
+		res, err := s.client.Do(req)
+		if err != nil {
+			return false
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		lat[w] = append(lat[w], time.Since(t0))
+		return res.StatusCode == 200 && bytes.Contains(body, []byte(`"available":`))
+	})
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		return 0, 0, 0, fmt.Errorf("no balance reads succeeded")
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	return rate, all[len(all)/2], all[len(all)*99/100], nil
+}
+
+// inflate adds ledger history for other customers directly with SQL, to show
+// that balance reads do not depend on ledger size.
+func (s *service) inflate(entries int) error {
+	logf("adding about %d ledger entries for other customers", entries)
+	storeID := s.store.StoreID
+	const chunk = 100_000
+	var maxCustomer int64
+	s.db.QueryRow("SELECT COALESCE(MAX(id),0) FROM customers").Scan(&maxCustomer)
+	for done := 0; done < entries; done += 2 * chunk {
+		q := []string{
+			fmt.Sprintf(`INSERT INTO customers (store_id, wc_customer_id, available, lifetime, created_at, updated_at)
+				SELECT %s, 5000000 + %d + seq, 10, 10, NOW(6), NOW(6) FROM seq_1_to_%d`, storeID, done, chunk),
+			fmt.Sprintf(`INSERT INTO ledger_transactions (store_id, idempotency_key, input_hash, kind, customer_pk, created_at)
+				SELECT %s, CONCAT('bench:', %d + seq), UNHEX(SHA2(seq, 256)), 'adjustment', c.id, NOW(6)
+				FROM seq_1_to_%d JOIN customers c ON c.store_id=%s AND c.wc_customer_id = 5000000 + %d + seq`, storeID, done, chunk, storeID, done),
+			fmt.Sprintf(`INSERT INTO ledger_entries (store_id, transaction_id, account, customer_pk, amount)
+				SELECT t.store_id, t.id, 'available', t.customer_pk, 10 FROM ledger_transactions t
+				WHERE t.store_id=%s AND t.idempotency_key LIKE 'bench:%%' AND t.id > COALESCE((SELECT MAX(transaction_id) FROM ledger_entries WHERE account='adjusted'),0)
+				UNION ALL SELECT t.store_id, t.id, 'adjusted', NULL, -10 FROM ledger_transactions t
+				WHERE t.store_id=%s AND t.idempotency_key LIKE 'bench:%%' AND t.id > COALESCE((SELECT MAX(transaction_id) FROM ledger_entries WHERE account='adjusted'),0)`, storeID, storeID),
+		}
+		for _, stmt := range q {
+			if _, err := s.db.Exec(stmt); err != nil {
+				return fmt.Errorf("inflate: %w", err)
+			}
+		}
+	}
+	_ = maxCustomer
+	return nil
+}
