@@ -150,12 +150,20 @@ func run(c config) error {
 	}
 	defer svc.stop()
 
+	// Accept alone: the same binary with VAFA_WORKERS=0, as an ingest-only
+	// node runs; then the full service drains what it stored.
+	if err := svc.restart(0); err != nil {
+		return err
+	}
 	acc, err := acceptRate(svc, c)
 	if err != nil {
 		return err
 	}
 	add(ratio(result{Metric: "webhook accept (verify + durable insert + 2xx)", Value: acc, Unit: "req/s", Target: ">= 0.6"}, rawIns, "raw INSERT", 0.6))
-	if err := svc.drain(5 * time.Minute); err != nil {
+	if err := svc.restart(c.workers); err != nil {
+		return err
+	}
+	if err := svc.drain(10 * time.Minute); err != nil {
 		return err
 	}
 
@@ -420,13 +428,7 @@ func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 	if err := json.Unmarshal(out, &s.store); err != nil {
 		return nil, fmt.Errorf("store create output: %w", err)
 	}
-	s.cmd = exec.Command(s.bin, "serve")
-	s.cmd.Env = s.env
-	s.cmd.Stderr = os.Stderr
-	if err := s.cmd.Start(); err != nil {
-		return nil, err
-	}
-	if err := waitHTTP(s.base + "/readyz"); err != nil {
+	if err := s.start(c.workers); err != nil {
 		return nil, err
 	}
 	cfg.InterpolateParams = true
@@ -434,6 +436,23 @@ func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		return nil, err
 	}
 	return s, nil
+}
+
+func (s *service) start(workers int) error {
+	s.cmd = exec.Command(s.bin, "serve")
+	s.cmd.Env = append(append([]string(nil), s.env...), "VAFA_WORKERS="+strconv.Itoa(workers))
+	s.cmd.Stderr = os.Stderr
+	if err := s.cmd.Start(); err != nil {
+		return err
+	}
+	return waitHTTP(s.base + "/readyz")
+}
+
+// restart stops the service gracefully and starts it with another worker count.
+func (s *service) restart(workers int) error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+	return s.start(workers)
 }
 
 func (s *service) cli(args ...string) ([]byte, error) {
@@ -496,7 +515,7 @@ func (s *service) send(id int64) bool {
 }
 
 func acceptRate(s *service, c config) (float64, error) {
-	logf("webhook accept for %v (workers keep processing meanwhile)", c.duration)
+	logf("webhook accept for %v (accept-only process: VAFA_WORKERS=0)", c.duration)
 	rate := hammer(c.concurrency, c.duration, func(_, _ int) bool {
 		return s.send(10_000_000 + s.nextID.Add(1))
 	})

@@ -27,7 +27,8 @@ type Config struct {
 	DSN             string        // VAFA_MYSQL_DSN
 	Addr            string        // VAFA_ADDR
 	PublicURL       string        // VAFA_PUBLIC_URL: base URL plugins deliver webhooks to
-	Workers         int           // VAFA_WORKERS: inbox worker goroutines
+	Workers         int           // VAFA_WORKERS: inbox worker goroutines; 0 = accept only
+	PprofAddr       string        // VAFA_PPROF_ADDR: serve net/http/pprof there (off when empty)
 	Batch           int           // VAFA_BATCH: inbox rows a worker applies per transaction
 	MaxConns        int           // VAFA_DB_MAX_CONNS
 	LogLevel        slog.Level    // VAFA_LOG_LEVEL: debug, info, warn, error
@@ -79,7 +80,12 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("VAFA_MYSQL_DSN", &c.DSN)
 	str("VAFA_ADDR", &c.Addr)
 	str("VAFA_PUBLIC_URL", &c.PublicURL)
-	num("VAFA_WORKERS", &c.Workers)
+	str("VAFA_PPROF_ADDR", &c.PprofAddr)
+	if v := getenv("VAFA_WORKERS"); v == "0" {
+		c.Workers = 0 // an accept-only process: another process runs the workers
+	} else {
+		num("VAFA_WORKERS", &c.Workers)
+	}
 	num("VAFA_BATCH", &c.Batch)
 	num("VAFA_DB_MAX_CONNS", &c.MaxConns)
 	dur("VAFA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)

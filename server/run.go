@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"time"
 
@@ -134,10 +135,25 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	stopWorkers, stopWorkersNow := context.WithCancel(context.Background())
-	pool := worker.NewPool(processor{db, cfg.Batch}, db, cfg.Workers, reg, log)
-	pool.MatureEvery = cfg.MatureEvery
 	poolDone := make(chan struct{})
-	go func() { pool.Run(stopWorkers, work); close(poolDone) }()
+	if cfg.Workers > 0 {
+		pool := worker.NewPool(processor{db, cfg.Batch}, db, cfg.Workers, reg, log)
+		pool.MatureEvery = cfg.MatureEvery
+		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
+	} else {
+		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")
+		close(poolDone)
+	}
+	if cfg.PprofAddr != "" {
+		// Diagnostics only, on an address of its own (keep it on loopback).
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+			log.Warn("pprof listening", "addr", cfg.PprofAddr, "err", http.ListenAndServe(cfg.PprofAddr, mux))
+		}()
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()

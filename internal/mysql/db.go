@@ -30,6 +30,7 @@ type DB struct {
 	db       *sqlx.DB
 	now      func() time.Time
 	acceptor *acceptor
+	idStep   int64 // auto_increment_increment when one INSERT's ids are consecutive, else 0
 }
 
 // Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
@@ -84,14 +85,21 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 			return nil, fmt.Errorf("ping mysql: %w", err)
 		}
 	}
-	// Lock mode 2 interleaves auto-increment ids of concurrent statements.
-	var lockMode int
-	if err := db.GetContext(ctx, &lockMode, `SELECT @@innodb_autoinc_lock_mode`); err != nil {
+	// Lock mode 2 interleaves auto-increment ids of concurrent statements;
+	// modes 0 and 1 give one INSERT consecutive ids, auto_increment_increment apart.
+	var ai struct {
+		LockMode  int   `db:"lock_mode"`
+		Increment int64 `db:"increment"`
+	}
+	if err := db.GetContext(ctx, &ai, `SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS increment`); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("read autoinc lock mode: %w", err)
+		return nil, fmt.Errorf("read auto-increment settings: %w", err)
 	}
 	d := &DB{db: db, now: func() time.Time { return time.Now().UTC() }}
-	d.acceptor = newAcceptor(d, lockMode != 2)
+	if ai.LockMode != 2 {
+		d.idStep = ai.Increment
+	}
+	d.acceptor = newAcceptor(d, ai.LockMode != 2 && ai.Increment == 1)
 	return d, nil
 }
 

@@ -78,7 +78,7 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 			return fmt.Errorf("claim inbox row: %w", err)
 		}
 		found = true
-		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now)
+		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now, d.idStep)
 	})
 	if err == nil || !found || ctx.Err() != nil {
 		return found, err
@@ -111,7 +111,7 @@ func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, erro
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
 			return fmt.Errorf("claim inbox rows: %w", err)
 		}
-		if err := applyRows(ctx, tx, rows, decode, now); err != nil {
+		if err := applyRows(ctx, tx, rows, decode, now, d.idStep); err != nil {
 			return err
 		}
 		done = len(rows)
@@ -190,15 +190,14 @@ func applyEvent(ctx context.Context, u *unit, row inboxRow, store loyalty.Store,
 	if err != nil {
 		return err
 	}
-	u.w.add(`UPDATE webhook_inbox SET state=?, attempts=attempts+1, last_error=?, processed_at=? WHERE id=?`,
-		state, nullable(res.note), u.now, row.ID)
+	u.done(row.ID, state, res.note)
 	return nil
 }
 
 // applyRows decodes the claimed rows, locks what they name in a few set
 // queries, applies them oldest first, and flushes the writes once.
-func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time) error {
-	u := newUnit(tx, now)
+func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time, idStep int64) error {
+	u := newUnit(tx, now, idStep)
 	stores := map[int64]loyalty.Store{}
 	evs := make([]loyalty.Event, len(rows))
 	byStore := map[int64][]loyalty.Event{}

@@ -117,49 +117,6 @@ func (w *writes) flush(ctx context.Context, tx *sqlx.Tx) error {
 	return nil
 }
 
-// postLater queues t's transaction, entries and balance updates on w. It is
-// for causes whose key cannot repeat because the caller holds the lock that
-// numbers them (an order's revision); a duplicate key then fails the flush.
-func postLater(w *writes, store loyalty.StoreID, t loyalty.Transaction) error {
-	entries, err := t.Entries()
-	if err != nil {
-		return err
-	}
-	hash := t.InputHash()
-	var customer, order any
-	if t.Customer > 0 {
-		customer = t.Customer
-	}
-	if t.OrderID > 0 {
-		order = t.OrderID
-	}
-	w.add(`INSERT INTO ledger_transactions
-		(store_id, idempotency_key, input_hash, kind, customer_pk, order_id, reason, actor, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?)`, store, t.Key, hash[:], t.Kind, customer, order, t.Reason, t.Actor, t.At)
-	w.add(`SET @vafa_tx = LAST_INSERT_ID()`)
-	var q strings.Builder
-	q.WriteString(`INSERT INTO ledger_entries (store_id, transaction_id, account, customer_pk, amount) VALUES `)
-	args := make([]any, 0, 4*len(entries))
-	for i, e := range entries {
-		if i > 0 {
-			q.WriteString(",")
-		}
-		q.WriteString("(?,@vafa_tx,?,?,?)")
-		var c any
-		if e.Account.Customer > 0 {
-			c = e.Account.Customer
-		}
-		args = append(args, store, e.Account.Kind, c, e.Amount)
-	}
-	w.add(q.String(), args...)
-	for _, c := range touchedCustomers(t.Postings) {
-		d := loyalty.Balance{}.Apply(c, t.Postings)
-		w.add(`UPDATE customers SET available = available + ?, pending = pending + ?,
-			lifetime = lifetime + ?, updated_at = ? WHERE id = ?`, d.Available, d.Pending, d.Lifetime, t.At, c)
-	}
-	return nil
-}
-
 func touchedCustomers(ps []loyalty.Posting) []int64 {
 	seen := map[int64]bool{}
 	var out []int64

@@ -26,8 +26,18 @@ type orderRow struct {
 	PointsPending   int64      `db:"points_pending"`
 	PointsAvailable int64      `db:"points_available"`
 	Revision        int        `db:"revision"`
-	Matured         bool       `db:"-"`
+	Currency        string     `db:"currency"`
+	Total           int64      `db:"total_minor"`
+	Net             int64      `db:"net_minor"`
+	Refunded        int64      `db:"refunded_minor"`
+	RefundSeen      bool       `db:"refund_seen"`
+	Matured         bool       `db:"matured"`
 }
+
+// orderColumns are read into orderRow and written back from it whole.
+const orderColumns = `customer_pk, status, date_modified_gmt, applied_inbox_id, deleted, rule_points, rule_per,
+	rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision, currency, total_minor,
+	net_minor, refunded_minor, refund_seen, matured`
 
 func (o orderRow) holding() loyalty.OrderHolding {
 	return loyalty.OrderHolding{Pending: o.PointsPending, Available: o.PointsAvailable}
@@ -37,9 +47,7 @@ func (o orderRow) holding() loyalty.OrderHolding {
 // first because most deliveries are about orders already seen; a concurrent
 // first insert of the same order is settled by the duplicate key and a re-read.
 func lockOrder(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, orderID int64, now time.Time) (orderRow, error) {
-	const sel = `SELECT customer_pk, status, date_modified_gmt, applied_inbox_id, deleted,
-		rule_points, rule_per, rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision
-		FROM orders WHERE store_id=? AND order_id=? FOR UPDATE`
+	const sel = `SELECT ` + orderColumns + ` FROM orders WHERE store_id=? AND order_id=? FOR UPDATE`
 	var o orderRow
 	err := tx.GetContext(ctx, &o, sel, store, orderID)
 	if err == nil {
@@ -152,7 +160,7 @@ func reconcileOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID i
 		if owner == 0 {
 			owner = prev
 		}
-		if err := postLater(&u.w, store.ID, loyalty.Transaction{
+		if err := u.post(store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", snap.OrderID, o.Revision), Kind: kind, Customer: owner,
 			OrderID: snap.OrderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -160,35 +168,20 @@ func reconcileOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID i
 		}
 	}
 
-	var cust any
-	if customer > 0 {
-		cust = customer
-	}
-	var modified any
 	if !snap.DateModified.IsZero() {
 		dm := snap.DateModified
 		o.DateModified = &dm
 	}
-	if o.DateModified != nil {
-		modified = *o.DateModified
-	}
-	matured := held.Pending == 0
-	u.w.add(`UPDATE orders SET customer_pk=?, status=?, currency=?, total_minor=?, net_minor=?,
-		refunded_minor=?, date_modified_gmt=?, applied_inbox_id=?, deleted=0, refund_seen=0, rule_points=?, rule_per=?,
-		rule_exponent=?, first_paid_at=?, matures_at=?, matured=?, points_pending=?, points_available=?, revision=?, updated_at=?
-		WHERE store_id=? AND order_id=?`,
-		cust, snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded, modified, inboxID,
-		o.RulePoints, o.RulePer, o.RuleExponent, o.FirstPaidAt, o.MaturesAt, matured, held.Pending, held.Available,
-		o.Revision, now, store.ID, snap.OrderID)
-	// Keep the cached row equal to what was written, for later rows of the batch.
-	o.Status, o.AppliedInboxID, o.Deleted = snap.Status, inboxID, false
-	o.PointsPending, o.PointsAvailable = held.Pending, held.Available
 	o.CustomerPK = nil
 	if customer > 0 {
 		c := customer
 		o.CustomerPK = &c
 	}
+	o.Status, o.Currency, o.Total, o.Net, o.Refunded = snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded
+	o.AppliedInboxID, o.Deleted, o.RefundSeen, o.Matured = inboxID, false, false, held.Pending == 0
+	o.PointsPending, o.PointsAvailable = held.Pending, held.Available
 	*op = o
+	u.dirty(store.ID, snap.OrderID)
 	if customer == 0 {
 		return applyResult{note: "order has no customer id or e-mail: nothing to earn"}, nil
 	}
@@ -238,7 +231,7 @@ func deleteOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID, ord
 		// order's row lock already serializes everything about this order.
 		var postings []loyalty.Posting
 		postings, held = loyalty.PlanOrder(held, 0, true, *o.CustomerPK)
-		if err := postLater(&u.w, store.ID, loyalty.Transaction{
+		if err := u.post(store.ID, loyalty.Transaction{
 			Key: fmt.Sprintf("order:%d:rev:%d", orderID, o.Revision), Kind: loyalty.KindOrderReversal,
 			Customer: *o.CustomerPK, OrderID: orderID, Actor: "system", Postings: postings, At: now,
 		}); err != nil {
@@ -246,21 +239,21 @@ func deleteOrder(ctx context.Context, u *unit, store loyalty.Store, inboxID, ord
 		}
 	}
 	applied := max(o.AppliedInboxID, inboxID)
-	u.w.add(`UPDATE orders SET status='trash', deleted=1, applied_inbox_id=?, points_pending=?,
-		points_available=?, matured=1, revision=?, updated_at=? WHERE store_id=? AND order_id=?`,
-		applied, held.Pending, held.Available, o.Revision, now, store.ID, orderID)
-	o.Status, o.Deleted, o.AppliedInboxID = "trash", true, applied
+	o.Status, o.Deleted, o.AppliedInboxID, o.Matured = "trash", true, applied, true
 	o.PointsPending, o.PointsAvailable = held.Pending, held.Available
+	u.dirty(store.ID, orderID)
 	return applyResult{}, nil
 }
 
 // markRefunded records that a refund happened; the order's next snapshot
 // (order.updated always follows a refund) reconciles the points.
 func markRefunded(ctx context.Context, u *unit, store loyalty.Store, orderID int64) (applyResult, error) {
-	if _, err := u.order(ctx, store.ID, orderID); err != nil {
+	o, err := u.order(ctx, store.ID, orderID)
+	if err != nil {
 		return applyResult{}, err
 	}
-	u.w.add(`UPDATE orders SET refund_seen=1, updated_at=? WHERE store_id=? AND order_id=?`, u.now, store.ID, orderID)
+	o.RefundSeen = true
+	u.dirty(store.ID, orderID)
 	return applyResult{note: "refund noted; the next order snapshot settles the points"}, nil
 }
 
