@@ -236,3 +236,66 @@ func TestSystemAccountsAreDerivedFromEntries(t *testing.T) {
 	}
 	requireAudit(t, db)
 }
+
+// TestBatchesConvergeLikeSingleRows applies the same mixed deliveries in one
+// batch (both ways of numbering ledger rows) and one row at a time, and
+// requires identical balances and a clean audit.
+func TestBatchesConvergeLikeSingleRows(t *testing.T) {
+	bodies := []struct{ topic, body string }{
+		{"order.created", `{"id":1,"status":"processing","customer_id":5,"total":"54.00","total_tax":"4.00","shipping_total":"5.00","date_modified_gmt":"2026-11-20T10:00:00"}`},
+		{"order.updated", `{"id":1,"status":"processing","customer_id":5,"total":"54.00","total_tax":"4.00","shipping_total":"5.00","date_modified_gmt":"2026-11-20T10:00:00"}`},
+		{"order.updated", `{"id":2,"status":"completed","customer_id":6,"total":"20.00","date_modified_gmt":"2026-11-20T10:00:00"}`},
+		{"action.woocommerce_order_refunded", `{"action":"woocommerce_order_refunded","arg":1}`},
+		{"order.updated", `{"id":1,"status":"completed","customer_id":5,"total":"54.00","total_tax":"4.00","shipping_total":"5.00","refunds":[{"total":"-10.80"}],"date_modified_gmt":"2026-11-20T10:05:00"}`},
+		{"order.updated", `{"id":3,"status":"completed","customer_id":0,"billing":{"email":"g@example.com"},"total":"9.99","date_modified_gmt":"2026-11-20T10:00:00"}`},
+		{"order.updated", `{"id":4,"status":"completed","customer_id":5,"total":"100.00","date_modified_gmt":"2026-11-20T10:00:00"}`},
+		{"order.deleted", `{"id":4}`},
+		{"customer.created", `{"id":7,"email":"g@example.com"}`},
+		{"order.updated", `{"id":2,"status":"completed","customer_id":6,"total":"20.00","date_modified_gmt":"2026-11-20T09:00:00"}`},
+		{"order.updated", `{"code":"rest_no_route"}`},
+	}
+	want := map[int64]int64{5: 36, 6: 20, 7: 9}
+	tests := []struct {
+		name   string
+		idStep int64
+		batch  int
+	}{
+		{"batch with consecutive ids", 1, 50},
+		{"batch with ids one by one", 0, 50},
+		{"one row at a time", 1, 1},
+		{"small batches", 1, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := openTest(t)
+			db.idStep = tt.idStep
+			st := newStore(t, db)
+			ctx := context.Background()
+			for _, b := range bodies {
+				if _, err := db.Accept(ctx, loyalty.InboxMessage{StoreID: st.ID, Topic: b.topic, Body: []byte(b.body)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for {
+				n, err := db.ProcessBatch(ctx, woocommerce.Decode, tt.batch)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 {
+					break
+				}
+			}
+			for customer, points := range want {
+				b, err := db.Balance(ctx, st.ID, customer)
+				if err != nil || b.Available != points {
+					t.Fatalf("customer %d: %+v %v, want %d available", customer, b, err, points)
+				}
+			}
+			counts, _ := db.InboxCounts(ctx)
+			if counts[loyalty.InboxDone] != 10 || counts[loyalty.InboxFlagged] != 1 {
+				t.Fatalf("inbox states %v", counts)
+			}
+			requireAudit(t, db)
+		})
+	}
+}
