@@ -11,6 +11,7 @@ for ext in mysqli curl xml mbstring intl bcmath; do
 done
 command -v phpunit >/dev/null 2>&1 || want+=(phpunit)
 [ -f /usr/share/wordpress/wp-settings.php ] || want+=(wordpress)
+[ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || want+=(wordpress-theme-twentytwentyone)
 command -v msgfmt >/dev/null 2>&1 || want+=(gettext)
 command -v chromium >/dev/null 2>&1 || want+=(chromium)
 command -v curl >/dev/null 2>&1 || want+=(curl)

@@ -1,0 +1,159 @@
+<?php
+/**
+ * The one client for every call to the Vafa service.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Calls the service with an explicit timeout, checks every answer, caches
+ * storefront reads briefly per user, and remembers the last good answer so a
+ * page can still show figures (marked with their time) when the service is down.
+ */
+class ApiClient {
+	const CACHE_TTL = 60;
+
+	/**
+	 * Base URL of the service.
+	 *
+	 * @var string
+	 */
+	private $base;
+
+	/**
+	 * Seconds a call may take.
+	 *
+	 * @var float
+	 */
+	private $timeout;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param string     $base    Service base URL.
+	 * @param float|null $timeout Seconds; the configured timeout when null.
+	 */
+	public function __construct( string $base, ?float $timeout = null ) {
+		$this->base    = untrailingslashit( $base );
+		$this->timeout = null === $timeout ? Settings::timeout() : $timeout;
+	}
+
+	/**
+	 * A client for the connected store, or null when not connected.
+	 */
+	public static function connected(): ?self {
+		if ( ! Settings::connected() ) {
+			return null;
+		}
+		return new self( Settings::connection()['service_url'] );
+	}
+
+	/**
+	 * A fresh token for a subject.
+	 *
+	 * @param string $subject WordPress user id.
+	 * @param string $scope   'shopper' or 'admin'.
+	 */
+	public static function token( string $subject, string $scope ): string {
+		$c = Settings::connection();
+		return Token::mint( Settings::private_key(), $c['kid'], $c['store_id'], $subject, $scope, time() );
+	}
+
+	/**
+	 * Sends a request and returns the decoded JSON body.
+	 *
+	 * @param string              $method  HTTP method.
+	 * @param string              $path    Path under the base URL.
+	 * @param array|null          $body    JSON body.
+	 * @param array<string,string> $headers Extra headers.
+	 * @param float|null          $timeout Overrides the timeout (background jobs wait longer).
+	 * @return array<string,mixed>
+	 * @throws ApiException When the service does not answer or answers an error.
+	 */
+	public function request( string $method, string $path, ?array $body = null, array $headers = array(), ?float $timeout = null ): array {
+		$args = array(
+			'method'      => $method,
+			'timeout'     => null === $timeout ? $this->timeout : $timeout,
+			'redirection' => 0,
+			'headers'     => array_merge( array( 'Accept' => 'application/json' ), $headers ),
+		);
+		if ( null !== $body ) {
+			$args['headers']['Content-Type'] = 'application/json';
+			$args['body']                    = wp_json_encode( $body );
+		}
+		$res = wp_remote_request( $this->base . $path, $args );
+		if ( is_wp_error( $res ) ) {
+			throw new ApiException( __( 'The rewards service could not be reached.', 'vafa' ) );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $res );
+		$data   = json_decode( (string) wp_remote_retrieve_body( $res ), true );
+		if ( $status < 200 || $status >= 300 ) {
+			$code    = is_array( $data ) && isset( $data['error']['code'] ) ? (string) $data['error']['code'] : 'http_' . $status;
+			$message = is_array( $data ) && isset( $data['error']['message'] ) ? (string) $data['error']['message'] : '';
+			/* translators: 1: HTTP status, 2: message from the rewards service */
+			throw new ApiException( sprintf( __( 'The rewards service answered %1$d: %2$s', 'vafa' ), $status, $message ), $code, $status );
+		}
+		if ( ! is_array( $data ) ) {
+			throw new ApiException( __( 'The rewards service sent an unreadable answer.', 'vafa' ), 'bad_json', $status );
+		}
+		return $data;
+	}
+
+	/**
+	 * Calls as a subject with a fresh token.
+	 *
+	 * @param string     $method  HTTP method.
+	 * @param string     $path    Path.
+	 * @param string     $subject WordPress user id.
+	 * @param string     $scope   Scope.
+	 * @param array|null $body    JSON body.
+	 * @param array      $headers Extra headers.
+	 * @param float|null $timeout Timeout override.
+	 * @return array<string,mixed>
+	 * @throws ApiException On failure.
+	 */
+	public function as_user( string $method, string $path, string $subject, string $scope, ?array $body = null, array $headers = array(), ?float $timeout = null ): array {
+		$headers['Authorization'] = 'Bearer ' . self::token( $subject, $scope );
+		return $this->request( $method, $path, $body, $headers, $timeout );
+	}
+
+	/**
+	 * A storefront read for a user: cached briefly; when the service fails,
+	 * the last good answer is returned with 'stale_since' set, or null.
+	 *
+	 * @param int    $user_id WordPress user id.
+	 * @param string $path    Path to GET.
+	 * @return array<string,mixed>|null
+	 */
+	public function cached_get( int $user_id, string $path ): ?array {
+		$key   = 'vafa_' . md5( $user_id . '|' . $path );
+		$fresh = get_transient( $key );
+		if ( is_array( $fresh ) ) {
+			return $fresh;
+		}
+		// A recent failure is remembered briefly so a page with several
+		// widgets waits for the timeout once, not once per widget.
+		$down = get_transient( 'vafa_down' );
+		if ( false === $down ) {
+			try {
+				$data            = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
+				$data['_vafa_at'] = time();
+				set_transient( $key, $data, self::CACHE_TTL );
+				update_user_meta( $user_id, $key, $data );
+				return $data;
+			} catch ( ApiException $e ) {
+				set_transient( 'vafa_down', 1, 30 );
+			}
+		}
+		$last = get_user_meta( $user_id, $key, true );
+		if ( is_array( $last ) ) {
+			$last['stale_since'] = (int) ( $last['_vafa_at'] ?? 0 );
+			return $last;
+		}
+		return null;
+	}
+}

@@ -1,0 +1,42 @@
+<?php
+/**
+ * Failure talking to the service.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Carries a translated message safe to show an admin, and the service's error code.
+ */
+class ApiException extends \RuntimeException {
+	/**
+	 * The service's error code ('unreachable' when it did not answer).
+	 *
+	 * @var string
+	 */
+	public $error_code;
+
+	/**
+	 * HTTP status (0 when there was no answer).
+	 *
+	 * @var int
+	 */
+	public $status;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param string $message    Translated message.
+	 * @param string $error_code Service error code.
+	 * @param int    $status     HTTP status.
+	 */
+	public function __construct( string $message, string $error_code = 'unreachable', int $status = 0 ) {
+		parent::__construct( $message );
+		$this->error_code = $error_code;
+		$this->status     = $status;
+	}
+}

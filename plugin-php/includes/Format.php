@@ -1,0 +1,130 @@
+<?php
+/**
+ * Numbers and money for English, Persian and Arabic storefronts.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Formats points and money in the locale's digits and separators. Currencies
+ * without decimals (IRR, IRT) never show decimals.
+ */
+final class Format {
+	const PERSIAN_DIGITS = array( '۰', '۱', '۲', '۳', '۴', '۵', '۶', '۷', '۸', '۹' );
+	const ARABIC_DIGITS  = array( '٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩' );
+
+	/**
+	 * Points as the locale writes them: 1,234 / ۱٬۲۳۴ / ١٬٢٣٤.
+	 *
+	 * @param int    $points Whole points, possibly negative.
+	 * @param string $locale WordPress locale (en_US, fa_IR, ar).
+	 */
+	public static function points( int $points, string $locale ): string {
+		return self::integer( $points, $locale );
+	}
+
+	/**
+	 * Money from minor units with the currency's exponent.
+	 *
+	 * @param int    $minor    Amount in minor units.
+	 * @param int    $exponent Currency exponent (2 for USD, 0 for IRR).
+	 * @param string $currency ISO code.
+	 * @param string $locale   WordPress locale.
+	 */
+	public static function money( int $minor, int $exponent, string $currency, string $locale ): string {
+		if ( in_array( strtoupper( $currency ), array( 'IRR', 'IRT' ), true ) ) {
+			$exponent = 0 === $exponent ? 0 : $exponent;
+			$major    = intdiv( $minor, 10 ** $exponent );
+			$text     = self::integer( $major, $locale );
+		} else {
+			$neg   = $minor < 0;
+			$abs   = abs( $minor );
+			$unit  = 10 ** $exponent;
+			$text  = self::integer( intdiv( $abs, $unit ), $locale );
+			if ( $exponent > 0 ) {
+				$frac  = str_pad( (string) ( $abs % $unit ), $exponent, '0', STR_PAD_LEFT );
+				$text .= self::decimal_separator( $locale ) . self::digits( $frac, $locale );
+			}
+			if ( $neg ) {
+				$text = self::minus( $locale ) . $text;
+			}
+		}
+		return $text . ' ' . self::currency_label( $currency, $locale );
+	}
+
+	/**
+	 * A whole number with grouping in the locale's digits.
+	 *
+	 * @param int    $n      Number.
+	 * @param string $locale Locale.
+	 */
+	public static function integer( int $n, string $locale ): string {
+		$neg     = $n < 0;
+		$grouped = number_format( abs( $n ), 0, '.', "\x00" );
+		$grouped = str_replace( "\x00", self::group_separator( $locale ), $grouped );
+		return ( $neg ? self::minus( $locale ) : '' ) . self::digits( $grouped, $locale );
+	}
+
+	/**
+	 * Replaces ASCII digits with the locale's.
+	 *
+	 * @param string $s      Text.
+	 * @param string $locale Locale.
+	 */
+	public static function digits( string $s, string $locale ): string {
+		$lang = self::lang( $locale );
+		if ( 'fa' === $lang ) {
+			return str_replace( range( '0', '9' ), self::PERSIAN_DIGITS, $s );
+		}
+		if ( 'ar' === $lang ) {
+			return str_replace( range( '0', '9' ), self::ARABIC_DIGITS, $s );
+		}
+		return $s;
+	}
+
+	/**
+	 * Whether the locale is written right to left.
+	 *
+	 * @param string $locale Locale.
+	 */
+	public static function is_rtl( string $locale ): bool {
+		return in_array( self::lang( $locale ), array( 'fa', 'ar', 'he', 'ur' ), true );
+	}
+
+	private static function lang( string $locale ): string {
+		return strtolower( substr( $locale, 0, 2 ) );
+	}
+
+	private static function group_separator( string $locale ): string {
+		return in_array( self::lang( $locale ), array( 'fa', 'ar' ), true ) ? '٬' : ',';
+	}
+
+	private static function decimal_separator( string $locale ): string {
+		return in_array( self::lang( $locale ), array( 'fa', 'ar' ), true ) ? '٫' : '.';
+	}
+
+	private static function minus( string $locale ): string {
+		// A left-to-right mark keeps the sign before the digits in RTL text.
+		return in_array( self::lang( $locale ), array( 'fa', 'ar' ), true ) ? "\u{200E}-" : '-';
+	}
+
+	private static function currency_label( string $currency, string $locale ): string {
+		$currency = strtoupper( $currency );
+		$lang     = self::lang( $locale );
+		$labels   = array(
+			'IRR' => array(
+				'fa' => 'ریال',
+				'ar' => 'ريال',
+			),
+			'IRT' => array(
+				'fa' => 'تومان',
+				'ar' => 'تومان',
+			),
+		);
+		return $labels[ $currency ][ $lang ] ?? $currency;
+	}
+}

@@ -1,0 +1,75 @@
+<?php
+/**
+ * Wires the plugin's parts to WordPress and WooCommerce.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Bootstrap: text domain, WooCommerce check, admin and storefront hooks.
+ */
+final class Plugin {
+	/**
+	 * Runs on plugins_loaded.
+	 */
+	public static function boot(): void {
+		load_plugin_textdomain( 'vafa', false, dirname( plugin_basename( VAFA_FILE ) ) . '/languages' );
+		Webhooks::allow_service_host();
+
+		$woo = class_exists( 'WooCommerce' );
+		if ( is_admin() ) {
+			( new Admin\SettingsPage() )->register( $woo );
+			if ( ! $woo ) {
+				add_action( 'admin_notices', array( self::class, 'missing_woocommerce_notice' ) );
+			}
+		}
+		// Shortcodes need only a logged-in user: the customer id is the WordPress user id.
+		Storefront\Shortcodes::register();
+		add_action( 'wp_enqueue_scripts', array( self::class, 'styles' ) );
+		if ( $woo ) {
+			Storefront\Account::register();
+			Storefront\EarnNotices::register();
+			Reconciler::register();
+		}
+	}
+
+	/**
+	 * Styles for the storefront parts, mirrored for right-to-left languages.
+	 */
+	public static function styles(): void {
+		wp_enqueue_style( 'vafa', plugins_url( 'assets/vafa.css', VAFA_FILE ), array(), VAFA_VERSION );
+		wp_style_add_data( 'vafa', 'rtl', 'replace' );
+	}
+
+	/**
+	 * Shown to admins when WooCommerce is not active.
+	 */
+	public static function missing_woocommerce_notice(): void {
+		if ( ! current_user_can( 'activate_plugins' ) ) {
+			return;
+		}
+		echo '<div class="notice notice-warning"><p>' . esc_html__( 'Vafa Loyalty needs WooCommerce to award points for orders. Shortcodes keep working for logged-in users.', 'vafa' ) . '</p></div>';
+	}
+
+	/**
+	 * Activation: registers the My Account endpoint before flushing rewrite rules.
+	 */
+	public static function activate(): void {
+		add_rewrite_endpoint( Storefront\Account::ENDPOINT, EP_ROOT | EP_PAGES );
+		flush_rewrite_rules();
+	}
+
+	/**
+	 * Deactivation: stops scheduled work (uninstall removes the rest).
+	 */
+	public static function deactivate(): void {
+		if ( function_exists( 'as_unschedule_all_actions' ) ) {
+			as_unschedule_all_actions( Reconciler::HOOK, array(), Reconciler::GROUP );
+		}
+		flush_rewrite_rules();
+	}
+}

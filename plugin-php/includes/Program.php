@@ -1,0 +1,87 @@
+<?php
+/**
+ * The store's earn rule, as the service holds it.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Fetches the program from the service (cached) and computes points with the
+ * service's own formula, so "you will earn N" matches what the ledger posts.
+ */
+final class Program {
+	const TRANSIENT = 'vafa_program';
+
+	/**
+	 * The program, or null when unknown (not connected, service down and nothing cached).
+	 *
+	 * @return array<string,mixed>|null
+	 */
+	public static function get(): ?array {
+		$p = get_transient( self::TRANSIENT );
+		if ( is_array( $p ) ) {
+			return $p;
+		}
+		$client = ApiClient::connected();
+		if ( ! $client || false !== get_transient( 'vafa_down' ) ) {
+			$last = get_option( 'vafa_program_last' );
+			return is_array( $last ) ? $last : null;
+		}
+		try {
+			$p = $client->as_user( 'GET', '/v1/program', '0', 'shopper' );
+		} catch ( ApiException $e ) {
+			set_transient( 'vafa_down', 1, 30 );
+			$last = get_option( 'vafa_program_last' );
+			return is_array( $last ) ? $last : null;
+		}
+		set_transient( self::TRANSIENT, $p, 10 * MINUTE_IN_SECONDS );
+		update_option( 'vafa_program_last', $p, false );
+		return $p;
+	}
+
+	/**
+	 * Points for an amount the order earns on (net of tax and shipping), given
+	 * as a decimal string or number in the store currency.
+	 *
+	 * @param array<string,mixed> $program Program from get().
+	 * @param string|float|int    $net     Net amount in major units.
+	 */
+	public static function points_for( array $program, $net ): int {
+		$exp   = (int) ( $program['currency_exponent'] ?? 2 );
+		$minor = self::to_minor( (string) $net, $exp );
+		$num   = (int) ( $program['earn_points'] ?? 0 );
+		$per   = (int) ( $program['earn_per'] ?? 1 );
+		if ( $minor <= 0 || $num <= 0 || $per <= 0 ) {
+			return 0;
+		}
+		// floor(points * net_minor / (per * 10^exp)) without floats.
+		$den = $per * ( 10 ** $exp );
+		if ( function_exists( 'bcdiv' ) ) {
+			return (int) bcdiv( bcmul( (string) $num, (string) $minor ), (string) $den, 0 );
+		}
+		return intdiv( $num * $minor, $den );
+	}
+
+	/**
+	 * Converts a decimal string to minor units, half-up, like the service.
+	 *
+	 * @param string $amount   Decimal string ("12.345").
+	 * @param int    $exponent Currency exponent.
+	 */
+	public static function to_minor( string $amount, int $exponent ): int {
+		$amount = trim( $amount );
+		if ( ! preg_match( '/^(-?)(\d*)(?:\.(\d*))?$/', $amount, $m ) || ( '' === $m[2] && '' === ( $m[3] ?? '' ) ) ) {
+			return 0;
+		}
+		$frac  = $m[3] ?? '';
+		$whole = (int) ( $m[2] . substr( str_pad( $frac, $exponent, '0' ), 0, $exponent ) );
+		if ( strlen( $frac ) > $exponent && (int) $frac[ $exponent ] >= 5 ) {
+			++$whole;
+		}
+		return '-' === $m[1] ? -$whole : $whole;
+	}
+}

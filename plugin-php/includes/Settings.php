@@ -1,0 +1,80 @@
+<?php
+/**
+ * The plugin's stored connection and options.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Reads and writes the plugin's options. The private key is stored with
+ * autoload off and is never echoed back to any page.
+ */
+final class Settings {
+	const OPTION      = 'vafa_connection';
+	const PRIVATE_KEY = 'vafa_private_key';
+	const WEBHOOKS    = 'vafa_webhook_ids';
+	const TIMEOUT     = 'vafa_timeout';
+	const CURSOR      = 'vafa_sync_cursor';
+
+	/**
+	 * The connection: service_url, store_id, kid, webhook_url, connected_at.
+	 *
+	 * @return array<string,string>
+	 */
+	public static function connection(): array {
+		$c = get_option( self::OPTION, array() );
+		return is_array( $c ) ? $c : array();
+	}
+
+	/**
+	 * Whether the store is connected to the service.
+	 */
+	public static function connected(): bool {
+		$c = self::connection();
+		return ! empty( $c['service_url'] ) && ! empty( $c['store_id'] ) && ! empty( $c['kid'] ) && '' !== self::private_key();
+	}
+
+	/**
+	 * Saves the connection and the private key (binary, 64 bytes).
+	 *
+	 * @param array<string,string> $connection Connection details.
+	 * @param string               $private_key Ed25519 secret key as sodium makes it.
+	 */
+	public static function save_connection( array $connection, string $private_key ): void {
+		update_option( self::OPTION, $connection, false );
+		update_option( self::PRIVATE_KEY, base64_encode( $private_key ), false ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- binary key storage.
+	}
+
+	/**
+	 * The Ed25519 secret key, or '' when not connected.
+	 */
+	public static function private_key(): string {
+		$raw = get_option( self::PRIVATE_KEY, '' );
+		if ( ! is_string( $raw ) || '' === $raw ) {
+			return '';
+		}
+		$key = base64_decode( $raw, true ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_decode -- binary key storage.
+		return ( false !== $key && SODIUM_CRYPTO_SIGN_SECRETKEYBYTES === strlen( $key ) ) ? $key : '';
+	}
+
+	/**
+	 * Forgets the connection and the key.
+	 */
+	public static function forget(): void {
+		delete_option( self::OPTION );
+		delete_option( self::PRIVATE_KEY );
+		delete_option( self::CURSOR );
+	}
+
+	/**
+	 * Seconds a storefront call to the service may take (default 1.5).
+	 */
+	public static function timeout(): float {
+		$t = (float) get_option( self::TIMEOUT, 1.5 );
+		return ( $t >= 0.2 && $t <= 10 ) ? $t : 1.5;
+	}
+}

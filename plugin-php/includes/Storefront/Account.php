@@ -1,0 +1,64 @@
+<?php
+/**
+ * My Account > Rewards.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa\Storefront;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * A WooCommerce account endpoint with the shopper's points and activity.
+ */
+final class Account {
+	const ENDPOINT = 'rewards';
+
+	/**
+	 * Registers the endpoint, menu item and content.
+	 */
+	public static function register(): void {
+		add_action(
+			'init',
+			static function () {
+				add_rewrite_endpoint( self::ENDPOINT, EP_ROOT | EP_PAGES );
+			}
+		);
+		add_filter(
+			'woocommerce_get_query_vars',
+			static function ( $vars ) {
+				$vars[ self::ENDPOINT ] = self::ENDPOINT;
+				return $vars;
+			}
+		);
+		add_filter(
+			'woocommerce_account_menu_items',
+			static function ( $items ) {
+				$logout = $items['customer-logout'] ?? null;
+				unset( $items['customer-logout'] );
+				$items[ self::ENDPOINT ] = __( 'Rewards', 'vafa' );
+				if ( null !== $logout ) {
+					$items['customer-logout'] = $logout;
+				}
+				return $items;
+			}
+		);
+		add_filter(
+			'woocommerce_endpoint_' . self::ENDPOINT . '_title',
+			static function () {
+				return __( 'Rewards', 'vafa' );
+			}
+		);
+		add_action( 'woocommerce_account_' . self::ENDPOINT . '_endpoint', array( self::class, 'render' ) );
+	}
+
+	/**
+	 * Prints the Rewards tab.
+	 */
+	public static function render(): void {
+		echo Shortcodes::points(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- View escapes everything.
+		echo '<h3>' . esc_html__( 'Recent activity', 'vafa' ) . '</h3>';
+		echo Shortcodes::activity(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- View escapes everything.
+	}
+}

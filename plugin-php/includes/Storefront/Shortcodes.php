@@ -1,0 +1,44 @@
+<?php
+/**
+ * [vafa_points] and [vafa_activity].
+ *
+ * @package Vafa
+ */
+
+namespace Vafa\Storefront;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Shortcodes usable on any page; they need a logged-in user, not WooCommerce.
+ */
+final class Shortcodes {
+	/**
+	 * Registers the shortcodes.
+	 */
+	public static function register(): void {
+		add_shortcode( 'vafa_points', array( self::class, 'points' ) );
+		add_shortcode( 'vafa_activity', array( self::class, 'activity' ) );
+	}
+
+	/**
+	 * The logged-in user's points.
+	 */
+	public static function points(): string {
+		if ( ! is_user_logged_in() ) {
+			return '<div class="vafa vafa-login">' . esc_html__( 'Log in to see your points.', 'vafa' ) . '</div>';
+		}
+		return View::balance( get_current_user_id() );
+	}
+
+	/**
+	 * The logged-in user's recent activity.
+	 */
+	public static function activity(): string {
+		if ( ! is_user_logged_in() ) {
+			return '<div class="vafa vafa-login">' . esc_html__( 'Log in to see your points.', 'vafa' ) . '</div>';
+		}
+		$cursor = isset( $_GET['vafa_cursor'] ) ? sanitize_text_field( wp_unslash( $_GET['vafa_cursor'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only paging.
+		return View::activity( get_current_user_id(), preg_replace( '/[^0-9]/', '', $cursor ) );
+	}
+}

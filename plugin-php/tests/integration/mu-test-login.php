@@ -1,0 +1,41 @@
+<?php
+/**
+ * Test-only must-use plugin for the integration test site: lets the test
+ * (and headless Chromium) view a page as a given user and locale with a
+ * secret query parameter. Installed only into the throwaway test site.
+ *
+ * @package Vafa
+ */
+
+// phpcs:ignoreFile -- test tooling.
+add_action(
+	'plugins_loaded',
+	static function () {
+		if ( ! defined( 'VAFA_TEST_LOGIN_SECRET' ) || empty( $_GET['vafa_test_login'] ) ) {
+			return;
+		}
+		if ( ! hash_equals( VAFA_TEST_LOGIN_SECRET, (string) $_GET['vafa_test_login'] ) ) {
+			return;
+		}
+		wp_set_current_user( (int) ( $_GET['vafa_test_user'] ?? 0 ) );
+	},
+	0
+);
+add_filter(
+	'locale',
+	static function ( $locale ) {
+		return ! empty( $_GET['vafa_test_locale'] ) ? preg_replace( '/[^a-zA-Z_]/', '', (string) $_GET['vafa_test_locale'] ) : $locale;
+	}
+);
+// Debian's WordPress ships no core translations; with them installed, Persian
+// and Arabic switch the text direction. Do the same for the test site.
+add_action(
+	'init',
+	static function () {
+		global $wp_locale;
+		if ( $wp_locale && preg_match( '/^(fa|ar)/', get_locale() ) ) {
+			$wp_locale->text_direction = 'rtl';
+		}
+	},
+	0
+);

@@ -1,0 +1,82 @@
+<?php
+/**
+ * Test helper: runs one command inside the test WordPress site.
+ *
+ *   php wp.php SITE_DIR install PLUGIN_DIR      install WordPress, activate Vafa, make a shopper and a page
+ *   php wp.php SITE_DIR connect TOKEN           connect the plugin with a service token
+ *   php wp.php SITE_DIR forget-cache USER_ID [all]  drop the storefront cache (and the last good figures)
+ *   php wp.php SITE_DIR mint USER_ID            print a shopper token minted by the plugin
+ *
+ * Prints JSON. Test-only: never shipped inside the plugin.
+ *
+ * @package Vafa
+ */
+
+// phpcs:ignoreFile -- test tooling.
+$site = $argv[1];
+$cmd  = $argv[2];
+if ( 'install' === $cmd ) {
+	define( 'WP_INSTALLING', true );
+}
+$_SERVER['HTTP_HOST']   = parse_url( getenv( 'VAFA_WP_URL' ), PHP_URL_HOST ) . ':' . parse_url( getenv( 'VAFA_WP_URL' ), PHP_URL_PORT );
+$_SERVER['REQUEST_URI'] = '/';
+require $site . '/wp-load.php';
+
+switch ( $cmd ) {
+	case 'install':
+		require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+		require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		add_filter( 'pre_wp_mail', '__return_false' ); // No mail server in tests.
+		wp_install( 'Vafa Test Shop', 'admin', 'admin@example.com', false, '', 'admin-password-' . wp_generate_password( 8, false ) );
+		update_option( 'permalink_structure', '' );
+		switch_theme( 'twentytwentyone' );
+		$result = activate_plugin( 'vafa/vafa.php' );
+		if ( is_wp_error( $result ) ) {
+			fwrite( STDERR, $result->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		$shopper = wp_insert_user(
+			array(
+				'user_login' => 'sara',
+				'user_pass'  => wp_generate_password( 20 ),
+				'user_email' => 'sara@example.com',
+				'role'       => 'subscriber',
+			)
+		);
+		$page = wp_insert_post(
+			array(
+				'post_type'    => 'page',
+				'post_status'  => 'publish',
+				'post_title'   => 'My points',
+				'post_content' => "[vafa_points]\n\n[vafa_activity]",
+			)
+		);
+		echo json_encode( array( 'shopper' => $shopper, 'page' => $page, 'admin' => 1 ) ), "\n";
+		break;
+	case 'connect':
+		wp_set_current_user( 1 );
+		try {
+			$c = \Vafa\Connector::connect( $argv[3], 1 );
+		} catch ( \Vafa\ApiException $e ) {
+			fwrite( STDERR, 'connect failed: ' . $e->getMessage() . "\n" );
+			exit( 1 );
+		}
+		echo json_encode( array( 'connection' => $c, 'connected' => \Vafa\Settings::connected() ) ), "\n";
+		break;
+	case 'forget-cache':
+		global $wpdb;
+		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_vafa\\_%' OR option_name LIKE '\\_transient\\_timeout\\_vafa\\_%'" );
+		wp_cache_flush();
+		if ( isset( $argv[4] ) && 'all' === $argv[4] ) {
+			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE user_id = %d AND meta_key LIKE 'vafa\\_%%'", (int) $argv[3] ) );
+			delete_option( 'vafa_program_last' );
+		}
+		echo json_encode( array( 'ok' => true ) ), "\n";
+		break;
+	case 'mint':
+		echo json_encode( array( 'token' => \Vafa\ApiClient::token( $argv[3], 'shopper' ) ) ), "\n";
+		break;
+	default:
+		fwrite( STDERR, "unknown command $cmd\n" );
+		exit( 2 );
+}

@@ -1,0 +1,45 @@
+<?php
+// phpcs:ignoreFile -- tests.
+use PHPUnit\Framework\TestCase;
+use Vafa\Format;
+
+final class FormatTest extends TestCase {
+	public static function points_cases(): array {
+		return array(
+			'english'           => array( 1234567, 'en_US', '1,234,567' ),
+			'persian digits'    => array( 1234567, 'fa_IR', '۱٬۲۳۴٬۵۶۷' ),
+			'arabic digits'     => array( 145, 'ar', '١٤٥' ),
+			'negative english'  => array( -40, 'en_US', '-40' ),
+			'negative persian'  => array( -40, 'fa_IR', "\u{200E}-۴۰" ),
+			'zero'              => array( 0, 'fa_IR', '۰' ),
+		);
+	}
+
+	/** @dataProvider points_cases */
+	public function test_points( int $points, string $locale, string $want ): void {
+		$this->assertSame( $want, Format::points( $points, $locale ) );
+	}
+
+	public static function money_cases(): array {
+		return array(
+			'usd'                  => array( 12345, 2, 'USD', 'en_US', '123.45 USD' ),
+			'usd cents'            => array( 5, 2, 'USD', 'en_US', '0.05 USD' ),
+			'usd negative'         => array( -40, 2, 'USD', 'en_US', '-0.40 USD' ),
+			'irr has no decimals'  => array( 1450000, 0, 'IRR', 'fa_IR', '۱٬۴۵۰٬۰۰۰ ریال' ),
+			'irt has no decimals'  => array( 145000, 0, 'IRT', 'fa_IR', '۱۴۵٬۰۰۰ تومان' ),
+			'irr in arabic'        => array( 1000, 0, 'IRR', 'ar', '١٬٠٠٠ ريال' ),
+			'usd in persian'       => array( 12345, 2, 'USD', 'fa_IR', '۱۲۳٫۴۵ USD' ),
+		);
+	}
+
+	/** @dataProvider money_cases */
+	public function test_money( int $minor, int $exp, string $currency, string $locale, string $want ): void {
+		$this->assertSame( $want, Format::money( $minor, $exp, $currency, $locale ) );
+	}
+
+	public function test_rtl(): void {
+		$this->assertTrue( Format::is_rtl( 'fa_IR' ) );
+		$this->assertTrue( Format::is_rtl( 'ar' ) );
+		$this->assertFalse( Format::is_rtl( 'en_US' ) );
+	}
+}

@@ -1,0 +1,43 @@
+<?php
+// phpcs:ignoreFile -- tests.
+use PHPUnit\Framework\TestCase;
+use Vafa\Program;
+
+final class ProgramTest extends TestCase {
+	public static function minor_cases(): array {
+		return array(
+			'plain'          => array( '54.00', 2, 5400 ),
+			'one decimal'    => array( '6.1', 2, 610 ),
+			'half up'        => array( '2.145', 2, 215 ),
+			'unrounded tax'  => array( '2.14335', 2, 214 ),
+			'negative'       => array( '-11.88', 2, -1188 ),
+			'irr'            => array( '1500000', 0, 1500000 ),
+			'irr decimals'   => array( '1500000.5', 0, 1500001 ),
+			'garbage'        => array( '12,50', 2, 0 ),
+			'empty'          => array( '', 2, 0 ),
+		);
+	}
+
+	/** @dataProvider minor_cases */
+	public function test_to_minor( string $amount, int $exp, int $want ): void {
+		$this->assertSame( $want, Program::to_minor( $amount, $exp ) );
+	}
+
+	public static function points_cases(): array {
+		$usd = array( 'currency_exponent' => 2, 'earn_points' => 1, 'earn_per' => 1 );
+		$irr = array( 'currency_exponent' => 0, 'earn_points' => 1, 'earn_per' => 10000 );
+		return array(
+			'45 dollars'          => array( $usd, '45.00', 45 ),
+			'rounds down'         => array( $usd, '45.99', 45 ),
+			'double rate'         => array( array( 'earn_points' => 2 ) + $usd, '45.99', 91 ),
+			'irr per 10000'       => array( $irr, '14500000', 1450 ),
+			'nothing for nothing' => array( $usd, '0', 0 ),
+			'no rate'             => array( array( 'earn_points' => 0 ) + $usd, '100', 0 ),
+		);
+	}
+
+	/** @dataProvider points_cases */
+	public function test_points_match_the_service_formula( array $program, string $net, int $want ): void {
+		$this->assertSame( $want, Program::points_for( $program, $net ) );
+	}
+}

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The plugin's tests: syntax, PHPUnit unit tests, and an integration test in a
+# real WordPress (Debian's package, served by `php -S`) against the real Go
+# service on a real MariaDB. Screenshots land in plugin-php/tests/artifacts/.
+# Needs MYSQL_TEST_DSN (scripts/test.sh provides it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bash scripts/plugin-deps.sh
+
+passed=0; failed=0
+ok()   { passed=$((passed+1)); echo "  ok   $*"; }
+fail() { failed=$((failed+1)); echo "  FAIL $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+echo "== php -l"
+lint_bad=0
+while IFS= read -r f; do php -l "$f" >/dev/null 2>&1 || { php -l "$f"; lint_bad=1; }; done < <(find plugin-php -name '*.php')
+check "every plugin file parses" test "$lint_bad" = 0
+
+echo "== PHPUnit (plugin classes)"
+if phpunit --colors=never -c plugin-php/tests/phpunit.xml; then ok "PHPUnit"; else fail "PHPUnit"; fi
+
+echo "== integration: WordPress + plugin + Go service"
+dsn=${MYSQL_TEST_DSN:-root@tcp(127.0.0.1:3306)/}
+hostport=$(sed -E 's/.*@tcp\(([^)]*)\).*/\1/' <<<"$dsn")
+dbhost=${hostport%:*}; dbport=${hostport##*:}
+dbuser=$(sed -E 's/^([^:@]*).*/\1/' <<<"$dsn")
+sql() { mariadb --protocol=tcp -h "$dbhost" -P "$dbport" -u "$dbuser" -N -e "$1"; }
+tmp=$(mktemp -d /tmp/vafa-plugin-test.XXXXXX)
+suffix=$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')
+wpdb=vafa_wp_$suffix; svcdb=vafa_plugin_$suffix
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wp_port=$(free_port); svc_port=$(free_port)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  sql "DROP DATABASE IF EXISTS $wpdb; DROP DATABASE IF EXISTS $svcdb" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# The Go service on its own database.
+go build -o "$tmp/vafa" ./server
+export VAFA_MYSQL_DSN="${dsn%/*}/$svcdb" VAFA_ADDR="127.0.0.1:$svc_port" VAFA_LOG_LEVEL=warn VAFA_MATURE_INTERVAL=1s
+"$tmp/vafa" store create --name "Plugin Test" --url "http://127.0.0.1:$wp_port/" > "$tmp/store.json"
+j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
+start_service() { "$tmp/vafa" serve 2>>"$tmp/service.log" & svc_pid=$!; pids+=("$svc_pid"); 
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$svc_port/readyz" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "service did not start"; cat "$tmp/service.log"; return 1; }
+start_service
+
+# A fresh WordPress site: Debian's package copied, our plugin linked in.
+site=$tmp/site
+cp -a /usr/share/wordpress "$site"
+rm -f "$site/wp-config.php"
+cp -aL /usr/share/wordpress/wp-content/themes/. "$site/wp-content/themes/" 2>/dev/null || true
+ln -s "$root/plugin-php" "$site/wp-content/plugins/vafa"
+mkdir -p "$site/wp-content/mu-plugins"
+cp plugin-php/tests/integration/mu-test-login.php "$site/wp-content/mu-plugins/"
+secret=$(head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+sql "CREATE DATABASE $wpdb CHARACTER SET utf8mb4"
+cat > "$site/wp-config.php" <<PHP
+<?php
+define( 'DB_NAME', '$wpdb' );
+define( 'DB_USER', '$dbuser' );
+define( 'DB_PASSWORD', '' );
+define( 'DB_HOST', '$dbhost:$dbport' );
+define( 'DB_CHARSET', 'utf8mb4' );
+define( 'DB_COLLATE', '' );
+\$table_prefix = 'wp_';
+define( 'WP_HOME', 'http://127.0.0.1:$wp_port' );
+define( 'WP_SITEURL', 'http://127.0.0.1:$wp_port' );
+define( 'WP_DEBUG', true );
+define( 'WP_DEBUG_LOG', '$tmp/debug.log' );
+define( 'WP_DEBUG_DISPLAY', false );
+define( 'DISABLE_WP_CRON', true );
+define( 'AUTOMATIC_UPDATER_DISABLED', true );
+define( 'WP_HTTP_BLOCK_EXTERNAL', true );
+define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1' );
+define( 'VAFA_TEST_LOGIN_SECRET', '$secret' );
+foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ) as \$k ) { define( \$k, '$secret' . \$k ); }
+if ( ! defined( 'ABSPATH' ) ) { define( 'ABSPATH', __DIR__ . '/' ); }
+require_once ABSPATH . 'wp-settings.php';
+PHP
+export VAFA_WP_URL="http://127.0.0.1:$wp_port"
+wpcli() { php plugin-php/tests/integration/wp.php "$site" "$@"; }
+wpcli install > "$tmp/install.json"
+shopper=$(j "$tmp/install.json" 'd["shopper"]'); page=$(j "$tmp/install.json" 'd["page"]')
+php -S "127.0.0.1:$wp_port" -t "$site" >"$tmp/php-server.log" 2>&1 & pids+=($!)
+for _ in $(seq 1 50); do curl -fsS -o /dev/null "$VAFA_WP_URL/" 2>/dev/null && break; sleep 0.1; done
+
+# Connect with the one-time token: sodium keys, /v1/connect, stored connection.
+token=$(j "$tmp/store.json" 'd["connect_token"]')
+if wpcli connect "$token" > "$tmp/connect.json" 2>"$tmp/connect.err"; then ok "plugin connects with a one-time token"; else fail "plugin connects: $(cat "$tmp/connect.err")"; fi
+if ! wpcli connect "$token" >/dev/null 2>"$tmp/connect2.err" && grep -q "already used" "$tmp/connect2.err"; then ok "a used token is refused with a clear error"; else fail "reused token: $(cat "$tmp/connect2.err")"; fi
+
+# A token minted by PHP sodium is accepted by the Go service.
+ptok=$(wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+code=$(curl -s -o "$tmp/me.json" -w '%{http_code}' "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $ptok")
+check "the service accepts the plugin's EdDSA token (PHP sodium -> Go)" test "$code" = 200
+
+# Orders for the shopper arrive as signed webhooks: 45 + 100 points.
+wsecret=$(j "$tmp/store.json" 'd["webhook_secret"]'); store_id=$(j "$tmp/store.json" 'd["store_id"]')
+send() { # id total tax shipping
+  local body="{\"id\":$1,\"status\":\"completed\",\"currency\":\"USD\",\"customer_id\":$shopper,\"total\":\"$2\",\"total_tax\":\"$3\",\"shipping_total\":\"$4\",\"date_modified_gmt\":\"2026-11-20T10:00:0$1\",\"billing\":{\"email\":\"sara@example.com\"},\"refunds\":[],\"meta_data\":[]}"
+  local sig; sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$wsecret" -binary | base64)
+  curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$svc_port/webhooks/woocommerce/$store_id" \
+    -H 'Content-Type: application/json' -H 'X-WC-Webhook-Topic: order.updated' -H "X-WC-Webhook-Signature: $sig" --data-binary "$body"
+}
+check "webhook 1 accepted" test "$(send 1 54.00 4.00 5.00)" = 202
+check "webhook 2 accepted" test "$(send 2 120.00 10.00 10.00)" = 202
+for _ in $(seq 1 100); do
+  curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $ptok" > "$tmp/me.json"
+  grep -q '"available":145' "$tmp/me.json" && break; sleep 0.1
+done
+check "the service holds 145 points for the shopper" grep -q '"available":145' "$tmp/me.json"
+
+view() { # locale [extra query]
+  curl -s -w '\n%{time_total}' "$VAFA_WP_URL/?page_id=$page&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=$1"
+}
+view en_US > "$tmp/page-en.html"
+check "the page shows the exact balance (145)" grep -q 'data-points="145">145<' "$tmp/page-en.html"
+check "the page lists both orders in the activity" grep -q 'Points for order #2' "$tmp/page-en.html"
+check "logged-out visitors are asked to log in" sh -c "curl -s '$VAFA_WP_URL/?page_id=$page' | grep -q 'Log in to see your points'"
+
+mkdir -p plugin-php/tests/artifacts
+shot() { # locale file
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-$1" --hide-scrollbars --window-size=1000,900 \
+    --screenshot="$2" "$VAFA_WP_URL/?page_id=$page&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=$1" >/dev/null 2>&1
+}
+if shot en_US plugin-php/tests/artifacts/points-en.png && [ -s plugin-php/tests/artifacts/points-en.png ]; then ok "screenshot in English"; else fail "screenshot in English"; fi
+wpcli forget-cache "$shopper" >/dev/null
+view fa_IR > "$tmp/page-fa.html"
+check "Persian page: right-to-left and Persian digits (۱۴۵)" sh -c "grep -q 'dir=\"rtl\"' '$tmp/page-fa.html' && grep -q '۱۴۵' '$tmp/page-fa.html'"
+check "Persian page: translated label" grep -q 'امتیاز' "$tmp/page-fa.html"
+if shot fa_IR plugin-php/tests/artifacts/points-fa.png && [ -s plugin-php/tests/artifacts/points-fa.png ]; then ok "screenshot in Persian"; else fail "screenshot in Persian"; fi
+view ar > "$tmp/page-ar.html"
+check "Arabic page: Arabic-Indic digits (١٤٥)" grep -q '١٤٥' "$tmp/page-ar.html"
+
+# The service goes down: a hanging service costs at most the timeout, and the
+# page shows the last figures with their time, or the fallback text.
+kill "$svc_pid"; wait "$svc_pid" 2>/dev/null || true
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(64)
+conns = []
+end = time.time() + 60
+while time.time() < end:
+    s.settimeout(1)
+    try: conns.append(s.accept()[0])
+    except OSError: pass
+' "$svc_port" & pids+=($!)
+sleep 0.3
+wpcli forget-cache "$shopper" >/dev/null
+view en_US > "$tmp/page-down.html"
+t=$(tail -1 "$tmp/page-down.html")
+check "service hanging: page shows the last figures marked with their time" grep -q 'figures as of' "$tmp/page-down.html"
+check "service hanging: page rendered within the 1.5 s timeout (+1 s) [${t}s]" python3 -c "import sys; sys.exit(0 if float('$t') < 2.5 else 1)"
+wpcli forget-cache "$shopper" all >/dev/null
+view en_US > "$tmp/page-down2.html"
+t2=$(tail -1 "$tmp/page-down2.html")
+check "service hanging, nothing cached: fallback text [${t2}s]" grep -q 'Rewards are temporarily unavailable' "$tmp/page-down2.html"
+check "fallback rendered within the timeout (+1 s)" python3 -c "import sys; sys.exit(0 if float('$t2') < 2.5 else 1)"
+
+cp "$tmp/debug.log" plugin-php/tests/artifacts/debug.log 2>/dev/null || : > plugin-php/tests/artifacts/debug.log
+# Debian's WordPress 6.1 itself logs PHP 8.2 deprecations (its bundled Requests
+# library); the plugin's own files must log nothing.
+check "no PHP warning or notice from the plugin in the log" sh -c "! grep -E 'PHP (Warning|Notice|Deprecated|Fatal)' plugin-php/tests/artifacts/debug.log | grep -E 'plugins/vafa|plugin-php' | grep -q ."
+dev_key=$(j "$tmp/store.json" 'd["private_key"]')
+check "no secret in any page" sh -c "! grep -l -F -e '$wsecret' -e '$dev_key' $tmp/page-*.html | grep -q ."
+
+echo "== WooCommerce end-to-end"
+if [ -z "${VAFA_WC_DIR:-}" ]; then
+  echo "  skip WooCommerce end-to-end: set VAFA_WC_DIR to an extracted WooCommerce release (see README) to run it"
+fi
+
+echo
+echo "plugin: $passed passed, $failed failed"
+[ "$failed" = 0 ]
