@@ -76,6 +76,81 @@ switch ( $cmd ) {
 	case 'mint':
 		echo json_encode( array( 'token' => \Vafa\ApiClient::token( $argv[3], 'shopper' ) ) ), "\n";
 		break;
+	case 'wc-setup':
+		require_once ABSPATH . 'wp-admin/includes/plugin.php';
+		$result = activate_plugin( 'woocommerce/woocommerce.php' );
+		if ( is_wp_error( $result ) ) {
+			fwrite( STDERR, $result->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		echo json_encode( array( 'active' => is_plugin_active( 'woocommerce/woocommerce.php' ) ) ), "\n";
+		break;
+	case 'wc-prepare':
+		// WooCommerce is loaded now (second process): install its tables and a product.
+		WC_Install::install();
+		update_option( 'woocommerce_currency', 'USD' );
+		update_option( 'woocommerce_calc_taxes', 'no' );
+		update_option( 'woocommerce_coming_soon', 'no' );
+		$gateways = get_option( 'woocommerce_cod_settings', array() );
+		update_option( 'woocommerce_cod_settings', array_merge( is_array( $gateways ) ? $gateways : array(), array( 'enabled' => 'yes' ) ) );
+		$product = new WC_Product_Simple();
+		$product->set_name( 'Saffron' );
+		$product->set_regular_price( '45.00' );
+		$product->set_status( 'publish' );
+		$product->save();
+		$user = new WP_User( (int) $argv[3] );
+		$user->set_role( 'customer' );
+		echo json_encode( array( 'product' => $product->get_id(), 'myaccount' => wc_get_page_id( 'myaccount' ) ) ), "\n";
+		break;
+	case 'webhooks':
+		echo json_encode( \Vafa\Webhooks::health() ), "\n";
+		break;
+	case 'wc-order':
+		// php wp.php SITE wc-order USER PRODUCT STATUS...: one order walked through the statuses.
+		$order = wc_create_order( array( 'customer_id' => (int) $argv[3] ) );
+		$order->add_product( wc_get_product( (int) $argv[4] ), 1 );
+		$order->set_billing_email( 'sara@example.com' );
+		$order->set_payment_method( 'cod' );
+		$order->calculate_totals();
+		foreach ( array_slice( $argv, 5 ) as $status ) {
+			$order->update_status( $status );
+		}
+		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
+		break;
+	case 'wc-refund':
+		$refund = wc_create_refund( array( 'order_id' => (int) $argv[3], 'amount' => $argv[4], 'reason' => 'test refund' ) );
+		if ( is_wp_error( $refund ) ) {
+			fwrite( STDERR, $refund->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		echo json_encode( array( 'refund' => $refund->get_id(), 'status' => wc_get_order( (int) $argv[3] )->get_status() ) ), "\n";
+		break;
+	case 'run-queue':
+		// Deliver the webhooks WooCommerce queued (Action Scheduler runs them asynchronously on a live site).
+		$done = 0;
+		for ( $round = 0; $round < 20; $round++ ) {
+			$ids = as_get_scheduled_actions( array( 'status' => ActionScheduler_Store::STATUS_PENDING, 'per_page' => 100, 'date' => gmdate( 'Y-m-d H:i:s', time() + 5 ), 'date_compare' => '<=' ), 'ids' );
+			if ( ! $ids ) {
+				break;
+			}
+			foreach ( $ids as $id ) {
+				ActionScheduler::runner()->process_action( $id, 'Vafa test' );
+				++$done;
+			}
+		}
+		echo json_encode( array( 'ran' => $done ) ), "\n";
+		break;
+	case 'reconcile':
+		\Vafa\Reconciler::import_from( time() - 3600 );
+		$sent = 0;
+		while ( ( $n = \Vafa\Reconciler::run() ) > 0 ) {
+			$sent += $n;
+			if ( $n < \Vafa\Reconciler::BATCH ) {
+				break;
+			}
+		}
+		echo json_encode( array( 'sent' => $sent, 'progress' => get_option( \Vafa\Reconciler::PROGRESS ) ) ), "\n";
+		break;
 	default:
 		fwrite( STDERR, "unknown command $cmd\n" );
 		exit( 2 );
