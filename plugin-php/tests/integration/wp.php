@@ -30,6 +30,14 @@ switch ( $cmd ) {
 		wp_install( 'Vafa Test Shop', 'admin', 'admin@example.com', false, '', 'admin-password-' . wp_generate_password( 8, false ) );
 		update_option( 'permalink_structure', '' );
 		switch_theme( 'twentytwentyone' );
+		if ( isset( $argv[3] ) && 'with-woocommerce' === $argv[3] ) {
+			// WordPress 6.5+ enforces "Requires Plugins": WooCommerce goes first.
+			$wc = activate_plugin( 'woocommerce/woocommerce.php' );
+			if ( is_wp_error( $wc ) ) {
+				fwrite( STDERR, $wc->get_error_message() . "\n" );
+				exit( 1 );
+			}
+		}
 		$result = activate_plugin( 'vafa/vafa.php' );
 		if ( is_wp_error( $result ) ) {
 			fwrite( STDERR, $result->get_error_message() . "\n" );
@@ -78,7 +86,7 @@ switch ( $cmd ) {
 		break;
 	case 'wc-setup':
 		require_once ABSPATH . 'wp-admin/includes/plugin.php';
-		$result = activate_plugin( 'woocommerce/woocommerce.php' );
+		$result = is_plugin_active( 'woocommerce/woocommerce.php' ) ? null : activate_plugin( 'woocommerce/woocommerce.php' );
 		if ( is_wp_error( $result ) ) {
 			fwrite( STDERR, $result->get_error_message() . "\n" );
 			exit( 1 );
@@ -96,11 +104,23 @@ switch ( $cmd ) {
 		$product = new WC_Product_Simple();
 		$product->set_name( 'Saffron' );
 		$product->set_regular_price( '45.00' );
+		$product->set_virtual( true ); // No shipping zones in the test store.
 		$product->set_status( 'publish' );
 		$product->save();
 		$user = new WP_User( (int) $argv[3] );
 		$user->set_role( 'customer' );
-		echo json_encode( array( 'product' => $product->get_id(), 'myaccount' => wc_get_page_id( 'myaccount' ) ) ), "\n";
+		// New WooCommerce 8.2+ stores default to High-Performance Order Storage: switch it on here too.
+		$hpos = 'n/a';
+		if ( class_exists( \Automattic\WooCommerce\Internal\DataStores\Orders\DataSynchronizer::class ) && version_compare( WC()->version, '8.2', '>=' ) ) {
+			wc_get_container()->get( \Automattic\WooCommerce\Internal\DataStores\Orders\DataSynchronizer::class )->create_database_tables();
+			update_option( 'woocommerce_custom_orders_table_enabled', 'yes' );
+			update_option( 'woocommerce_custom_orders_table_data_sync_enabled', 'no' );
+			$hpos = 'on';
+		}
+		if ( 0 >= wc_get_page_id( 'myaccount' ) ) {
+			WC_Install::create_pages();
+		}
+		echo json_encode( array( 'product' => $product->get_id(), 'myaccount' => wc_get_page_id( 'myaccount' ), 'version' => WC()->version, 'hpos' => $hpos ) ), "\n";
 		break;
 	case 'webhooks':
 		echo json_encode( \Vafa\Webhooks::health() ), "\n";
@@ -116,6 +136,11 @@ switch ( $cmd ) {
 			$order->update_status( $status );
 		}
 		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
+		break;
+	case 'wc-status':
+		$o = wc_get_order( (int) $argv[3] );
+		$o->update_status( $argv[4] );
+		echo json_encode( array( 'status' => $o->get_status() ) ), "\n";
 		break;
 	case 'wc-refund':
 		$refund = wc_create_refund( array( 'order_id' => (int) $argv[3], 'amount' => $argv[4], 'reason' => 'test refund' ) );
