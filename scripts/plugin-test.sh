@@ -206,6 +206,22 @@ else
 import json,sys; h=json.load(open(sys.argv[1]))
 sys.exit(0 if len(h)==6 and all(x["exists"] and x["status"]=="active" for x in h) and len({x["id"] for x in h})==6 else 1)' "$tmp/hooks.json"
   check "no duplicate Vafa webhooks in WooCommerce" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_wc_webhooks WHERE name LIKE 'Vafa:%'")" = 6
+  # The admin page: connection status and webhook health; a disabled webhook is re-enabled with one click.
+  cookie=$(wpcli admin-cookies | python3 -c 'import json,sys; print(json.load(sys.stdin)["cookie"])')
+  wpcli break-webhook >/dev/null
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin.html"
+  cp "$tmp/admin.html" plugin-php/tests/artifacts/admin.html
+  check "admin page: service reachable and key accepted" grep -q 'Reachable, key accepted' "$tmp/admin.html"
+  check "admin page: the disabled webhook and its failures are shown" grep -q '<td>order.updated</td><td>disabled</td><td>7</td>' "$tmp/admin.html"
+  check "admin page: no secret shown" sh -c "! grep -q -F -e '$wsecret' -e '$dev_key' '$tmp/admin.html'"
+  nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"reenable\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa" \
+    --data "action=vafa_action&vafa_op=reenable&_wpnonce=$nonce&_wp_http_referer=/wp-admin/admin.php?page=vafa" "$VAFA_WP_URL/wp-admin/admin-post.php"
+  wpcli webhooks > "$tmp/hooks-after.json"
+  check "re-enable button: every webhook active again with its failure count reset" python3 -c '
+import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]=="active" and x["failures"]==0 for x in h) else 1)' "$tmp/hooks-after.json"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" --data "action=vafa_action&vafa_op=disconnect&_wpnonce=bad" "$VAFA_WP_URL/wp-admin/admin-post.php")
+  check "a form without a valid nonce is refused ($code)" test "$code" = 403
   me() { curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $(wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"; }
   wait_points() { # expected available
     for _ in $(seq 1 60); do wpcli run-queue >/dev/null; me > "$tmp/me.json"; grep -q "\"available\":$1," "$tmp/me.json" && return 0; sleep 0.3; done

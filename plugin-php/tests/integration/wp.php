@@ -81,6 +81,22 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'ok' => true ) ), "\n";
 		break;
+	case 'admin-cookies':
+		// Real login cookies for the admin, as wp-login.php would set them.
+		$exp    = time() + HOUR_IN_SECONDS;
+		$auth   = wp_generate_auth_cookie( 1, $exp, 'auth' );
+		$logged = wp_generate_auth_cookie( 1, $exp, 'logged_in' );
+		echo json_encode( array( 'cookie' => AUTH_COOKIE . '=' . rawurlencode( $auth ) . '; ' . LOGGED_IN_COOKIE . '=' . rawurlencode( $logged ) ) ), "\n";
+		break;
+	case 'break-webhook':
+		// What WooCommerce does after repeated failed deliveries.
+		$ids  = \Vafa\Webhooks::ids();
+		$hook = wc_get_webhook( (int) $ids['order.updated'] );
+		$hook->set_status( 'disabled' );
+		$hook->set_failure_count( 7 );
+		$hook->save();
+		echo json_encode( array( 'id' => $hook->get_id() ) ), "\n";
+		break;
 	case 'mint':
 		echo json_encode( array( 'token' => \Vafa\ApiClient::token( $argv[3], 'shopper' ) ) ), "\n";
 		break;
