@@ -209,7 +209,8 @@ sys.exit(0 if len(h)==6 and all(x["exists"] and x["status"]=="active" for x in h
   # The admin page: connection status and webhook health; a disabled webhook is re-enabled with one click.
   cookie=$(wpcli admin-cookies | python3 -c 'import json,sys; print(json.load(sys.stdin)["cookie"])')
   wpcli break-webhook >/dev/null
-  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin.html"
+  admin_code=$(curl -s -o "$tmp/admin.html" -w '%{http_code} %{redirect_url}' -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa")
+  echo "  admin page answered $admin_code"
   cp "$tmp/admin.html" plugin-php/tests/artifacts/admin.html
   check "admin page: service reachable and key accepted" grep -q 'Reachable, key accepted' "$tmp/admin.html"
   check "admin page: the disabled webhook and its failures are shown" grep -q '<td>order.updated</td><td>disabled</td><td>7</td>' "$tmp/admin.html"

@@ -115,6 +115,9 @@ switch ( $cmd ) {
 		update_option( 'woocommerce_currency', 'USD' );
 		update_option( 'woocommerce_calc_taxes', 'no' );
 		update_option( 'woocommerce_coming_soon', 'no' );
+		// The first admin visit after activation would redirect to the setup wizard.
+		delete_transient( '_wc_activation_redirect' );
+		update_option( 'woocommerce_onboarding_profile', array( 'skipped' => true ) );
 		$gateways = get_option( 'woocommerce_cod_settings', array() );
 		update_option( 'woocommerce_cod_settings', array_merge( is_array( $gateways ) ? $gateways : array(), array( 'enabled' => 'yes' ) ) );
 		$product = new WC_Product_Simple();
