@@ -236,6 +236,10 @@ import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]==
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-wc" --hide-scrollbars --window-size=1000,1000 \
     --screenshot=plugin-php/tests/artifacts/my-account-rewards.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" >/dev/null 2>&1 || true
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -sL "$VAFA_WP_URL/?post_type=product&p=$product&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/product.html"
+  cp "$tmp/product.html" plugin-php/tests/artifacts/product.html
+  check "product page: 'Earn 45 points' from the program's rule" grep -q 'Earn 45 points' "$tmp/product.html"
   if [ "$(j "$tmp/wc.json" 'd["hpos"]')" = on ]; then
     check "orders live in the HPOS tables" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_wc_orders WHERE customer_id=$shopper")" -ge 1
   fi
