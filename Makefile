@@ -20,6 +20,9 @@ lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
 	go vet ./...
 
+plugin-zip:
+	bash scripts/plugin-zip.sh
+
 compose-check:
 	@if docker compose version >/dev/null 2>&1; then docker compose -f docker-compose.yml config --quiet; \
 	else python3 -c 'import yaml,sys; d=yaml.safe_load(open("docker-compose.yml")); assert {"mariadb","vafa"} <= set(d["services"]), "services missing"'; fi
