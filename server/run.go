@@ -199,23 +199,14 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 		name, url, kid, pubKey string
 		storeID                int64
 	)
-	programFlags := func() {
-		fs.StringVar(&p.Currency, "currency", p.Currency, "ISO 4217 currency code")
-		fs.IntVar(&p.CurrencyExponent, "currency-exponent", p.CurrencyExponent, "minor-unit digits (2 for USD, 0 for IRR)")
-		fs.Int64Var(&p.EarnPoints, "earn-points", p.EarnPoints, "points earned ...")
-		fs.Int64Var(&p.EarnPer, "earn-per", p.EarnPer, "... per this many currency units")
-		fs.IntVar(&p.ReturnDays, "return-days", p.ReturnDays, "days points stay pending")
-		fs.Int64Var(&p.RedeemPoints, "redeem-points", p.RedeemPoints, "this many points ...")
-		fs.Int64Var(&p.RedeemValueMinor, "redeem-value", p.RedeemValueMinor, "... are worth this many minor units")
-	}
 	switch sub {
 	case "create":
 		fs.StringVar(&name, "name", "", "store name")
 		fs.StringVar(&url, "url", "", "store home URL")
-		programFlags()
+		programFlags(fs, &p)
 	case "set":
 		fs.Int64Var(&storeID, "store", 0, "store id")
-		programFlags()
+		programFlags(fs, &p)
 	case "add-key":
 		fs.Int64Var(&storeID, "store", 0, "store id")
 		fs.StringVar(&kid, "kid", "", "key id")
@@ -238,30 +229,20 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 	case "create":
 		return createStore(ctx, db, cfg, env, name, url, p)
 	case "set":
-		// Only flags given on the command line change; the rest keep their values.
+		// Only flags given on the command line change: parse them again onto
+		// the store's current program.
 		st, err := db.Store(ctx, storeID)
 		if err != nil {
 			return err
 		}
 		merged := st.Program
-		fs.Visit(func(f *flag.Flag) {
-			switch f.Name {
-			case "currency":
-				merged.Currency = p.Currency
-			case "currency-exponent":
-				merged.CurrencyExponent = p.CurrencyExponent
-			case "earn-points":
-				merged.EarnPoints = p.EarnPoints
-			case "earn-per":
-				merged.EarnPer = p.EarnPer
-			case "return-days":
-				merged.ReturnDays = p.ReturnDays
-			case "redeem-points":
-				merged.RedeemPoints = p.RedeemPoints
-			case "redeem-value":
-				merged.RedeemValueMinor = p.RedeemValueMinor
-			}
-		})
+		again := flag.NewFlagSet("store set", flag.ContinueOnError)
+		again.SetOutput(io.Discard)
+		again.Int64Var(&storeID, "store", storeID, "")
+		programFlags(again, &merged)
+		if err := again.Parse(args); err != nil {
+			return err
+		}
 		if err := db.SetProgram(ctx, storeID, merged); err != nil {
 			return err
 		}
@@ -283,6 +264,17 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 		return writeJSON(env.Stdout, map[string]string{"store_id": strconv.FormatInt(storeID, 10), "connect_token": tok})
 	}
 	return nil
+}
+
+// programFlags binds the program settings' flags onto p, defaulting to p's values.
+func programFlags(fs *flag.FlagSet, p *loyalty.Program) {
+	fs.StringVar(&p.Currency, "currency", p.Currency, "ISO 4217 currency code")
+	fs.IntVar(&p.CurrencyExponent, "currency-exponent", p.CurrencyExponent, "minor-unit digits (2 for USD, 0 for IRR)")
+	fs.Int64Var(&p.EarnPoints, "earn-points", p.EarnPoints, "points earned ...")
+	fs.Int64Var(&p.EarnPer, "earn-per", p.EarnPer, "... per this many currency units")
+	fs.IntVar(&p.ReturnDays, "return-days", p.ReturnDays, "days points stay pending")
+	fs.Int64Var(&p.RedeemPoints, "redeem-points", p.RedeemPoints, "this many points ...")
+	fs.Int64Var(&p.RedeemValueMinor, "redeem-value", p.RedeemValueMinor, "... are worth this many minor units")
 }
 
 func connectToken(ctx context.Context, db *mysql.DB, cfg Config, storeID int64) (string, error) {
