@@ -23,5 +23,8 @@ if ( function_exists( 'as_unschedule_all_actions' ) ) {
 foreach ( array( 'vafa_connection', 'vafa_private_key', 'vafa_webhook_ids', 'vafa_timeout', 'vafa_sync_cursor', 'vafa_import_progress', 'vafa_program_last' ) as $vafa_option ) {
 	delete_option( $vafa_option );
 }
-delete_transient( 'vafa_program' );
-delete_transient( 'vafa_down' );
+// Cached storefront figures: per-user transients and the last good answers.
+global $wpdb;
+$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_vafa\\_%' OR option_name LIKE '\\_transient\\_timeout\\_vafa\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE 'vafa\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+wp_cache_flush();

@@ -253,6 +253,10 @@ import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]==
   store_nonce=$(grep -i '^nonce:' "$tmp/store-api.headers" | tr -d '\r' | awk '{print $2}')
   cart_token=$(grep -i '^cart-token:' "$tmp/store-api.headers" | tr -d '\r' | awk '{print $2}')
   store_api POST /wc/store/v1/cart/add-item "{\"id\":$product,\"quantity\":1}" > "$tmp/add-item.json"
+  cart_page=$(j "$tmp/wc.json" 'd["cart"]')
+  curl -s -b "$tmp/cookies" "$VAFA_WP_URL/?page_id=$cart_page&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/cart.html"
+  cp "$tmp/cart.html" plugin-php/tests/artifacts/cart.html
+  check "cart page: 'You will earn 45 points with this order'" grep -q 'You will earn 45 points with this order' "$tmp/cart.html"
   store_api POST /wc/store/v1/checkout '{"billing_address":{"first_name":"Sara","last_name":"Ahmadi","address_1":"12 Valiasr St","city":"Tehran","state":"THR","postcode":"1234567890","country":"IR","email":"sara@example.com","phone":"0912"},"payment_method":"cod"}' > "$tmp/checkout.json"
   store_order=$(python3 -c 'import json,sys
 try: print(int(json.load(open(sys.argv[1])).get("order_id") or 0))
@@ -273,7 +277,16 @@ except Exception: print(0)' "$tmp/checkout.json")
   check "while the delivery was lost, the points are missing" grep -q '"available":145,' "$tmp/me.json"
   wpcli reconcile > "$tmp/reconcile.json"
   check "the reconciliation sync brings them in" wait_points 190
-  wpcli webhooks > "$tmp/hooks2.json"
+  # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
+  nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa" \
+    --data "action=vafa_action&vafa_op=disconnect&_wpnonce=$nonce" "$VAFA_WP_URL/wp-admin/admin-post.php"
+  wpcli state > "$tmp/state.json"
+  check "disconnect removes the webhooks and the key" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["webhooks"]==0 and not d["key"] else 1)' "$tmp/state.json"
+  wpcli uninstall >/dev/null
+  wpcli state > "$tmp/state2.json"
+  check "uninstall leaves no option, cache or user meta behind" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["options"]==0 and d["usermeta"]==0 else 1)' "$tmp/state2.json"
 fi
 
 echo

@@ -97,6 +97,23 @@ switch ( $cmd ) {
 		$hook->save();
 		echo json_encode( array( 'id' => $hook->get_id() ) ), "\n";
 		break;
+	case 'state':
+		// What the plugin keeps, for the disconnect and uninstall checks.
+		global $wpdb;
+		echo json_encode(
+			array(
+				'options'  => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->options} WHERE option_name LIKE 'vafa\\_%' OR option_name LIKE '\\_transient%vafa\\_%'" ),
+				'usermeta' => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->usermeta} WHERE meta_key LIKE 'vafa\\_%'" ),
+				'key'      => '' !== \Vafa\Settings::private_key(),
+				'webhooks' => (int) $wpdb->get_var( "SELECT COUNT(*) FROM {$wpdb->prefix}wc_webhooks WHERE name LIKE 'Vafa:%'" ),
+			)
+		), "\n";
+		break;
+	case 'uninstall':
+		define( 'WP_UNINSTALL_PLUGIN', 'vafa/vafa.php' );
+		include WP_PLUGIN_DIR . '/vafa/uninstall.php';
+		echo json_encode( array( 'ok' => true ) ), "\n";
+		break;
 	case 'mint':
 		echo json_encode( array( 'token' => \Vafa\ApiClient::token( $argv[3], 'shopper' ) ) ), "\n";
 		break;
@@ -139,7 +156,7 @@ switch ( $cmd ) {
 		if ( 0 >= wc_get_page_id( 'myaccount' ) ) {
 			WC_Install::create_pages();
 		}
-		echo json_encode( array( 'product' => $product->get_id(), 'myaccount' => wc_get_page_id( 'myaccount' ), 'version' => WC()->version, 'hpos' => $hpos ) ), "\n";
+		echo json_encode( array( 'product' => $product->get_id(), 'myaccount' => wc_get_page_id( 'myaccount' ), 'cart' => wc_get_page_id( 'cart' ), 'version' => WC()->version, 'hpos' => $hpos ) ), "\n";
 		break;
 	case 'webhooks':
 		echo json_encode( \Vafa\Webhooks::health() ), "\n";
