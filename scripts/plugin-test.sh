@@ -18,6 +18,18 @@ lint_bad=0
 while IFS= read -r f; do php -l "$f" >/dev/null 2>&1 || { php -l "$f"; lint_bad=1; }; done < <(find plugin-php -name '*.php')
 check "every plugin file parses" test "$lint_bad" = 0
 
+echo "== translations"
+find plugin-php -name '*.php' -not -path 'plugin-php/tests/*' | sort > "${TMPDIR:-/tmp}/vafa-pot-files.$$"
+pot_now=$(mktemp)
+xgettext --language=PHP --from-code=UTF-8 --keyword=__ --keyword=esc_html__ --keyword=esc_attr__ --keyword=esc_html_e \
+  --keyword=_e --keyword=_n:1,2 -o "$pot_now" -f "${TMPDIR:-/tmp}/vafa-pot-files.$$" 2>/dev/null
+rm -f "${TMPDIR:-/tmp}/vafa-pot-files.$$"
+for lang in fa_IR ar; do
+  check "$lang translation covers every string and compiles" sh -c "msgcmp plugin-php/languages/vafa-$lang.po '$pot_now' 2>/dev/null && msgfmt --check -o /dev/null plugin-php/languages/vafa-$lang.po 2>/dev/null"
+  check "$lang .mo matches its .po" sh -c "msgfmt -o - plugin-php/languages/vafa-$lang.po | cmp -s - plugin-php/languages/vafa-$lang.mo"
+done
+rm -f "$pot_now"
+
 echo "== PHPUnit (plugin classes)"
 if phpunit --colors=never -c plugin-php/tests/phpunit.xml; then ok "PHPUnit"; else fail "PHPUnit"; fi
 
