@@ -16,8 +16,9 @@ import (
 // committed, so "answered 2xx" keeps meaning "durably stored".
 
 const (
-	acceptWriters  = 4   // INSERTs in flight at once
-	acceptMaxBatch = 128 // rows per INSERT
+	acceptWriters  = 4       // INSERTs in flight at once
+	acceptMaxBatch = 128     // rows per INSERT
+	acceptMaxBytes = 4 << 20 // body bytes per INSERT (one larger body goes alone)
 )
 
 type acceptReq struct {
@@ -83,29 +84,40 @@ func (a *acceptor) accept(ctx context.Context, m loyalty.InboxMessage) (int64, e
 func (a *acceptor) loop() {
 	defer a.wg.Done()
 	batch := make([]acceptReq, 0, acceptMaxBatch)
+	var carry *acceptReq // taken from the queue but too big for the batch being built
 	for {
 		batch = batch[:0]
-		select {
-		case r := <-a.q:
-			batch = append(batch, r)
-		case <-a.stop:
-			// Drain what was queued before stopping.
-			for {
-				select {
-				case r := <-a.q:
-					a.write([]acceptReq{r})
-				default:
-					return
+		size := 0
+		if carry != nil {
+			batch, size, carry = append(batch, *carry), len(carry.m.Body), nil
+		} else {
+			select {
+			case r := <-a.q:
+				batch, size = append(batch, r), len(r.m.Body)
+			case <-a.stop:
+				// Drain what was queued before stopping.
+				for {
+					select {
+					case r := <-a.q:
+						a.write([]acceptReq{r})
+					default:
+						return
+					}
 				}
 			}
 		}
 		// Take whatever else is already waiting: batches form by themselves
-		// while the previous INSERT is in flight.
+		// while the previous INSERT is in flight. The statement stays well
+		// under max_allowed_packet (16 MiB by default).
 	fill:
 		for len(batch) < acceptMaxBatch {
 			select {
 			case r := <-a.q:
-				batch = append(batch, r)
+				if size+len(r.m.Body) > acceptMaxBytes {
+					carry = &r
+					break fill
+				}
+				batch, size = append(batch, r), size+len(r.m.Body)
 			default:
 				break fill
 			}

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -297,5 +298,35 @@ func TestBatchesConvergeLikeSingleRows(t *testing.T) {
 			}
 			requireAudit(t, db)
 		})
+	}
+}
+
+// TestAcceptBatchesStayUnderThePacketLimit sends many concurrent near-limit
+// bodies: group commit must split them so no INSERT exceeds the server's
+// max_allowed_packet, and every one is stored.
+func TestAcceptBatchesStayUnderThePacketLimit(t *testing.T) {
+	db, _ := openTest(t)
+	st := newStore(t, db)
+	ctx := context.Background()
+	body := []byte(`{"id":1,"pad":"` + strings.Repeat("x", 2<<20-100) + `"}`)
+	var wg sync.WaitGroup
+	errs := make(chan error, 24)
+	for i := 0; i < 24; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := db.Accept(ctx, loyalty.InboxMessage{StoreID: st.ID, Topic: "order.updated", Body: body}); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	counts, err := db.InboxCounts(ctx)
+	if err != nil || counts[loyalty.InboxPending] != 24 {
+		t.Fatalf("pending rows = %v, %v; want 24", counts, err)
 	}
 }
