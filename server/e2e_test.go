@@ -498,3 +498,23 @@ func TestDeleteDeliveredBeforeTheOrder(t *testing.T) {
 	s.requireBalance(st, 31, 45, 0)
 	s.audit()
 }
+
+func TestSyncOfLargeOrdersIsSplitUnderThePacketLimit(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	// 12 orders of ~1.2 MiB (long line-item metadata): 14 MiB in one request.
+	var orders []string
+	for i := 0; i < 12; i++ {
+		o := usd(int64(1900+i), 98, "completed", t0)
+		o.Meta = map[string]string{"_gift_message": strings.Repeat("م", 200_000)} // 1.2 MB as \uXXXX escapes
+		orders = append(orders, string(o.JSON()))
+	}
+	r := s.do("POST", "/v1/admin/orders/sync", []byte(`{"orders":[`+strings.Join(orders, ",")+`]}`), map[string]string{"Authorization": "Bearer " + admin})
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	s.requireBalance(st, 98, 12*45, 0)
+	s.audit()
+}

@@ -29,26 +29,36 @@ func (d *DB) Accept(ctx context.Context, m loyalty.InboxMessage) (int64, error) 
 	return d.acceptor.accept(ctx, m)
 }
 
-// AcceptBatch stores several messages in one statement and one commit.
+// AcceptBatch stores several messages of one request in one transaction,
+// in INSERTs of at most acceptMaxBytes of bodies each (max_allowed_packet).
 func (d *DB) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessage) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	now := d.now()
-	var q strings.Builder
-	q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, received_at, body, next_attempt_at) VALUES `)
-	args := make([]any, 0, 6*len(ms))
-	for i, m := range ms {
-		if i > 0 {
-			q.WriteString(",")
+	return d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		for start := 0; start < len(ms); {
+			end, size := start, 0
+			for end < len(ms) && (end == start || size+len(ms[end].Body) <= acceptMaxBytes) {
+				size += len(ms[end].Body)
+				end++
+			}
+			var q strings.Builder
+			q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, received_at, body, next_attempt_at) VALUES `)
+			args := make([]any, 0, 6*(end-start))
+			for i, m := range ms[start:end] {
+				if i > 0 {
+					q.WriteString(",")
+				}
+				q.WriteString("(?,?,?,?,?,?)")
+				args = append(args, m.StoreID, truncate(m.Topic, 100), m.Source, now, m.Body, now)
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return fmt.Errorf("store batch: %w", err)
+			}
+			start = end
 		}
-		q.WriteString("(?,?,?,?,?,?)")
-		args = append(args, m.StoreID, truncate(m.Topic, 100), m.Source, now, m.Body, now)
-	}
-	if _, err := d.db.ExecContext(ctx, q.String(), args...); err != nil {
-		return fmt.Errorf("store batch: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 type inboxRow struct {
