@@ -175,8 +175,8 @@ func loadStore(ctx context.Context, tx *sqlx.Tx, id int64, stores map[int64]loya
 	return stores[id], nil
 }
 
-// applyEvent carries out one decoded row and queues its inbox update. It
-// returns the row's final state and a note.
+// applyEvent carries out one decoded row and queues the row's final state
+// (done, ignored or flagged) and note for the unit's flush.
 func applyEvent(ctx context.Context, u *unit, row inboxRow, store loyalty.Store, ev loyalty.Event) error {
 	var res applyResult
 	var err error

@@ -93,15 +93,6 @@ func (d *DB) storeTx(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID) (loya
 	return r.store(), nil
 }
 
-// Stores lists every store id (for audit).
-func (d *DB) StoreIDs(ctx context.Context) ([]loyalty.StoreID, error) {
-	var ids []int64
-	if err := d.db.SelectContext(ctx, &ids, `SELECT id FROM stores ORDER BY id`); err != nil {
-		return nil, fmt.Errorf("list stores: %w", err)
-	}
-	return ids, nil
-}
-
 // SetProgram replaces the store's program settings. Orders already paid keep
 // the rule frozen on them. EInvalid, ENotFound.
 func (d *DB) SetProgram(ctx context.Context, id loyalty.StoreID, p loyalty.Program) error {
