@@ -13,8 +13,8 @@ trap cleanup EXIT
 
 MYSQL_TEST_DSN=$(VAFA_MARIADB_DIR_FILE=$dirfile scripts/mariadb.sh test-dsn)
 export MYSQL_TEST_DSN
-echo "== Go tests (MariaDB: ${MYSQL_TEST_DSN%%/*}/...)"
-go test -count=1 -timeout 20m ./...
+echo "== Go tests with the race detector (MariaDB: ${MYSQL_TEST_DSN%%/*}/...)"
+go test -race -count=1 -timeout 20m ./...
 
 if grep -rqs 'func FuzzParseOrder' internal/woocommerce; then
   echo "== fuzzing the webhook parser for ${VAFA_FUZZTIME:-20s}"
