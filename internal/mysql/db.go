@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -31,6 +33,9 @@ type DB struct {
 	now      func() time.Time
 	acceptor *acceptor
 	idStep   int64 // auto_increment_increment when one INSERT's ids are consecutive, else 0
+
+	stmtMu      sync.Mutex
+	balanceStmt atomic.Pointer[sql.Stmt] // prepared on first use (after migrations made the table)
 }
 
 // Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
@@ -118,6 +123,9 @@ func (d *DB) Now() time.Time { return d.now() }
 // Close waits for queued webhook inserts, then closes the pool.
 func (d *DB) Close() error {
 	d.acceptor.close()
+	if st := d.balanceStmt.Load(); st != nil {
+		st.Close()
+	}
 	return d.db.Close()
 }
 
@@ -235,4 +243,22 @@ func EnsureDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
+}
+
+// balanceQuery returns the prepared balance read, preparing it once.
+func (d *DB) balanceQuery(ctx context.Context) (*sql.Stmt, error) {
+	if st := d.balanceStmt.Load(); st != nil {
+		return st, nil
+	}
+	d.stmtMu.Lock()
+	defer d.stmtMu.Unlock()
+	if st := d.balanceStmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := d.db.PrepareContext(ctx, `SELECT available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare balance read: %w", err)
+	}
+	d.balanceStmt.Store(st)
+	return st, nil
 }

@@ -230,19 +230,21 @@ func ensureRow(ctx context.Context, tx *sqlx.Tx, sel string, selArgs []any, ins 
 // Balance returns the WooCommerce customer's balance; zeros for a customer
 // the ledger has not seen.
 func (d *DB) Balance(ctx context.Context, store loyalty.StoreID, customerID int64) (loyalty.Balance, error) {
-	var b struct {
-		Available int64 `db:"available"`
-		Pending   int64 `db:"pending"`
-		Lifetime  int64 `db:"lifetime"`
+	// The storefront's hottest read: a prepared statement (parsed once per
+	// connection) and a plain Scan, no reflection.
+	stmt, err := d.balanceQuery(ctx)
+	if err != nil {
+		return loyalty.Balance{}, err
 	}
-	err := d.db.GetContext(ctx, &b, `SELECT available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
+	var b loyalty.Balance
+	err = stmt.QueryRowContext(ctx, store, customerID).Scan(&b.Available, &b.Pending, &b.Lifetime)
 	if errors.Is(err, sql.ErrNoRows) {
 		return loyalty.Balance{}, nil
 	}
 	if err != nil {
 		return loyalty.Balance{}, fmt.Errorf("read balance: %w", err)
 	}
-	return loyalty.Balance{Available: b.Available, Pending: b.Pending, Lifetime: b.Lifetime}, nil
+	return b, nil
 }
 
 type activityRow struct {
