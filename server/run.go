@@ -89,24 +89,53 @@ func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
 	return db, nil
 }
 
-// processor adapts the database's ProcessNext to the worker pool with the
+// services are the storage services on one database, wired as main uses them.
+type services struct {
+	db        *mysql.DB
+	stores    *mysql.StoreService
+	keys      *mysql.KeyService
+	inbox     *mysql.InboxService
+	customers *mysql.CustomerService
+	orders    *mysql.OrderService
+	audit     *mysql.AuditService
+}
+
+// openServices opens the database (creating and migrating it) and its services.
+func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
+	db, err := openDB(ctx, cfg, env)
+	if err != nil {
+		return nil, err
+	}
+	return &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
+		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
+		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db)}, nil
+}
+
+// Close stops the inbox's writers, then closes statements and the pool.
+func (s *services) Close() error {
+	s.inbox.Close()
+	s.customers.Close()
+	return s.db.Close()
+}
+
+// processor adapts the inbox's ProcessBatch to the worker pool with the
 // WooCommerce decoder wired in.
 type processor struct {
-	db    *mysql.DB
+	inbox *mysql.InboxService
 	batch int
 }
 
 func (p processor) ProcessBatch(ctx context.Context) (int, error) {
-	return p.db.ProcessBatch(ctx, woocommerce.Decode, p.batch)
+	return p.inbox.ProcessBatch(ctx, woocommerce.Decode, p.batch)
 }
 
 func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	log.Info("starting", "config", cfg)
-	db, err := openDB(ctx, cfg, env)
+	svc, err := openServices(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer svc.Close()
 
 	ln := env.Listener
 	if ln == nil {
@@ -120,9 +149,9 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
-		Stores: db, Connector: db, Inbox: db, Ledger: db,
-		Verifier:  auth.NewVerifier(db, db.Now),
-		Ready:     db.Ping,
+		Stores: svc.stores, Connector: svc.keys, Inbox: svc.inbox, Ledger: svc.customers,
+		Verifier:  auth.NewVerifier(svc.keys, svc.db.Now),
+		Ready:     svc.db.Ping,
 		PublicURL: cfg.PublicURL,
 		Logger:    log,
 		Registry:  reg,
@@ -137,7 +166,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	stopWorkers, stopWorkersNow := context.WithCancel(context.Background())
 	poolDone := make(chan struct{})
 	if cfg.Workers > 0 {
-		pool := worker.NewPool(processor{db, cfg.Batch}, db, cfg.Workers, reg, log)
+		pool := worker.NewPool(processor{svc.inbox, cfg.Batch}, svc.orders, cfg.Workers, reg, log)
 		pool.MatureEvery = cfg.MatureEvery
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
@@ -219,19 +248,19 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg, env)
+	svc, err := openServices(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer svc.Close()
 
 	switch sub {
 	case "create":
-		return createStore(ctx, db, cfg, env, name, url, p)
+		return createStore(ctx, svc, cfg, env, name, url, p)
 	case "set":
 		// Only flags given on the command line change: parse them again onto
 		// the store's current program.
-		st, err := db.Store(ctx, storeID)
+		st, err := svc.stores.Store(ctx, storeID)
 		if err != nil {
 			return err
 		}
@@ -243,21 +272,21 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 		if err := again.Parse(args); err != nil {
 			return err
 		}
-		if err := db.SetProgram(ctx, storeID, merged); err != nil {
+		if err := svc.stores.SetProgram(ctx, storeID, merged); err != nil {
 			return err
 		}
-		return writeJSON(env.Stdout, map[string]any{"store_id": strconv.FormatInt(storeID, 10), "program": merged})
+		return writeJSON(env.Stdout, map[string]any{"store_id": strconv.FormatInt(storeID, 10), "program": programJSON(merged)})
 	case "add-key":
 		raw, err := base64.StdEncoding.DecodeString(pubKey)
 		if err != nil {
 			return errors.New("--public-key must be base64")
 		}
-		if err := db.AddKey(ctx, storeID, kid, ed25519.PublicKey(raw)); err != nil {
+		if err := svc.keys.AddKey(ctx, storeID, kid, ed25519.PublicKey(raw)); err != nil {
 			return err
 		}
 		return writeJSON(env.Stdout, map[string]string{"store_id": strconv.FormatInt(storeID, 10), "kid": kid})
 	case "connect-token":
-		tok, err := connectToken(ctx, db, cfg, storeID)
+		tok, err := connectToken(ctx, svc.keys, cfg, storeID)
 		if err != nil {
 			return err
 		}
@@ -266,19 +295,45 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 	return nil
 }
 
-// programFlags binds the program settings' flags onto p, defaulting to p's values.
+// flagAliases keeps older flag names working.
+var flagAliases = map[string]string{"redeem-value-minor": "redeem-value"}
+
+// programFlags binds a flag for every program setting onto p, defaulting
+// to p's values: a new setting gets its flag from its setting tag.
 func programFlags(fs *flag.FlagSet, p *loyalty.Program) {
-	fs.StringVar(&p.Currency, "currency", p.Currency, "ISO 4217 currency code")
-	fs.IntVar(&p.CurrencyExponent, "currency-exponent", p.CurrencyExponent, "minor-unit digits (2 for USD, 0 for IRR)")
-	fs.Int64Var(&p.EarnPoints, "earn-points", p.EarnPoints, "points earned ...")
-	fs.Int64Var(&p.EarnPer, "earn-per", p.EarnPer, "... per this many currency units")
-	fs.IntVar(&p.ReturnDays, "return-days", p.ReturnDays, "days points stay pending")
-	fs.Int64Var(&p.RedeemPoints, "redeem-points", p.RedeemPoints, "this many points ...")
-	fs.Int64Var(&p.RedeemValueMinor, "redeem-value", p.RedeemValueMinor, "... are worth this many minor units")
+	for _, s := range p.Settings() {
+		names := []string{s.Flag()}
+		if alias, ok := flagAliases[s.Flag()]; ok {
+			names = append(names, alias)
+		}
+		for _, name := range names {
+			switch v := s.Value.(type) {
+			case *string:
+				fs.StringVar(v, name, *v, s.Usage)
+			case *int:
+				fs.IntVar(v, name, *v, s.Usage)
+			case *int64:
+				fs.Int64Var(v, name, *v, s.Usage)
+			case *bool:
+				fs.BoolVar(v, name, *v, s.Usage)
+			default:
+				panic(fmt.Sprintf("program setting %s has an unsupported type %T", s.Name, s.Value))
+			}
+		}
+	}
 }
 
-func connectToken(ctx context.Context, db *mysql.DB, cfg Config, storeID int64) (string, error) {
-	secret, err := db.CreateConnectToken(ctx, storeID, cfg.ConnectTokenTTL)
+// programJSON is the program as the API shows it: every setting by name.
+func programJSON(p loyalty.Program) map[string]any {
+	out := map[string]any{}
+	for _, s := range p.Settings() {
+		out[s.Name] = s.Value
+	}
+	return out
+}
+
+func connectToken(ctx context.Context, keys *mysql.KeyService, cfg Config, storeID int64) (string, error) {
+	secret, err := keys.CreateConnectToken(ctx, storeID, cfg.ConnectTokenTTL)
 	if err != nil {
 		return "", err
 	}
@@ -287,8 +342,8 @@ func connectToken(ctx context.Context, db *mysql.DB, cfg Config, storeID int64) 
 
 // createStore creates the store and a development key pair. It prints the
 // private key once; the service keeps only the public key.
-func createStore(ctx context.Context, db *mysql.DB, cfg Config, env Env, name, url string, p loyalty.Program) error {
-	st, err := db.CreateStore(ctx, name, url, p)
+func createStore(ctx context.Context, svc *services, cfg Config, env Env, name, url string, p loyalty.Program) error {
+	st, err := svc.stores.CreateStore(ctx, name, url, p)
 	if err != nil {
 		return err
 	}
@@ -297,10 +352,10 @@ func createStore(ctx context.Context, db *mysql.DB, cfg Config, env Env, name, u
 		return fmt.Errorf("generate key: %w", err)
 	}
 	kid := "dev" + mysql.RandomAlphanumeric(8)
-	if err := db.AddKey(ctx, st.ID, kid, pub); err != nil {
+	if err := svc.keys.AddKey(ctx, st.ID, kid, pub); err != nil {
 		return err
 	}
-	tok, err := connectToken(ctx, db, cfg, st.ID)
+	tok, err := connectToken(ctx, svc.keys, cfg, st.ID)
 	if err != nil {
 		return err
 	}
@@ -311,17 +366,17 @@ func createStore(ctx context.Context, db *mysql.DB, cfg Config, env Env, name, u
 		"kid":            kid,
 		"private_key":    base64.StdEncoding.EncodeToString(priv),
 		"connect_token":  tok,
-		"program":        st.Program,
+		"program":        programJSON(st.Program),
 	})
 }
 
 func auditCmd(ctx context.Context, cfg Config, env Env) error {
-	db, err := openDB(ctx, cfg, env)
+	svc, err := openServices(ctx, cfg, env)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	vs, err := db.Audit(ctx)
+	defer svc.Close()
+	vs, err := svc.audit.Audit(ctx)
 	if err != nil {
 		return err
 	}

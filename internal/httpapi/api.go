@@ -5,7 +5,6 @@ package httpapi
 
 import (
 	"context"
-	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -14,16 +13,10 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
-
-// OpenAPI is the API description served at /openapi.json.
-//
-//go:embed openapi.json
-var OpenAPI []byte
 
 // Verifier checks bearer tokens.
 type Verifier interface {
@@ -60,7 +53,8 @@ type api struct {
 	metrics *metrics
 }
 
-// New returns the service's HTTP handler.
+// New returns the service's HTTP handler. Each resource's file registers
+// its own routes.
 func New(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	if d.Logger == nil {
@@ -73,46 +67,32 @@ func New(d Deps) http.Handler {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(a.recover, a.observe)
-	r.NoRoute(func(c *gin.Context) { a.fail(c, loyalty.Errorf(loyalty.ENotFound, "no such endpoint")) })
+	r.NoRoute(a.handle(func(*gin.Context) error { return loyalty.Errorf(loyalty.ENotFound, "no such endpoint") }))
 	r.NoMethod(func(c *gin.Context) {
 		a.failStatus(c, http.StatusMethodNotAllowed, loyalty.Errorf(loyalty.EInvalid, "method not allowed"))
 	})
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", a.ready)
-	if d.Registry != nil {
-		r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})))
-	}
-	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", OpenAPI) })
-
-	r.POST("/webhooks/woocommerce/:store_id", a.webhook)
-	r.POST("/v1/connect", a.connect)
-
+	a.healthRoutes(r)
+	a.webhookRoutes(r)
+	a.connectRoutes(r)
 	v1 := r.Group("/v1", a.authenticate)
-	v1.GET("/program", a.program)
-	me := v1.Group("/me", a.require(auth.ScopeShopper))
-	me.GET("", a.me)
-	me.GET("/activity", a.myActivity)
+	a.programRoutes(v1)
+	a.meRoutes(v1.Group("/me", a.require(auth.ScopeShopper)))
 	admin := v1.Group("/admin", a.require(auth.ScopeAdmin))
-	admin.GET("/customers/:id", a.adminCustomer)
-	admin.POST("/customers/:id/adjustments", a.adminAdjust)
-	admin.GET("/inbox", a.adminInbox)
-	admin.POST("/inbox/:id/replay", a.adminReplay)
-	admin.POST("/orders/sync", a.adminSync)
+	a.customerRoutes(admin)
+	a.inboxRoutes(admin)
+	a.orderRoutes(admin)
 	return r
 }
 
-func (a *api) ready(c *gin.Context) {
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
-	defer cancel()
-	if a.Ready != nil {
-		if err := a.Ready(ctx); err != nil {
-			a.Logger.Warn("not ready", "err", err)
-			c.JSON(http.StatusServiceUnavailable, errorBody("unavailable", "database unreachable"))
-			return
+// handle adapts a handler that returns its error: every failure is
+// rendered by fail, in one place.
+func (a *api) handle(fn func(c *gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if err := fn(c); err != nil {
+			a.fail(c, err)
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ready"})
 }
 
 // statusOf maps error codes to HTTP statuses, in one place.
@@ -136,8 +116,18 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
-func errorBody(code, msg string) gin.H {
-	return gin.H{"error": gin.H{"code": code, "message": msg}}
+// errorResponse is every error's body: {"error":{"code","message"}}.
+type errorResponse struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func errorBody(code, msg string) errorResponse {
+	return errorResponse{Error: errorDetail{Code: code, Message: msg}}
 }
 
 // fail renders err; internal errors are logged with their cause and shown generically.

@@ -52,7 +52,7 @@ func (f *fakeLedger) Activity(context.Context, loyalty.StoreID, int64, int64, in
 func (f *fakeLedger) Customer(context.Context, loyalty.StoreID, int64, int64, int) (loyalty.CustomerDetail, error) {
 	return loyalty.CustomerDetail{}, loyalty.Errorf(loyalty.ENotFound, "customer not found")
 }
-func (f *fakeLedger) Adjust(context.Context, loyalty.StoreID, int64, int64, string, string, string) (loyalty.Activity, loyalty.Balance, error) {
+func (f *fakeLedger) Adjust(context.Context, loyalty.StoreID, loyalty.Adjustment) (loyalty.Activity, loyalty.Balance, error) {
 	return loyalty.Activity{}, loyalty.Balance{}, errors.New("connection refused to db at 10.0.0.3 with password hunter2")
 }
 

@@ -19,28 +19,35 @@ type connectRequest struct {
 	SiteURL   string `json:"site_url"`
 }
 
+func (a *api) connectRoutes(r *gin.Engine) {
+	r.POST("/v1/connect", a.handle(a.connect))
+}
+
+type connectResponse struct {
+	StoreID       string `json:"store_id"`
+	KID           string `json:"kid"`
+	WebhookSecret string `json:"webhook_secret"`
+	WebhookURL    string `json:"webhook_url"`
+}
+
 // connect exchanges a one-time connection token for registering the plugin's
 // Ed25519 public key, and returns the webhook secret and delivery URL.
-func (a *api) connect(c *gin.Context) {
+func (a *api) connect(c *gin.Context) error {
 	var req connectRequest
 	if err := bindJSON(c, &req); err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	tok, err := auth.ParseConnectToken(req.Token)
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	storeID, err := strconv.ParseInt(tok.StoreID, 10, 64)
 	if err != nil || storeID <= 0 {
-		a.fail(c, loyalty.Errorf(loyalty.EInvalid, "the connection token is malformed"))
-		return
+		return loyalty.Errorf(loyalty.EInvalid, "the connection token is malformed")
 	}
 	pub, err := base64.StdEncoding.DecodeString(strings.TrimSpace(req.PublicKey))
 	if err != nil || len(pub) != ed25519.PublicKeySize {
-		a.fail(c, loyalty.Errorf(loyalty.EInvalid, "public_key must be the base64 of a %d-byte Ed25519 public key", ed25519.PublicKeySize))
-		return
+		return loyalty.Errorf(loyalty.EInvalid, "public_key must be the base64 of a %d-byte Ed25519 public key", ed25519.PublicKeySize)
 	}
 	ctx := c.Request.Context()
 	store, err := a.Stores.Store(ctx, storeID)
@@ -48,21 +55,20 @@ func (a *api) connect(c *gin.Context) {
 		if loyalty.ErrorCode(err) == loyalty.ENotFound {
 			err = loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
 		}
-		a.fail(c, err)
-		return
+		return err
 	}
 	kid, err := a.Connector.Connect(ctx, storeID, tok.Secret, ed25519.PublicKey(pub))
 	if err != nil {
-		a.fail(c, err)
-		return
+		return err
 	}
 	a.Logger.Info("plugin connected", "store_id", storeID, "kid", kid, "site_url", truncateForLog(req.SiteURL))
-	c.JSON(http.StatusOK, gin.H{
-		"store_id":       strconv.FormatInt(storeID, 10),
-		"kid":            kid,
-		"webhook_secret": store.WebhookSecret,
-		"webhook_url":    strings.TrimRight(a.PublicURL, "/") + "/webhooks/woocommerce/" + strconv.FormatInt(storeID, 10),
+	c.JSON(http.StatusOK, connectResponse{
+		StoreID:       strconv.FormatInt(storeID, 10),
+		KID:           kid,
+		WebhookSecret: store.WebhookSecret,
+		WebhookURL:    strings.TrimRight(a.PublicURL, "/") + "/webhooks/woocommerce/" + strconv.FormatInt(storeID, 10),
 	})
+	return nil
 }
 
 func truncateForLog(s string) string {

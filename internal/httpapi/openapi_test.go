@@ -142,11 +142,11 @@ func (f *specLedger) Customer(_ context.Context, id loyalty.StoreID, customerID,
 	return f.customer(id, customerID, before, limit)
 }
 
-func (f *specLedger) Adjust(_ context.Context, id loyalty.StoreID, customerID, points int64, reason, key, actor string) (loyalty.Activity, loyalty.Balance, error) {
+func (f *specLedger) Adjust(_ context.Context, id loyalty.StoreID, a loyalty.Adjustment) (loyalty.Activity, loyalty.Balance, error) {
 	if f == nil || f.adjust == nil {
 		return loyalty.Activity{}, loyalty.Balance{}, loyalty.Errorf(loyalty.EInvalid, "adjustments are not available")
 	}
-	return f.adjust(id, customerID, points, reason, key, actor)
+	return f.adjust(id, a.CustomerID, a.Points, a.Reason, a.Key, a.Actor)
 }
 
 type specVerifier struct {

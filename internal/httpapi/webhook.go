@@ -12,6 +12,14 @@ import (
 	"github.com/vafaloyalty/vafa/internal/woocommerce"
 )
 
+func (a *api) webhookRoutes(r *gin.Engine) {
+	r.POST("/webhooks/woocommerce/:store_id", a.webhook)
+}
+
+type acceptedResponse struct {
+	ID string `json:"id"`
+}
+
 // webhook accepts a WooCommerce delivery: unknown store 404, body over the
 // limit 413, bad or missing signature 401 (none stored); the unsigned ping
 // gets exactly 200 and is not stored; anything else verified is stored
@@ -40,7 +48,7 @@ func (a *api) webhook(c *gin.Context) {
 	topic := c.GetHeader("X-WC-Webhook-Topic")
 	if woocommerce.IsPing(topic, body) {
 		a.metrics.webhooks.WithLabelValues("ping").Inc()
-		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+		c.JSON(http.StatusOK, statusResponse{"ok"})
 		return
 	}
 	if !woocommerce.VerifySignature(store.WebhookSecret, body, c.GetHeader("X-WC-Webhook-Signature")) {
@@ -61,7 +69,7 @@ func (a *api) webhook(c *gin.Context) {
 		return
 	}
 	a.metrics.webhooks.WithLabelValues("accepted").Inc()
-	c.JSON(http.StatusAccepted, gin.H{"id": strconv.FormatInt(id, 10)})
+	c.JSON(http.StatusAccepted, acceptedResponse{ID: strconv.FormatInt(id, 10)})
 }
 
 func (a *api) webhookFail(c *gin.Context, outcome string, err error) {

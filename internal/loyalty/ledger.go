@@ -31,6 +31,24 @@ const (
 	KindMerge         = "merge"
 )
 
+// ActorSystem is the actor of transactions the service posts by itself.
+const ActorSystem = "system"
+
+// Idempotency keys, one constructor per cause, so a key's shape is written
+// once. The database holds them unique per store.
+
+// OrderRevisionKey keys the transaction of an order's revision rev (the
+// order's row lock numbers revisions, so the key cannot repeat).
+func OrderRevisionKey(orderID int64, rev int) string {
+	return fmt.Sprintf("order:%d:rev:%d", orderID, rev)
+}
+
+// MergeKey keys the move of a guest's points to a registered customer.
+func MergeKey(guest, customer int64) string { return fmt.Sprintf("merge:%d:%d", guest, customer) }
+
+// AdjustmentKey keys a manual adjustment by the admin's Idempotency-Key.
+func AdjustmentKey(requestKey string) string { return "adjust:" + requestKey }
+
 // Account names one ledger account: a customer's (Customer > 0) or the store's.
 type Account struct {
 	Kind     string

@@ -37,10 +37,22 @@ func TestOrderPoints(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.o.Points(tt.rule); got != tt.want {
-				t.Fatalf("Points = %d, want %d", got, tt.want)
+			got, err := tt.o.Points(tt.rule)
+			if err != nil || got != tt.want {
+				t.Fatalf("Points = %d, %v; want %d", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestOrderPointsOverflowIsAnError(t *testing.T) {
+	// 1,000 points per 0.01 on an order of 92 quadrillion minor units: the
+	// points do not fit in 64 bits and must never silently become 0.
+	rule := EarnRule{Points: 1000, Per: 1, Exponent: 2}
+	o := OrderSnapshot{Status: "completed", Total: 1 << 62}
+	got, err := o.Points(rule)
+	if ErrorCode(err) != EInvalid || got != 0 {
+		t.Fatalf("Points = %d, %v; want an invalid error", got, err)
 	}
 }
 

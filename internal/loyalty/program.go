@@ -2,21 +2,54 @@ package loyalty
 
 import (
 	"math/big"
+	"reflect"
+	"strings"
 	"time"
 )
 
 // StoreID identifies a store (a tenant). Every row of every table carries one.
 type StoreID = int64
 
-// Program holds a store's earn and redemption settings.
+// Program holds a store's program settings. Each field's setting tag names
+// it once for every layer: the storage column, the API's JSON property and,
+// with dashes, the command-line flag; usage is the flag's help. A new
+// setting is one field here, one column, one OpenAPI property and one
+// plugin field.
 type Program struct {
-	Currency         string `json:"currency"`           // ISO 4217 code, informational ("USD", "IRR", "IRT")
-	CurrencyExponent int    `json:"currency_exponent"`  // minor-unit digits: 2 for USD, 0 for IRR
-	EarnPoints       int64  `json:"earn_points"`        // points earned ...
-	EarnPer          int64  `json:"earn_per"`           // ... per this many major currency units
-	ReturnDays       int    `json:"return_days"`        // days order points stay pending; 0 = available at once
-	RedeemPoints     int64  `json:"redeem_points"`      // this many points ...
-	RedeemValueMinor int64  `json:"redeem_value_minor"` // ... are worth this many minor units
+	Currency         string `setting:"currency" usage:"ISO 4217 currency code (USD, IRR, IRT)"`
+	CurrencyExponent int    `setting:"currency_exponent" usage:"minor-unit digits: 2 for USD, 0 for IRR"`
+	EarnPoints       int64  `setting:"earn_points" usage:"points earned ..."`
+	EarnPer          int64  `setting:"earn_per" usage:"... per this many major currency units"`
+	ReturnDays       int    `setting:"return_days" usage:"days order points stay pending; 0 = available at once"`
+	RedeemPoints     int64  `setting:"redeem_points" usage:"this many points ..."`
+	RedeemValueMinor int64  `setting:"redeem_value_minor" usage:"... are worth this many minor units"`
+}
+
+// Setting is one program setting: its name and a pointer to its value
+// (*string, *int, *int64 or *bool) inside the Program it came from.
+type Setting struct {
+	Name  string
+	Usage string
+	Value any
+}
+
+// Flag is the setting's command-line flag name.
+func (s Setting) Flag() string { return strings.ReplaceAll(s.Name, "_", "-") }
+
+// Settings lists p's settings in declaration order, pointing into p, so
+// adapters (storage, JSON, flags) read and write them without naming each.
+func (p *Program) Settings() []Setting {
+	v := reflect.ValueOf(p).Elem()
+	t := v.Type()
+	out := make([]Setting, 0, t.NumField())
+	for i := 0; i < t.NumField(); i++ {
+		name := t.Field(i).Tag.Get("setting")
+		if name == "" {
+			continue
+		}
+		out = append(out, Setting{Name: name, Usage: t.Field(i).Tag.Get("usage"), Value: v.Field(i).Addr().Interface()})
+	}
+	return out
 }
 
 // DefaultProgram is what a new store starts with: 1 point per currency unit,
@@ -48,12 +81,14 @@ func (p Program) EarnRule() EarnRule {
 }
 
 // ValueMinor is the money value of points at the program's redemption rate,
-// rounded down (negative balances are worth a negative amount).
+// rounded down (negative balances are worth a negative amount); 0 when the
+// value does not fit in 64 bits.
 func (p Program) ValueMinor(points int64) int64 {
 	if p.RedeemPoints <= 0 {
 		return 0
 	}
-	return floorDiv(big.NewInt(points), big.NewInt(p.RedeemValueMinor), big.NewInt(1), big.NewInt(p.RedeemPoints))
+	v, _ := floorDiv(big.NewInt(points), big.NewInt(p.RedeemValueMinor), big.NewInt(1), big.NewInt(p.RedeemPoints))
+	return v
 }
 
 // MaturesAt is when points earned at t leave the return window.
@@ -72,10 +107,11 @@ type EarnRule struct {
 
 // OrderPoints returns floor(rate x net x remaining / total), the points an
 // order with these minor-unit amounts earns. It uses big integers: an IRR
-// order's net times its remaining total overflows int64.
-func (r EarnRule) OrderPoints(net, remaining, total int64) int64 {
+// order's net times its remaining total overflows int64. EInvalid when the
+// result does not fit in 64 bits (it is never silently 0).
+func (r EarnRule) OrderPoints(net, remaining, total int64) (int64, error) {
 	if total <= 0 || net <= 0 || remaining <= 0 || r.Points <= 0 || r.Per <= 0 {
-		return 0
+		return 0, nil
 	}
 	if remaining > total {
 		remaining = total
@@ -83,18 +119,22 @@ func (r EarnRule) OrderPoints(net, remaining, total int64) int64 {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(r.Exponent)), nil)
 	den := new(big.Int).Mul(big.NewInt(r.Per), scale)
 	den.Mul(den, big.NewInt(total))
-	return floorDiv(big.NewInt(net), big.NewInt(remaining), big.NewInt(r.Points), den)
+	v, ok := floorDiv(big.NewInt(net), big.NewInt(remaining), big.NewInt(r.Points), den)
+	if !ok {
+		return 0, Errorf(EInvalid, "the order's points do not fit in 64 bits")
+	}
+	return v, nil
 }
 
-// floorDiv returns floor(a*b*c/d) for d > 0.
-func floorDiv(a, b, c, d *big.Int) int64 {
+// floorDiv returns floor(a*b*c/d) for d > 0, and false when it does not fit in an int64.
+func floorDiv(a, b, c, d *big.Int) (int64, bool) {
 	n := new(big.Int).Mul(a, b)
 	n.Mul(n, c)
 	q := new(big.Int)
 	m := new(big.Int)
 	q.DivMod(n, d, m) // Euclidean: floors for positive d
 	if !q.IsInt64() {
-		return 0
+		return 0, false
 	}
-	return q.Int64()
+	return q.Int64(), true
 }

@@ -28,14 +28,14 @@ type InboxMessage struct {
 
 // InboxRow is a stored message as the admin sees it.
 type InboxRow struct {
-	ID          int64      `json:"id,string"`
-	Topic       string     `json:"topic"`
-	Source      string     `json:"source"`
-	State       string     `json:"state"`
-	Attempts    int        `json:"attempts"`
-	LastError   string     `json:"last_error"`
-	ReceivedAt  time.Time  `json:"received_at"`
-	ProcessedAt *time.Time `json:"processed_at"`
+	ID          int64
+	Topic       string
+	Source      string
+	State       string
+	Attempts    int
+	LastError   string
+	ReceivedAt  time.Time
+	ProcessedAt *time.Time
 }
 
 // Inbox states.
@@ -49,19 +49,23 @@ const (
 
 // Activity is one ledger transaction as a customer sees it.
 type Activity struct {
-	ID             int64     `json:"id,string"`
-	Kind           string    `json:"kind"`
-	OrderID        *int64    `json:"order_id,string"`
-	AvailableDelta int64     `json:"available_delta"`
-	PendingDelta   int64     `json:"pending_delta"`
-	Reason         string    `json:"reason"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             int64
+	Kind           string
+	OrderID        *int64
+	AvailableDelta int64
+	PendingDelta   int64
+	Reason         string
+	CreatedAt      time.Time
 }
 
-// Stores finds stores and their keys.
+// Stores finds stores.
 type Stores interface {
 	// Store returns the store with id, or ENotFound.
 	Store(ctx context.Context, id StoreID) (Store, error)
+}
+
+// Keys finds the public keys stores' plugins sign tokens with.
+type Keys interface {
 	// PublicKey returns the store's active key with kid, or ENotFound.
 	PublicKey(ctx context.Context, id StoreID, kid string) (ed25519.PublicKey, error)
 }
@@ -92,11 +96,12 @@ type CustomerLedger interface {
 	Balance(ctx context.Context, id StoreID, customerID int64) (Balance, error)
 	// Activity returns transactions newest first with ids below before (0 = newest).
 	Activity(ctx context.Context, id StoreID, customerID int64, before int64, limit int) ([]Activity, error)
-	// Adjust posts a manual adjustment under an idempotency key. A replay returns
-	// the first result; the same key with other inputs is EConflict; EInvalid for 0 points or no reason.
 	// Customer returns the WooCommerce customer's balance and activity, or ENotFound.
 	Customer(ctx context.Context, id StoreID, customerID int64, before int64, limit int) (CustomerDetail, error)
-	Adjust(ctx context.Context, id StoreID, customerID int64, points int64, reason, key, actor string) (Activity, Balance, error)
+	// Adjust posts a manual adjustment under its idempotency key. A replay
+	// returns the first result; the same key with other inputs is EConflict;
+	// EInvalid as Adjustment.Validate says.
+	Adjust(ctx context.Context, id StoreID, a Adjustment) (Activity, Balance, error)
 }
 
 // CustomerDetail is a customer's balance and recent ledger for the admin.

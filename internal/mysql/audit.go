@@ -5,6 +5,14 @@ import (
 	"fmt"
 )
 
+// AuditService checks the ledger's invariants across every store.
+type AuditService struct {
+	db *DB
+}
+
+// NewAuditService returns the audit on db.
+func NewAuditService(db *DB) *AuditService { return &AuditService{db: db} }
+
 // Violation is one broken ledger invariant.
 type Violation struct {
 	StoreID int64  `json:"store_id"`
@@ -51,10 +59,10 @@ var auditChecks = []struct {
 // Audit checks every ledger invariant over all stores: each transaction sums
 // to zero and has entries, each customer's balance row equals the sum of its
 // entries, each order's holding equals its entries, and no entry crosses stores.
-func (d *DB) Audit(ctx context.Context) ([]Violation, error) {
+func (s *AuditService) Audit(ctx context.Context) ([]Violation, error) {
 	var out []Violation
 	for _, c := range auditChecks {
-		rows, err := d.db.QueryContext(ctx, c.query)
+		rows, err := s.db.db.QueryContext(ctx, c.query)
 		if err != nil {
 			return nil, fmt.Errorf("audit %s: %w", c.name, err)
 		}
@@ -78,12 +86,12 @@ func (d *DB) Audit(ctx context.Context) ([]Violation, error) {
 
 // SystemBalances returns the store's system account balances, derived from
 // entries (they have no balance row by design).
-func (d *DB) SystemBalances(ctx context.Context, store int64) (map[string]int64, error) {
+func (s *AuditService) SystemBalances(ctx context.Context, store int64) (map[string]int64, error) {
 	var rows []struct {
 		Account string `db:"account"`
 		Total   int64  `db:"total"`
 	}
-	if err := d.db.SelectContext(ctx, &rows, `SELECT account, SUM(amount) AS total FROM ledger_entries
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT account, SUM(amount) AS total FROM ledger_entries
 		WHERE store_id=? AND customer_pk IS NULL GROUP BY account`, store); err != nil {
 		return nil, fmt.Errorf("system balances: %w", err)
 	}

@@ -1,5 +1,10 @@
-// Package mysql implements Vafa's stores on MySQL/MariaDB with sqlx: stores
-// and keys, the webhook inbox, order reconciliation and the points ledger.
+// Package mysql is Vafa's storage on MySQL/MariaDB with sqlx: it loads,
+// locks and writes; the domain (internal/loyalty) decides. Each table has
+// one owning file (stores, programs, keys, inbox, customers, orders,
+// ledger); ledger.go holds the only code that writes ledger rows or balance
+// columns, and batch.go the worker's unit of work (buffering and
+// prefetching). Per-entity services (StoreService, InboxService, ...) share
+// one *DB, as in Ben Johnson's WTF Dial.
 package mysql
 
 import (
@@ -8,8 +13,6 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -27,15 +30,13 @@ const (
 	errLockWaitTime = 1205
 )
 
-// DB is the service's database. Its clock is injectable so tests control time.
+// DB is the service's database pool, shared by the services. Its clock is
+// injectable so tests control time.
 type DB struct {
-	db       *sqlx.DB
-	now      func() time.Time
-	acceptor *acceptor
-	idStep   int64 // auto_increment_increment when one INSERT's ids are consecutive, else 0
-
-	stmtMu      sync.Mutex
-	balanceStmt atomic.Pointer[sql.Stmt] // prepared on first use (after migrations made the table)
+	db             *sqlx.DB
+	now            func() time.Time
+	idStep         int64 // auto_increment_increment when one INSERT's ids are consecutive, else 0
+	consecutiveIDs bool  // one multi-row INSERT gets consecutive ids, one apart
 }
 
 // Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
@@ -104,7 +105,7 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 	if ai.LockMode != 2 {
 		d.idStep = ai.Increment
 	}
-	d.acceptor = newAcceptor(d, ai.LockMode != 2 && ai.Increment == 1)
+	d.consecutiveIDs = ai.LockMode != 2 && ai.Increment == 1
 	return d, nil
 }
 
@@ -119,15 +120,9 @@ func (d *DB) SetClock(now func() time.Time) { d.now = func() time.Time { return 
 // Now returns the database layer's current time.
 func (d *DB) Now() time.Time { return d.now() }
 
-// Close closes the pool.
-// Close waits for queued webhook inserts, then closes the pool.
-func (d *DB) Close() error {
-	d.acceptor.close()
-	if st := d.balanceStmt.Load(); st != nil {
-		st.Close()
-	}
-	return d.db.Close()
-}
+// Close closes the pool. Close the services that hold statements or
+// queues first.
+func (d *DB) Close() error { return d.db.Close() }
 
 // Ping checks that the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
@@ -243,22 +238,4 @@ func EnsureDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
-}
-
-// balanceQuery returns the prepared balance read, preparing it once.
-func (d *DB) balanceQuery(ctx context.Context) (*sql.Stmt, error) {
-	if st := d.balanceStmt.Load(); st != nil {
-		return st, nil
-	}
-	d.stmtMu.Lock()
-	defer d.stmtMu.Unlock()
-	if st := d.balanceStmt.Load(); st != nil {
-		return st, nil
-	}
-	st, err := d.db.PrepareContext(ctx, `SELECT available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
-	if err != nil {
-		return nil, fmt.Errorf("prepare balance read: %w", err)
-	}
-	d.balanceStmt.Store(st)
-	return st, nil
 }

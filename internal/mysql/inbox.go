@@ -14,7 +14,27 @@ import (
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
 
-var _ loyalty.Inbox = (*DB)(nil)
+// The webhook_inbox table: every accepted delivery, stored before the 2xx,
+// and its processing state.
+
+var _ loyalty.Inbox = (*InboxService)(nil)
+
+// InboxService stores deliveries durably and applies them to the ledger.
+type InboxService struct {
+	db       *DB
+	acceptor *acceptor
+}
+
+// NewInboxService returns the inbox on db, with its group-commit writers running.
+func NewInboxService(db *DB) *InboxService {
+	return &InboxService{db: db, acceptor: newAcceptor(db, db.consecutiveIDs)}
+}
+
+// Close waits for queued webhook inserts. Close it before the DB.
+func (s *InboxService) Close() error {
+	s.acceptor.close()
+	return nil
+}
 
 // Decoder turns a stored body into an event, given the store's currency exponent.
 type Decoder func(topic string, body []byte, exponent int) loyalty.Event
@@ -25,17 +45,17 @@ const MaxAttempts = 8
 // Accept durably stores a verified delivery; it returns after the commit.
 // Concurrent calls share INSERTs and commits (see acceptor). The id is 0
 // when the server does not hand out consecutive ids per statement.
-func (d *DB) Accept(ctx context.Context, m loyalty.InboxMessage) (int64, error) {
-	return d.acceptor.accept(ctx, m)
+func (s *InboxService) Accept(ctx context.Context, m loyalty.InboxMessage) (int64, error) {
+	return s.acceptor.accept(ctx, m)
 }
 
 // AcceptBatch stores several messages of one request in one transaction,
 // in INSERTs of at most acceptMaxBytes of bodies each (max_allowed_packet).
-func (d *DB) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessage) error {
+func (s *InboxService) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessage) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	return d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		for start := 0; start < len(ms); {
 			end, size := start, 0
 			for end < len(ms) && (end == start || size+len(ms[end].Body) <= acceptMaxBytes) {
@@ -74,10 +94,10 @@ type inboxRow struct {
 // the row pending or has applied it exactly once. It reports whether a row
 // was found. A failure is recorded on the row with a backoff; after
 // MaxAttempts the row is parked as dead.
-func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
+func (s *InboxService) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 	var claimed inboxRow
 	found := false
-	err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		found = false
 		err := tx.GetContext(ctx, &claimed, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
@@ -88,13 +108,13 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 			return fmt.Errorf("claim inbox row: %w", err)
 		}
 		found = true
-		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now, d.idStep)
+		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now, s.db.idStep)
 	})
 	if err == nil || !found || ctx.Err() != nil {
 		return found, err
 	}
 	// The transaction rolled back; record the failure on its own.
-	if ferr := d.recordFailure(ctx, claimed, err); ferr != nil {
+	if ferr := s.recordFailure(ctx, claimed, err); ferr != nil {
 		return true, errors.Join(err, ferr)
 	}
 	return true, err
@@ -105,23 +125,23 @@ func (d *DB) ProcessNext(ctx context.Context, decode Decoder) (bool, error) {
 // fails, the batch is rolled back and its rows are processed one by one with
 // ProcessNext, so a bad row never holds the others back and its failure is
 // recorded on it alone. It returns how many rows it processed.
-func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, error) {
+func (s *InboxService) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, error) {
 	if n <= 1 {
-		found, err := d.ProcessNext(ctx, decode)
+		found, err := s.ProcessNext(ctx, decode)
 		if found {
 			return 1, err
 		}
 		return 0, err
 	}
 	var done int
-	err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		done = 0
 		var rows []inboxRow
 		if err := tx.SelectContext(ctx, &rows, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
 			return fmt.Errorf("claim inbox rows: %w", err)
 		}
-		if err := applyRows(ctx, tx, rows, decode, now, d.idStep); err != nil {
+		if err := applyRows(ctx, tx, rows, decode, now, s.db.idStep); err != nil {
 			return err
 		}
 		done = len(rows)
@@ -134,7 +154,7 @@ func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, erro
 	processed := 0
 	var lastErr error
 	for i := 0; i < n; i++ {
-		found, err := d.ProcessNext(ctx, decode)
+		found, err := s.ProcessNext(ctx, decode)
 		if !found {
 			break
 		}
@@ -146,15 +166,15 @@ func (d *DB) ProcessBatch(ctx context.Context, decode Decoder, n int) (int, erro
 	return processed, lastErr
 }
 
-func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error {
-	now := d.now()
+func (s *InboxService) recordFailure(ctx context.Context, row inboxRow, cause error) error {
+	now := s.db.now()
 	attempts := row.Attempts + 1
 	state := loyalty.InboxPending
 	if attempts >= MaxAttempts {
 		state = loyalty.InboxDead
 	}
 	backoff := time.Duration(1<<min(attempts, 10)) * time.Second
-	_, err := d.db.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=?, next_attempt_at=?, last_error=?
+	_, err := s.db.db.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=?, next_attempt_at=?, last_error=?
 		WHERE id=? AND state='pending'`, state, attempts, now.Add(backoff), truncate(cause.Error(), 1000), row.ID)
 	if err != nil {
 		return fmt.Errorf("record inbox failure: %w", err)
@@ -162,59 +182,51 @@ func (d *DB) recordFailure(ctx context.Context, row inboxRow, cause error) error
 	return nil
 }
 
-// loadStore reads the store, remembering it for the rest of the transaction.
-func loadStore(ctx context.Context, tx *sqlx.Tx, id int64, stores map[int64]loyalty.Store) (loyalty.Store, error) {
-	if st, ok := stores[id]; ok {
-		return st, nil
-	}
-	var r storeRow
-	if err := tx.GetContext(ctx, &r, `SELECT `+storeColumns+` FROM stores WHERE id = ?`, id); err != nil {
-		return loyalty.Store{}, fmt.Errorf("load store %d: %w", id, err)
-	}
-	stores[id] = r.store()
-	return stores[id], nil
+type inboxUpdate struct {
+	id    int64
+	state string
+	note  string
 }
 
-// applyEvent carries out one decoded row and queues the row's final state
-// (done, ignored or flagged) and note for the unit's flush.
-func applyEvent(ctx context.Context, u *unit, row inboxRow, store loyalty.Store, ev loyalty.Event) error {
-	var res applyResult
-	var err error
-	state := loyalty.InboxDone
-	switch ev.Kind {
-	case loyalty.EventIgnored:
-		state, res.note = loyalty.InboxIgnored, ev.Note
-	case loyalty.EventFlagged:
-		state, res.note = loyalty.InboxFlagged, ev.Note
-	case loyalty.EventOrder:
-		res, err = reconcileOrder(ctx, u, store, row.ID, ev.Order, ev.Restored)
-	case loyalty.EventOrderDeleted:
-		res, err = deleteOrder(ctx, u, store, row.ID, ev.OrderID)
-	case loyalty.EventOrderRefunded:
-		res, err = markRefunded(ctx, u, store, ev.OrderID)
-	case loyalty.EventCustomerCreated:
-		res, err = mergeGuest(ctx, u, store, ev.CustomerID, ev.Email)
-	default:
-		state, res.note = loyalty.InboxIgnored, "unknown event"
+// renderInboxStates adds one UPDATE setting the final state and note of
+// every processed row.
+func renderInboxStates(w *writes, rows []inboxUpdate, now time.Time) {
+	if len(rows) == 0 {
+		return
 	}
-	if err != nil {
-		return err
+	var st, le, in strings.Builder
+	var sArgs, lArgs, inArgs []any
+	for i, r := range rows {
+		st.WriteString(" WHEN ? THEN ?")
+		le.WriteString(" WHEN ? THEN ?")
+		sArgs = append(sArgs, r.id, r.state)
+		lArgs = append(lArgs, r.id, nullable(r.note))
+		if i > 0 {
+			in.WriteString(",")
+		}
+		in.WriteString("?")
+		inArgs = append(inArgs, r.id)
 	}
-	u.done(row.ID, state, res.note)
-	return nil
+	args := append(append(sArgs, lArgs...), now)
+	w.add(`UPDATE webhook_inbox SET state = CASE id`+st.String()+` END, last_error = CASE id`+le.String()+
+		` END, attempts = attempts + 1, processed_at = ? WHERE id IN (`+in.String()+`)`, append(args, inArgs...)...)
 }
 
 // applyRows decodes the claimed rows, locks what they name in a few set
 // queries, applies them oldest first, and flushes the writes once.
 func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time, idStep int64) error {
-	u := newUnit(tx, now, idStep)
+	b := newBatch(tx, now, idStep)
 	stores := map[int64]loyalty.Store{}
 	evs := make([]loyalty.Event, len(rows))
 	byStore := map[int64][]loyalty.Event{}
 	for i, row := range rows {
-		st, err := loadStore(ctx, tx, row.StoreID, stores)
-		if err != nil {
-			return err
+		st, ok := stores[row.StoreID]
+		if !ok {
+			var err error
+			if st, err = loadStore(ctx, tx, row.StoreID); err != nil {
+				return err
+			}
+			stores[row.StoreID] = st
 		}
 		evs[i] = decode(row.Topic, row.Body, st.Program.CurrencyExponent)
 		byStore[row.StoreID] = append(byStore[row.StoreID], evs[i])
@@ -225,20 +237,20 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 	}
 	sort.Slice(storeIDs, func(i, j int) bool { return storeIDs[i] < storeIDs[j] })
 	for _, id := range storeIDs {
-		if err := u.prefetch(ctx, id, byStore[id]); err != nil {
+		if err := b.prefetch(ctx, id, byStore[id]); err != nil {
 			return err
 		}
 	}
 	for i, row := range rows {
-		if err := applyEvent(ctx, u, row, stores[row.StoreID], evs[i]); err != nil {
+		if err := applyEvent(ctx, b, row.ID, stores[row.StoreID], evs[i]); err != nil {
 			return err
 		}
 	}
-	return u.flush(ctx)
+	return b.flush(ctx)
 }
 
 // List returns the store's inbox rows, newest first.
-func (d *DB) List(ctx context.Context, store loyalty.StoreID, state string, before int64, limit int) ([]loyalty.InboxRow, error) {
+func (s *InboxService) List(ctx context.Context, store loyalty.StoreID, state string, before int64, limit int) ([]loyalty.InboxRow, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
@@ -261,7 +273,7 @@ func (d *DB) List(ctx context.Context, store loyalty.StoreID, state string, befo
 		ReceivedAt  time.Time  `db:"received_at"`
 		ProcessedAt *time.Time `db:"processed_at"`
 	}
-	if err := d.db.SelectContext(ctx, &rows, q, args...); err != nil {
+	if err := s.db.db.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, fmt.Errorf("list inbox: %w", err)
 	}
 	out := make([]loyalty.InboxRow, 0, len(rows))
@@ -274,8 +286,8 @@ func (d *DB) List(ctx context.Context, store loyalty.StoreID, state string, befo
 
 // Replay puts a dead or flagged row back in the queue with fresh attempts.
 // ENotFound when the row is not the store's, EConflict when it is not dead or flagged.
-func (d *DB) Replay(ctx context.Context, store loyalty.StoreID, id int64) error {
-	return d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+func (s *InboxService) Replay(ctx context.Context, store loyalty.StoreID, id int64) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		var row struct {
 			State string `db:"state"`
 			Store int64  `db:"store_id"`
@@ -300,12 +312,12 @@ func (d *DB) Replay(ctx context.Context, store loyalty.StoreID, id int64) error 
 }
 
 // InboxCounts returns the number of rows per state (for metrics and tests).
-func (d *DB) InboxCounts(ctx context.Context) (map[string]int64, error) {
+func (s *InboxService) InboxCounts(ctx context.Context) (map[string]int64, error) {
 	var rows []struct {
 		State string `db:"state"`
 		N     int64  `db:"n"`
 	}
-	if err := d.db.SelectContext(ctx, &rows, `SELECT state, COUNT(*) AS n FROM webhook_inbox GROUP BY state`); err != nil {
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT state, COUNT(*) AS n FROM webhook_inbox GROUP BY state`); err != nil {
 		return nil, fmt.Errorf("count inbox: %w", err)
 	}
 	out := map[string]int64{}

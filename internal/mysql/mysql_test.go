@@ -25,23 +25,40 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func openTest(t *testing.T) (*DB, *testClock) {
+// testDB is every service on one fresh database, as server wires them.
+type testDB struct {
+	*StoreService
+	*InboxService
+	*CustomerService
+	*OrderService
+	*AuditService
+	pool *DB
+}
+
+func openTest(t *testing.T) (*testDB, *testClock) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, testdb.DSN(t), 16)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
+		db.Close()
 		t.Fatal(err)
 	}
 	c := &testClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
 	db.SetClock(c.Now)
-	return db, c
+	tdb := &testDB{StoreService: NewStoreService(db), InboxService: NewInboxService(db), CustomerService: NewCustomerService(db),
+		OrderService: NewOrderService(db), AuditService: NewAuditService(db), pool: db}
+	t.Cleanup(func() {
+		tdb.InboxService.Close()
+		tdb.CustomerService.Close()
+		db.Close()
+	})
+	return tdb, c
 }
 
-func newStore(t *testing.T, db *DB) loyalty.Store {
+func newStore(t *testing.T, db *testDB) loyalty.Store {
 	t.Helper()
 	st, err := db.CreateStore(context.Background(), "Shop", "https://shop.test/", loyalty.DefaultProgram())
 	if err != nil {
@@ -51,7 +68,7 @@ func newStore(t *testing.T, db *DB) loyalty.Store {
 }
 
 // drainInbox processes rows until none is due.
-func drainInbox(t *testing.T, db *DB, decode Decoder) {
+func drainInbox(t *testing.T, db *testDB, decode Decoder) {
 	t.Helper()
 	for i := 0; i < 10000; i++ {
 		found, err := db.ProcessNext(context.Background(), decode)
@@ -63,7 +80,7 @@ func drainInbox(t *testing.T, db *DB, decode Decoder) {
 	t.Fatal("inbox never drained")
 }
 
-func requireAudit(t *testing.T, db *DB) {
+func requireAudit(t *testing.T, db *testDB) {
 	t.Helper()
 	vs, err := db.Audit(context.Background())
 	if err != nil {
@@ -144,7 +161,7 @@ func TestConcurrentAdjustmentsKeepBalancesExact(t *testing.T) {
 				points = -2
 			}
 			// Every key is posted twice concurrently (i and i+100): exactly one must land.
-			_, _, err := db.Adjust(ctx, st.ID, int64(1+i%5), points, "test", fmt.Sprintf("k%d", i%100), "admin:1")
+			_, _, err := db.Adjust(ctx, st.ID, loyalty.Adjustment{CustomerID: int64(1 + i%5), Points: points, Reason: "test", Key: fmt.Sprintf("k%d", i%100), Actor: "admin:1"})
 			if err != nil && loyalty.ErrorCode(err) != loyalty.EConflict {
 				errs <- err
 			}
@@ -190,11 +207,11 @@ func TestAuditFindsTampering(t *testing.T) {
 			db, _ := openTest(t)
 			st := newStore(t, db)
 			ctx := context.Background()
-			if _, _, err := db.Adjust(ctx, st.ID, 9, 50, "gift", "k1", "admin:1"); err != nil {
+			if _, _, err := db.Adjust(ctx, st.ID, loyalty.Adjustment{CustomerID: 9, Points: 50, Reason: "gift", Key: "k1", Actor: "admin:1"}); err != nil {
 				t.Fatal(err)
 			}
 			requireAudit(t, db)
-			if _, err := db.db.ExecContext(ctx, tt.sql); err != nil {
+			if _, err := db.pool.db.ExecContext(ctx, tt.sql); err != nil {
 				t.Fatal(err)
 			}
 			vs, err := db.Audit(ctx)
@@ -221,7 +238,7 @@ func TestSystemAccountsAreDerivedFromEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	drainInbox(t, db, woocommerce.Decode)
-	if _, _, err := db.Adjust(ctx, st.ID, 4, -5, "correction", "k", "admin:1"); err != nil {
+	if _, _, err := db.Adjust(ctx, st.ID, loyalty.Adjustment{CustomerID: 4, Points: -5, Reason: "correction", Key: "k", Actor: "admin:1"}); err != nil {
 		t.Fatal(err)
 	}
 	sys, err := db.SystemBalances(ctx, st.ID)
@@ -269,7 +286,7 @@ func TestBatchesConvergeLikeSingleRows(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db, _ := openTest(t)
-			db.idStep = tt.idStep
+			db.pool.idStep = tt.idStep
 			st := newStore(t, db)
 			ctx := context.Background()
 			for _, b := range bodies {

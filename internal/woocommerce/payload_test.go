@@ -72,8 +72,8 @@ func TestDecodeRealisticOrders(t *testing.T) {
 			if tt.exponent == 0 {
 				rule.Per = 10000
 			}
-			if got := ev.Order.Points(rule); got != tt.points {
-				t.Fatalf("points = %d, want %d", got, tt.points)
+			if got, err := ev.Order.Points(rule); err != nil || got != tt.points {
+				t.Fatalf("points = %d, %v; want %d", got, err, tt.points)
 			}
 		})
 	}

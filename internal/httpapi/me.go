@@ -1,0 +1,110 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+func (a *api) meRoutes(me *gin.RouterGroup) {
+	me.GET("", a.handle(a.me))
+	me.GET("/activity", a.handle(a.myActivity))
+}
+
+type balanceResponse struct {
+	CustomerID          string `json:"customer_id"`
+	Available           int64  `json:"available"`
+	Pending             int64  `json:"pending"`
+	Lifetime            int64  `json:"lifetime"`
+	AvailableValueMinor int64  `json:"available_value_minor"`
+	Currency            string `json:"currency"`
+	CurrencyExponent    int    `json:"currency_exponent"`
+}
+
+// activityResponse is one ledger transaction as a customer sees it.
+type activityResponse struct {
+	ID             string    `json:"id"`
+	Kind           string    `json:"kind"`
+	OrderID        *string   `json:"order_id"`
+	AvailableDelta int64     `json:"available_delta"`
+	PendingDelta   int64     `json:"pending_delta"`
+	Reason         string    `json:"reason"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func newActivityResponse(x loyalty.Activity) activityResponse {
+	r := activityResponse{ID: strconv.FormatInt(x.ID, 10), Kind: x.Kind, AvailableDelta: x.AvailableDelta,
+		PendingDelta: x.PendingDelta, Reason: x.Reason, CreatedAt: x.CreatedAt}
+	if x.OrderID != nil {
+		s := strconv.FormatInt(*x.OrderID, 10)
+		r.OrderID = &s
+	}
+	return r
+}
+
+func activityList(items []loyalty.Activity) []activityResponse {
+	out := make([]activityResponse, 0, len(items))
+	for _, x := range items {
+		out = append(out, newActivityResponse(x))
+	}
+	return out
+}
+
+type activityPage struct {
+	Items      []activityResponse `json:"items"`
+	NextCursor *string            `json:"next_cursor"`
+}
+
+// me answers the shopper's balance and its money value.
+func (a *api) me(c *gin.Context) error {
+	p := principal(c)
+	cid, err := p.CustomerID()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	store, err := a.stores.Store(ctx, p.StoreID)
+	if err != nil {
+		return err
+	}
+	b, err := a.Ledger.Balance(ctx, p.StoreID, cid)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, balanceResponse{
+		CustomerID: p.Subject, Available: b.Available, Pending: b.Pending, Lifetime: b.Lifetime,
+		AvailableValueMinor: store.Program.ValueMinor(b.Available),
+		Currency:            store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent,
+	})
+	return nil
+}
+
+// myActivity answers the shopper's transactions, newest first, a page at a time.
+func (a *api) myActivity(c *gin.Context) error {
+	p := principal(c)
+	cid, err := p.CustomerID()
+	if err != nil {
+		return err
+	}
+	before, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, err := a.Ledger.Activity(c.Request.Context(), p.StoreID, cid, before, limit)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, activityPage{Items: activityList(items), NextCursor: activityCursor(items, limit)})
+	return nil
+}
+
+func activityCursor(items []loyalty.Activity, limit int) *string {
+	if len(items) == 0 {
+		return nil
+	}
+	return nextCursor(len(items), limit, items[len(items)-1].ID)
+}

@@ -1,0 +1,96 @@
+package loyalty
+
+import (
+	"strings"
+	"time"
+)
+
+// Guest is a guest identity (a billing e-mail without an account) as the
+// ledger holds it.
+type Guest struct {
+	ID         int64 // internal customer id of the guest
+	MergedInto int64 // the registered customer it was merged into; 0 when not yet
+	Balance    Balance
+}
+
+// Merge is what linking a guest's activity to a registered customer decided.
+type Merge struct {
+	Transaction *Transaction // moves the guest's points; nil when there are none
+	Lifetime    int64        // lifetime points to carry from the guest to the customer
+	Link        bool         // mark the guest merged and move its orders
+	Note        string
+}
+
+// MergeGuest decides how a guest's points and orders go to the registered
+// customer with the same e-mail: once, and never away from another customer
+// who claimed the address first. claimedNow says the guest identity was only
+// just created for the customer (no guest order arrived yet).
+func MergeGuest(g Guest, customer int64, claimedNow bool, now time.Time) Merge {
+	if g.MergedInto != 0 {
+		switch {
+		case g.MergedInto != customer:
+			return Merge{Note: "guest e-mail already belongs to another customer"}
+		case claimedNow:
+			return Merge{Note: "no guest activity yet; later guest orders with this e-mail go to the customer"}
+		}
+		return Merge{}
+	}
+	var postings []Posting
+	move := func(kind string, amount int64) {
+		from, to := CustomerAccount(kind, g.ID), CustomerAccount(kind, customer)
+		if amount < 0 {
+			from, to, amount = to, from, -amount
+		}
+		if amount > 0 {
+			postings = append(postings, Posting{From: from, To: to, Amount: amount})
+		}
+	}
+	move(AccountPending, g.Balance.Pending)
+	move(AccountAvailable, g.Balance.Available)
+	m := Merge{Lifetime: g.Balance.Lifetime, Link: true}
+	if len(postings) > 0 {
+		m.Transaction = &Transaction{Key: MergeKey(g.ID, customer), Kind: KindMerge, Customer: customer,
+			Actor: ActorSystem, Reason: "guest orders linked to the new account", Postings: postings, At: now}
+	}
+	return m
+}
+
+// Adjustment is an admin's manual change of a customer's available points
+// (positive or negative), with a reason, under the request's idempotency key.
+type Adjustment struct {
+	CustomerID int64 // WooCommerce customer id
+	Points     int64
+	Reason     string
+	Key        string // the request's Idempotency-Key
+	Actor      string // who asked, recorded on the transaction
+}
+
+// Validate returns EInvalid for a non-positive customer id, 0 or
+// out-of-range points, or a missing reason or key.
+func (a Adjustment) Validate() error {
+	reason := strings.TrimSpace(a.Reason)
+	switch {
+	case a.CustomerID <= 0:
+		return Errorf(EInvalid, "customer id must be a positive integer")
+	case a.Points == 0:
+		return Errorf(EInvalid, "points must not be zero")
+	case a.Points > 1e12 || a.Points < -1e12:
+		return Errorf(EInvalid, "points out of range")
+	case reason == "" || len(reason) > 500:
+		return Errorf(EInvalid, "a reason of 1 to 500 characters is required")
+	case a.Key == "" || len(a.Key) > 150:
+		return Errorf(EInvalid, "an Idempotency-Key header of 1 to 150 characters is required")
+	}
+	return nil
+}
+
+// Transaction is the adjustment's ledger transaction for the customer's
+// internal id: adjusted -> available, or back for negative points.
+func (a Adjustment) Transaction(customer int64, now time.Time) Transaction {
+	p := Posting{From: SystemAccount(AccountAdjusted), To: CustomerAccount(AccountAvailable, customer), Amount: a.Points}
+	if a.Points < 0 {
+		p = Posting{From: p.To, To: p.From, Amount: -a.Points}
+	}
+	return Transaction{Key: AdjustmentKey(a.Key), Kind: KindAdjustment, Customer: customer,
+		Reason: strings.TrimSpace(a.Reason), Actor: a.Actor, Postings: []Posting{p}, At: now}
+}

@@ -1,0 +1,156 @@
+package mysql
+
+import (
+	"context"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// Applying one decoded inbox event inside a worker's batch: load and lock
+// what the domain needs, ask the domain (internal/loyalty) what follows,
+// queue its transactions and the new state. No rule is decided here.
+
+// applyEvent carries out one event and queues the inbox row's final state.
+func applyEvent(ctx context.Context, b *batch, rowID int64, store loyalty.Store, ev loyalty.Event) error {
+	var out loyalty.Outcome
+	var err error
+	d := loyalty.Delivery{ID: rowID, Restores: ev.Restored}
+	switch ev.Kind {
+	case loyalty.EventIgnored:
+		out = loyalty.Outcome{Result: loyalty.InboxIgnored, Note: ev.Note}
+	case loyalty.EventFlagged:
+		out = loyalty.Outcome{Result: loyalty.InboxFlagged, Note: ev.Note}
+	case loyalty.EventOrder:
+		out, err = reconcileOrder(ctx, b, store, ev.Order, d)
+	case loyalty.EventOrderDeleted:
+		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, func(s loyalty.OrderState) loyalty.Outcome {
+			return loyalty.DeleteOrder(s, d, b.now)
+		})
+	case loyalty.EventOrderRefunded:
+		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, loyalty.NoteRefund)
+	case loyalty.EventCustomerCreated:
+		out, err = mergeGuest(ctx, b, store.ID, ev.CustomerID, ev.Email)
+	default:
+		out = loyalty.Outcome{Result: loyalty.InboxIgnored, Note: "unknown event"}
+	}
+	if err != nil {
+		return err
+	}
+	b.done(rowID, out.Result, out.Note)
+	return nil
+}
+
+// orderOutcome applies a decision about one order that needs no customer
+// lookup: the order's row lock serializes everything about the order, and
+// the balance UPDATE locks the customer's row itself.
+func orderOutcome(ctx context.Context, b *batch, store loyalty.StoreID, orderID int64, decide func(loyalty.OrderState) loyalty.Outcome) (loyalty.Outcome, error) {
+	s, err := b.order(ctx, store, orderID)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	out := decide(s)
+	return out, queue(ctx, b, store, out)
+}
+
+// queue hands an outcome's transactions to the ledger writer and its state
+// to the batch.
+func queue(ctx context.Context, b *batch, store loyalty.StoreID, out loyalty.Outcome) error {
+	for _, t := range out.Transactions {
+		if err := b.post(ctx, store, t); err != nil {
+			return err
+		}
+	}
+	if out.Changed {
+		b.setOrder(store, out.Order)
+	}
+	return nil
+}
+
+// reconcileOrder resolves the snapshot's customer (creating the row), locks
+// a previous owner when the order changed hands, and applies the domain's
+// reconciliation.
+func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, d loyalty.Delivery) (loyalty.Outcome, error) {
+	s, err := b.order(ctx, store.ID, snap.OrderID)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if stale, _ := s.Stale(snap, d); stale || loyalty.IsDraftStatus(snap.Status) {
+		// Decided without a customer: do not create rows for it.
+		return loyalty.ReconcileOrder(s, snap, store.Program, 0, d, b.now)
+	}
+	var customer int64
+	switch {
+	case snap.CustomerID > 0:
+		customer, err = b.customer(ctx, store.ID, snap.CustomerID, snap.Email)
+	case snap.Email != "":
+		customer, err = b.guest(ctx, store.ID, snap.Email)
+	}
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if s.Customer > 0 && s.Customer != customer {
+		// The order changed hands (rare): lock the previous owner's row too,
+		// after writing what the batch holds.
+		if err := b.flush(ctx); err != nil {
+			return loyalty.Outcome{}, err
+		}
+		if _, err := lockCustomers(ctx, b.tx, store.ID, s.Customer); err != nil {
+			return loyalty.Outcome{}, err
+		}
+	}
+	out, err := loyalty.ReconcileOrder(s, snap, store.Program, customer, d, b.now)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	return out, queue(ctx, b, store.ID, out)
+}
+
+// mergeGuest links the guest identity of a new customer's e-mail to the
+// customer: its points (one ledger transaction), lifetime and orders move
+// once. It is rare and touches many rows, so it runs directly, and later
+// rows of the batch re-read what it changed.
+func mergeGuest(ctx context.Context, b *batch, store loyalty.StoreID, wcID int64, email string) (loyalty.Outcome, error) {
+	if err := b.flush(ctx); err != nil {
+		return loyalty.Outcome{}, err
+	}
+	defer b.forget()
+	tx, now := b.tx, b.now
+	customer, err := ensureCustomer(ctx, tx, store, wcID, email, now)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if email == "" {
+		return loyalty.Outcome{Result: loyalty.InboxDone, Note: "customer without e-mail: nothing to merge"}, nil
+	}
+	// Claim the guest identity for the customer even when no guest order has
+	// arrived yet: deliveries are unordered, and a guest order delivered
+	// after this must still land on the customer.
+	guestID, claimedNow, err := claimGuest(ctx, tx, store, email, customer, now)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	rows, err := lockCustomers(ctx, tx, store, guestID, customer)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	m := loyalty.MergeGuest(rows[guestID].guest(), customer, claimedNow, now)
+	if !m.Link {
+		return loyalty.Outcome{Result: loyalty.InboxDone, Note: m.Note}, nil
+	}
+	l := newLedger(tx)
+	if m.Transaction != nil {
+		if _, _, err := l.Post(ctx, store, *m.Transaction); err != nil {
+			return loyalty.Outcome{}, err
+		}
+	}
+	if err := l.CarryLifetime(ctx, guestID, customer, m.Lifetime, now); err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if err := markMerged(ctx, tx, guestID, customer, now); err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if err := moveOrders(ctx, tx, store, guestID, customer); err != nil {
+		return loyalty.Outcome{}, err
+	}
+	return loyalty.Outcome{Result: loyalty.InboxDone, Note: m.Note}, nil
+}

@@ -1,0 +1,174 @@
+package mysql
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// errRaced marks a conflict with a concurrent first insert of the same key:
+// the whole transaction is rolled back and run again.
+var errRaced = errors.New("concurrent insert of the same row")
+
+type orderKey struct {
+	store loyalty.StoreID
+	order int64
+}
+
+type customerKey struct {
+	store loyalty.StoreID
+	wcID  int64
+}
+
+// batch is one worker transaction's unit of work: it buffers and prefetches,
+// nothing else. It remembers the order and customer rows it holds locked, so
+// a batch of deliveries locks them with a few set queries instead of a round
+// trip each, and it buffers writes (ledger, orders, inbox states) until
+// flush sends them in one round trip. Every read that may depend on
+// buffered writes flushes them first.
+type batch struct {
+	tx        *sqlx.Tx
+	now       time.Time
+	ledger    *ledger // batched mode
+	orders    map[orderKey]loyalty.OrderState
+	customers map[customerKey]int64
+
+	dirty   []orderKey
+	isDirty map[orderKey]bool
+	inbox   []inboxUpdate
+}
+
+func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
+	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
+		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}}
+}
+
+// post queues a transaction with the ledger writer.
+func (b *batch) post(ctx context.Context, store loyalty.StoreID, t loyalty.Transaction) error {
+	_, _, err := b.ledger.Post(ctx, store, t)
+	return err
+}
+
+// setOrder replaces the cached state of an order; flush writes it back.
+func (b *batch) setOrder(store loyalty.StoreID, s loyalty.OrderState) {
+	k := orderKey{store, s.OrderID}
+	b.orders[k] = s
+	if !b.isDirty[k] {
+		b.isDirty[k] = true
+		b.dirty = append(b.dirty, k)
+	}
+}
+
+// done queues the inbox row's final state.
+func (b *batch) done(id int64, state, note string) {
+	b.inbox = append(b.inbox, inboxUpdate{id, state, note})
+}
+
+// flush writes everything buffered in one round trip: the ledger's
+// transactions, entries and balances, one upsert for all changed orders and
+// one UPDATE for the inbox rows.
+func (b *batch) flush(ctx context.Context) error {
+	var w writes
+	b.ledger.render(&w)
+	states := make([]loyalty.OrderState, len(b.dirty))
+	for i, k := range b.dirty {
+		states[i] = b.orders[k]
+	}
+	dirty := b.dirty
+	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
+	renderInboxStates(&w, b.inbox, b.now)
+	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]
+	clear(b.isDirty)
+	return w.flush(ctx, b.tx)
+}
+
+// forget drops cached rows after a write that may change them behind the cache's back.
+func (b *batch) forget() {
+	clear(b.orders)
+	clear(b.customers)
+}
+
+// order returns the locked state of the order, creating its row when missing.
+func (b *batch) order(ctx context.Context, store loyalty.StoreID, id int64) (loyalty.OrderState, error) {
+	k := orderKey{store, id}
+	if o, ok := b.orders[k]; ok {
+		return o, nil
+	}
+	if err := b.flush(ctx); err != nil {
+		return loyalty.OrderState{}, err
+	}
+	o, err := lockOrder(ctx, b.tx, store, id, b.now)
+	if err != nil {
+		return loyalty.OrderState{}, err
+	}
+	b.orders[k] = o
+	return o, nil
+}
+
+// customer returns the locked customer row's id for a WooCommerce customer.
+func (b *batch) customer(ctx context.Context, store loyalty.StoreID, wcID int64, email string) (int64, error) {
+	k := customerKey{store, wcID}
+	if id, ok := b.customers[k]; ok {
+		return id, nil
+	}
+	if err := b.flush(ctx); err != nil {
+		return 0, err
+	}
+	id, err := ensureCustomer(ctx, b.tx, store, wcID, email, b.now)
+	if err != nil {
+		return 0, err
+	}
+	b.customers[k] = id
+	return id, nil
+}
+
+// guest returns the customer id a guest e-mail resolves to.
+func (b *batch) guest(ctx context.Context, store loyalty.StoreID, email string) (int64, error) {
+	if err := b.flush(ctx); err != nil {
+		return 0, err
+	}
+	return ensureGuest(ctx, b.tx, store, email, b.now)
+}
+
+// prefetch locks, in two set queries per table, every order and registered
+// customer the events name, creating the missing rows, in ascending key
+// order (the order every worker locks in).
+func (b *batch) prefetch(ctx context.Context, store loyalty.StoreID, evs []loyalty.Event) error {
+	var orderIDs, wcIDs []int64
+	emails := map[int64]string{}
+	seenO, seenC := map[int64]bool{}, map[int64]bool{}
+	for _, ev := range evs {
+		id := ev.OrderID
+		if ev.Kind == loyalty.EventOrder {
+			id = ev.Order.OrderID
+			if c := ev.Order.CustomerID; c > 0 && !seenC[c] {
+				seenC[c] = true
+				wcIDs = append(wcIDs, c)
+				emails[c] = ev.Order.Email
+			}
+		}
+		if id > 0 && !seenO[id] && (ev.Kind == loyalty.EventOrder || ev.Kind == loyalty.EventOrderDeleted || ev.Kind == loyalty.EventOrderRefunded) {
+			seenO[id] = true
+			orderIDs = append(orderIDs, id)
+		}
+	}
+	orders, err := lockOrCreateOrders(ctx, b.tx, store, orderIDs, b.now)
+	if err != nil {
+		return err
+	}
+	for id, o := range orders {
+		b.orders[orderKey{store, id}] = o
+	}
+	customers, err := lockOrCreateCustomers(ctx, b.tx, store, wcIDs, emails, b.now)
+	if err != nil {
+		return err
+	}
+	for wc, id := range customers {
+		b.customers[customerKey{store, wc}] = id
+	}
+	return nil
+}

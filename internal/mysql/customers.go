@@ -1,0 +1,358 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// The customers table: identity (a WooCommerce customer id or a guest
+// e-mail) and the materialized balance columns, which only the ledger
+// writer (ledger.go) changes.
+
+var _ loyalty.CustomerLedger = (*CustomerService)(nil)
+
+// CustomerService reads customers' balances and activity and posts manual
+// adjustments.
+type CustomerService struct {
+	db *DB
+
+	stmtMu      sync.Mutex
+	balanceStmt atomic.Pointer[sql.Stmt] // prepared on first use (after migrations made the table)
+}
+
+// NewCustomerService returns the customer service on db.
+func NewCustomerService(db *DB) *CustomerService { return &CustomerService{db: db} }
+
+// Close releases the prepared statement.
+func (s *CustomerService) Close() error {
+	if st := s.balanceStmt.Swap(nil); st != nil {
+		return st.Close()
+	}
+	return nil
+}
+
+type customerRow struct {
+	ID         int64   `db:"id"`
+	StoreID    int64   `db:"store_id"`
+	WCID       *int64  `db:"wc_customer_id"`
+	GuestEmail *string `db:"guest_email"`
+	MergedInto *int64  `db:"merged_into"`
+	Available  int64   `db:"available"`
+	Pending    int64   `db:"pending"`
+	Lifetime   int64   `db:"lifetime"`
+}
+
+func (r customerRow) balance() loyalty.Balance {
+	return loyalty.Balance{Available: r.Available, Pending: r.Pending, Lifetime: r.Lifetime}
+}
+
+// lockCustomers locks customer rows in ascending id order (the fixed lock
+// order that keeps concurrent postings free of deadlocks) and returns them.
+func lockCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, ids ...int64) (map[int64]customerRow, error) {
+	ids = append([]int64(nil), ids...)
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	out := map[int64]customerRow{}
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		// By primary key only: with "AND store_id=?" the optimizer may pick
+		// the (store_id, ...) index and lock a range of other customers.
+		var r customerRow
+		if err := tx.GetContext(ctx, &r, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
+			FROM customers WHERE id=? FOR UPDATE`, id); err != nil {
+			return nil, fmt.Errorf("lock customer %d: %w", id, err)
+		}
+		if r.StoreID != store {
+			return nil, fmt.Errorf("customer %d belongs to store %d, not %d", id, r.StoreID, store)
+		}
+		out[id] = r
+	}
+	return out, nil
+}
+
+// ensureCustomer returns the internal id of the WooCommerce customer,
+// creating the row when missing, and leaves the row locked. It reads before
+// inserting: INSERT ... ON DUPLICATE KEY takes next-key locks that deadlock
+// concurrent first postings of neighbouring customers.
+func ensureCustomer(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, wcID int64, email string, now time.Time) (int64, error) {
+	var em any
+	if email != "" {
+		em = email
+	}
+	return ensureRow(ctx, tx,
+		`SELECT id FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`, []any{store, wcID},
+		`INSERT INTO customers (store_id, wc_customer_id, email, created_at, updated_at) VALUES (?,?,?,?,?)`,
+		[]any{store, wcID, em, now, now}, "customers_wc")
+}
+
+// ensureGuest returns the internal id for a guest e-mail, following a merge
+// into a registered customer when there was one.
+func ensureGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, now time.Time) (int64, error) {
+	id, err := ensureRow(ctx, tx,
+		`SELECT id FROM customers WHERE store_id=? AND guest_email=? FOR UPDATE`, []any{store, email},
+		`INSERT INTO customers (store_id, guest_email, email, created_at, updated_at) VALUES (?,?,?,?,?)`,
+		[]any{store, email, email, now, now}, "customers_guest")
+	if err != nil {
+		return 0, err
+	}
+	var merged *int64
+	if err := tx.GetContext(ctx, &merged, `SELECT merged_into FROM customers WHERE id=?`, id); err != nil {
+		return 0, fmt.Errorf("read guest: %w", err)
+	}
+	if merged != nil {
+		return *merged, nil
+	}
+	return id, nil
+}
+
+// ensureRow selects a row's id for update, inserting it when missing; a
+// concurrent insert of the same key is resolved by selecting again.
+func ensureRow(ctx context.Context, tx *sqlx.Tx, sel string, selArgs []any, ins string, insArgs []any, key string) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, sel, selArgs...)
+	if err == nil {
+		return id, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("find customer: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, ins, insArgs...)
+	if isDuplicate(err, key) {
+		if err := tx.GetContext(ctx, &id, sel, selArgs...); err != nil {
+			return 0, fmt.Errorf("find customer after race: %w", err)
+		}
+		return id, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("insert customer: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// lockOrCreateCustomers locks the rows of the WooCommerce customers ids in
+// two set queries (ascending, the order every worker locks in), creating
+// the missing ones with the e-mails given, and returns internal ids by
+// WooCommerce id. A concurrent first insert of one of them is errRaced.
+func lockOrCreateCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, ids []int64, emails map[int64]string, now time.Time) (map[int64]int64, error) {
+	out := map[int64]int64{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	read := func(lock bool, ids []int64) error {
+		q := `SELECT id, wc_customer_id FROM customers WHERE store_id=? AND wc_customer_id IN (?) ORDER BY wc_customer_id`
+		if lock {
+			q += ` FOR UPDATE`
+		}
+		q, args, err := sqlx.In(q, store, ids)
+		if err != nil {
+			return err
+		}
+		var rows []struct {
+			ID   int64 `db:"id"`
+			WCID int64 `db:"wc_customer_id"`
+		}
+		if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out[r.WCID] = r.ID
+		}
+		return nil
+	}
+	if err := read(true, ids); err != nil {
+		return nil, fmt.Errorf("lock customers: %w", err)
+	}
+	var missing []int64
+	var ins strings.Builder
+	var insArgs []any
+	for _, id := range ids {
+		if _, ok := out[id]; ok {
+			continue
+		}
+		missing = append(missing, id)
+		if ins.Len() > 0 {
+			ins.WriteString(",")
+		}
+		ins.WriteString("(?,?,?,?,?)")
+		var em any
+		if e := emails[id]; e != "" {
+			em = e
+		}
+		insArgs = append(insArgs, store, id, em, now, now)
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, wc_customer_id, email, created_at, updated_at) VALUES `+ins.String(), insArgs...)
+	if isDuplicate(err, "customers_wc") {
+		return nil, fmt.Errorf("create customers: %w", errRaced)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create customers: %w", err)
+	}
+	// The inserted rows are ours (locked by the insert); read their ids.
+	if err := read(false, missing); err != nil {
+		return nil, fmt.Errorf("read new customers: %w", err)
+	}
+	return out, nil
+}
+
+// claimGuest makes sure a guest identity for email exists and names
+// customer as its owner when it had none, so guest orders delivered later
+// land on the customer. It returns the guest's id and whether the identity
+// was created just now.
+func claimGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, customer int64, now time.Time) (int64, bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, guest_email, email, merged_into, created_at, updated_at)
+		VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`, store, email, email, customer, now, now)
+	if err != nil {
+		return 0, false, fmt.Errorf("claim guest e-mail: %w", err)
+	}
+	guest, err := res.LastInsertId()
+	if err != nil {
+		return 0, false, fmt.Errorf("claim guest e-mail: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return guest, n == 1, nil
+}
+
+// guest returns the row as the domain sees a guest identity.
+func (r customerRow) guest() loyalty.Guest {
+	g := loyalty.Guest{ID: r.ID, Balance: r.balance()}
+	if r.MergedInto != nil {
+		g.MergedInto = *r.MergedInto
+	}
+	return g
+}
+
+// markMerged records that the guest's activity belongs to customer now.
+func markMerged(ctx context.Context, tx *sqlx.Tx, guest, customer int64, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE customers SET merged_into=?, updated_at=? WHERE id=?`, customer, now, guest); err != nil {
+		return fmt.Errorf("mark guest merged: %w", err)
+	}
+	return nil
+}
+
+// balanceQuery returns the prepared balance read, preparing it once.
+func (s *CustomerService) balanceQuery(ctx context.Context) (*sql.Stmt, error) {
+	if st := s.balanceStmt.Load(); st != nil {
+		return st, nil
+	}
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	if st := s.balanceStmt.Load(); st != nil {
+		return st, nil
+	}
+	st, err := s.db.db.PrepareContext(ctx, `SELECT available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare balance read: %w", err)
+	}
+	s.balanceStmt.Store(st)
+	return st, nil
+}
+
+// Balance returns the WooCommerce customer's balance; zeros for a customer
+// the ledger has not seen.
+func (s *CustomerService) Balance(ctx context.Context, store loyalty.StoreID, customerID int64) (loyalty.Balance, error) {
+	// The storefront's hottest read: a prepared statement (parsed once per
+	// connection) and a plain Scan, no reflection.
+	stmt, err := s.balanceQuery(ctx)
+	if err != nil {
+		return loyalty.Balance{}, err
+	}
+	var b loyalty.Balance
+	err = stmt.QueryRowContext(ctx, store, customerID).Scan(&b.Available, &b.Pending, &b.Lifetime)
+	if errors.Is(err, sql.ErrNoRows) {
+		return loyalty.Balance{}, nil
+	}
+	if err != nil {
+		return loyalty.Balance{}, fmt.Errorf("read balance: %w", err)
+	}
+	return b, nil
+}
+
+// Activity returns the customer's transactions, newest first, with ids
+// below before (0 for the newest), at most limit.
+func (s *CustomerService) Activity(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) ([]loyalty.Activity, error) {
+	var pk int64
+	err := s.db.db.GetContext(ctx, &pk, `SELECT id FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return []loyalty.Activity{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find customer: %w", err)
+	}
+	return readActivity(ctx, s.db.db, store, pk, before, limit)
+}
+
+// Customer returns the WooCommerce customer's balance and latest activity. ENotFound.
+func (s *CustomerService) Customer(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) (loyalty.CustomerDetail, error) {
+	var r struct {
+		customerRow
+		Email *string `db:"email"`
+	}
+	err := s.db.db.GetContext(ctx, &r, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime, email
+		FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
+	if err != nil {
+		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
+	}
+	acts, err := readActivity(ctx, s.db.db, store, r.ID, before, limit)
+	if err != nil {
+		return loyalty.CustomerDetail{}, err
+	}
+	out := loyalty.CustomerDetail{Balance: r.balance(), Activity: acts}
+	if r.Email != nil {
+		out.Email = *r.Email
+	}
+	return out, nil
+}
+
+// Adjust posts a manual adjustment to the customer's available points
+// under its idempotency key. EInvalid, EConflict, ENotFound for no store.
+func (s *CustomerService) Adjust(ctx context.Context, store loyalty.StoreID, a loyalty.Adjustment) (loyalty.Activity, loyalty.Balance, error) {
+	if err := a.Validate(); err != nil {
+		return loyalty.Activity{}, loyalty.Balance{}, err
+	}
+	var act loyalty.Activity
+	var bal loyalty.Balance
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if _, err := loadStore(ctx, tx, store); err != nil {
+			return err
+		}
+		pk, err := ensureCustomer(ctx, tx, store, a.CustomerID, "", now)
+		if err != nil {
+			return err
+		}
+		id, _, err := newLedger(tx).Post(ctx, store, a.Transaction(pk, now))
+		if err != nil {
+			return err
+		}
+		acts, err := readActivity(ctx, tx, store, pk, id+1, 1)
+		if err != nil {
+			return err
+		}
+		if len(acts) != 1 || acts[0].ID != id {
+			return fmt.Errorf("adjustment %d not readable", id)
+		}
+		act = acts[0]
+		rows, err := lockCustomers(ctx, tx, store, pk)
+		if err != nil {
+			return err
+		}
+		bal = rows[pk].balance()
+		return nil
+	})
+	return act, bal, err
+}

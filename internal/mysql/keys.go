@@ -1,0 +1,153 @@
+package mysql
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// The store_keys and connect_tokens tables: the public keys plugins sign
+// tokens with, and the one-time enrollment secrets that register them.
+
+var (
+	_ loyalty.Keys      = (*KeyService)(nil)
+	_ loyalty.Connector = (*KeyService)(nil)
+)
+
+// KeyService registers and finds stores' public keys and connection tokens.
+type KeyService struct {
+	db *DB
+}
+
+// NewKeyService returns the key service on db.
+func NewKeyService(db *DB) *KeyService { return &KeyService{db: db} }
+
+// storeExists returns ENotFound when the store does not exist.
+func storeExists(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID) error {
+	var one int
+	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM stores WHERE id=?`, id); err != nil {
+		return notFound(err, "store %d not found", id)
+	}
+	return nil
+}
+
+// AddKey registers an Ed25519 public key for the store under kid. EInvalid
+// for a malformed key, EConflict when kid is taken, ENotFound for no store.
+func (s *KeyService) AddKey(ctx context.Context, id loyalty.StoreID, kid string, pub ed25519.PublicKey) error {
+	if len(pub) != ed25519.PublicKeySize {
+		return loyalty.Errorf(loyalty.EInvalid, "public key must be %d bytes", ed25519.PublicKeySize)
+	}
+	if kid == "" || len(kid) > 64 {
+		return loyalty.Errorf(loyalty.EInvalid, "key id must be 1 to 64 characters")
+	}
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if err := storeExists(ctx, tx, id); err != nil {
+			return err
+		}
+		return addKeyTx(ctx, tx, id, kid, pub, now)
+	})
+}
+
+func addKeyTx(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID, kid string, pub ed25519.PublicKey, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO store_keys (store_id, kid, public_key, created_at) VALUES (?,?,?,?)`,
+		id, kid, []byte(pub), now)
+	if isDuplicate(err, "PRIMARY") {
+		return loyalty.Errorf(loyalty.EConflict, "key id %q already exists for this store", kid)
+	}
+	if err != nil {
+		return fmt.Errorf("insert key: %w", err)
+	}
+	return nil
+}
+
+// PublicKey returns the store's unrevoked key with kid. ENotFound otherwise.
+func (s *KeyService) PublicKey(ctx context.Context, id loyalty.StoreID, kid string) (ed25519.PublicKey, error) {
+	var b []byte
+	err := s.db.db.GetContext(ctx, &b, `SELECT public_key FROM store_keys WHERE store_id=? AND kid=? AND revoked_at IS NULL`, id, kid)
+	if err != nil {
+		return nil, notFound(err, "key not found")
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// CreateConnectToken stores the hash of a fresh enrollment secret valid for
+// ttl and returns the secret. ENotFound for no store.
+func (s *KeyService) CreateConnectToken(ctx context.Context, id loyalty.StoreID, ttl time.Duration) (string, error) {
+	secret := RandomAlphanumeric(32)
+	h := sha256.Sum256([]byte(secret))
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if err := storeExists(ctx, tx, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO connect_tokens (store_id, secret_hash, expires_at, created_at) VALUES (?,?,?,?)`,
+			id, h[:], now.Add(ttl), now)
+		if err != nil {
+			return fmt.Errorf("insert connect token: %w", err)
+		}
+		return nil
+	})
+	return secret, err
+}
+
+// Connect exchanges an enrollment secret, once, for registering pub. It
+// returns the new key id. EUnauthorized for an unknown or expired secret,
+// EConflict for one already used.
+func (s *KeyService) Connect(ctx context.Context, id loyalty.StoreID, secret string, pub ed25519.PublicKey) (string, error) {
+	if len(pub) != ed25519.PublicKeySize {
+		return "", loyalty.Errorf(loyalty.EInvalid, "public_key must be a base64 Ed25519 public key of %d bytes", ed25519.PublicKeySize)
+	}
+	h := sha256.Sum256([]byte(secret))
+	kid := "k" + RandomAlphanumeric(15)
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var row struct {
+			Hash      []byte     `db:"secret_hash"`
+			ExpiresAt time.Time  `db:"expires_at"`
+			UsedAt    *time.Time `db:"used_at"`
+		}
+		err := tx.GetContext(ctx, &row, `SELECT secret_hash, expires_at, used_at FROM connect_tokens
+			WHERE store_id=? AND secret_hash=? FOR UPDATE`, id, h[:])
+		if err != nil || subtle.ConstantTimeCompare(row.Hash, h[:]) != 1 {
+			return loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
+		}
+		if row.UsedAt != nil {
+			return loyalty.Errorf(loyalty.EConflict, "the connection token was already used; create a new one")
+		}
+		if !now.Before(row.ExpiresAt) {
+			return loyalty.Errorf(loyalty.EUnauthorized, "the connection token has expired; create a new one")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE connect_tokens SET used_at=? WHERE store_id=? AND secret_hash=?`, now, id, h[:]); err != nil {
+			return fmt.Errorf("use connect token: %w", err)
+		}
+		return addKeyTx(ctx, tx, id, kid, pub, now)
+	})
+	return kid, err
+}
+
+const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// RandomAlphanumeric returns n characters from a CSPRNG. Webhook secrets are
+// alphanumeric so WordPress's HTML-entity decoding never changes them.
+func RandomAlphanumeric(n int) string {
+	b := make([]byte, n)
+	buf := make([]byte, 1)
+	for i := 0; i < n; {
+		if _, err := rand.Read(buf); err != nil {
+			panic("crypto/rand failed: " + err.Error())
+		}
+		// Reject bytes past the largest multiple of 62 to avoid modulo bias.
+		if buf[0] >= 248 {
+			continue
+		}
+		b[i] = alphanumeric[int(buf[0])%len(alphanumeric)]
+		i++
+	}
+	return string(b)
+}
