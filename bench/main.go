@@ -46,6 +46,7 @@ type config struct {
 	inflate     int
 	out         string
 	serveGin    string
+	compare     string // a git revision whose webhook-to-ledger rate is measured beside this tree's
 }
 
 type result struct {
@@ -68,6 +69,7 @@ func main() {
 	flag.IntVar(&c.inflate, "inflate", 2_000_000, "extra ledger entries added before the second balance-read run")
 	flag.StringVar(&c.out, "out", "bench/results/latest.json", "where to write the results as JSON")
 	flag.StringVar(&c.serveGin, "serve-gin", "", "internal: serve the bare Gin baseline on this address")
+	flag.StringVar(&c.compare, "compare", "", "also measure webhook to ledger for this git revision and this tree, each on a fresh database, in this run")
 	flag.Parse()
 	if c.serveGin != "" {
 		serveBareGin(c.serveGin)
@@ -144,7 +146,12 @@ func run(c config) error {
 	add(result{Metric: "bare Gin JSON handler", Value: ginRate, Unit: "req/s"})
 
 	// The service, as a subprocess on a fresh database.
-	svc, err := startService(ctx, admin, base, c)
+	bin, cleanup, err := buildService("")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	svc, err := startService(ctx, admin, base, c, bin)
 	if err != nil {
 		return err
 	}
@@ -201,6 +208,19 @@ func run(c config) error {
 		return fmt.Errorf("audit after the run failed: %v\n%s", err, out)
 	}
 	logf("audit ok")
+
+	if c.compare != "" {
+		// Before and after a change, in one run on one machine: each binary
+		// gets a fresh database and the same stream of orders.
+		svc.stop()
+		rs, err := compareLedger(ctx, admin, base, c, bin)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			add(r)
+		}
+	}
 
 	printTable(results, version, c)
 	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
@@ -404,16 +424,75 @@ type service struct {
 	nextID atomic.Int64
 }
 
-func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (*service, error) {
+// buildService builds the service from this tree (rev "") or from a git
+// revision checked out in a temporary worktree, and returns the binary.
+func buildService(rev string) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "vafa-bench")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	bin := filepath.Join(dir, "vafa")
+	src := "."
+	if rev != "" {
+		src = filepath.Join(dir, "src")
+		if out, err := exec.Command("git", "worktree", "add", "--detach", src, rev).CombinedOutput(); err != nil {
+			cleanup()
+			return "", nil, fmt.Errorf("checkout %s: %v\n%s", rev, err, out)
+		}
+		cleanup = func() {
+			exec.Command("git", "worktree", "remove", "--force", src).Run()
+			os.RemoveAll(dir)
+		}
+	}
+	logf("building the service (%s)", map[bool]string{true: "this tree", false: rev}[rev == ""])
+	build := exec.Command("go", "build", "-o", bin, "./server")
+	build.Dir = src
+	if out, err := build.CombinedOutput(); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("build: %v\n%s", err, out)
+	}
+	return bin, cleanup, nil
+}
+
+// compareLedger measures webhook to ledger for the revision c.compare and
+// for this tree's binary, each on a fresh database, and reports both with
+// this tree's rate as a ratio of the revision's.
+func compareLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, current string) ([]result, error) {
+	old, cleanup, err := buildService(c.compare)
 	if err != nil {
 		return nil, err
 	}
-	s := &service{bin: filepath.Join(dir, "vafa"), admin: admin, dbName: randName("vafa_bench_svc_"), client: newClient(c.concurrency)}
-	logf("building the service")
-	if out, err := exec.Command("go", "build", "-o", s.bin, "./server").CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("build: %v\n%s", err, out)
+	defer cleanup()
+	rate := func(bin string) (float64, error) {
+		s, err := startService(ctx, admin, base, c, bin)
+		if err != nil {
+			return 0, err
+		}
+		defer s.stop()
+		r, check, err := webhookToLedger(s, c)
+		if err == nil {
+			logf("ledger check (%s): %s", filepath.Base(filepath.Dir(bin)), check)
+		}
+		return r, err
 	}
+	before, err := rate(old)
+	if err != nil {
+		return nil, fmt.Errorf("webhook to ledger at %s: %w", c.compare, err)
+	}
+	after, err := rate(current)
+	if err != nil {
+		return nil, err
+	}
+	return []result{
+		{Metric: fmt.Sprintf("webhook to ledger at %s (%d orders, fresh db)", c.compare, c.orders), Value: before, Unit: "orders/s"},
+		ratio(result{Metric: fmt.Sprintf("webhook to ledger, this tree (%d orders, fresh db)", c.orders), Value: after, Unit: "orders/s", Target: ">= 0.95"},
+			before, c.compare, 0.95),
+	}, nil
+}
+
+func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) (*service, error) {
+	s := &service{bin: bin, admin: admin, dbName: randName("vafa_bench_svc_"), client: newClient(c.concurrency)}
 	cfg := base.Clone()
 	cfg.DBName = s.dbName
 	cfg.InterpolateParams = false
@@ -461,16 +540,18 @@ func (s *service) cli(args ...string) ([]byte, error) {
 	return cmd.CombinedOutput()
 }
 
+// stop ends the service and drops its database; a second call does nothing.
 func (s *service) stop() {
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Signal(syscall.SIGTERM)
 		s.cmd.Wait()
+		s.cmd = nil
 	}
 	if s.db != nil {
 		s.db.Close()
+		s.db = nil
+		s.admin.Exec("DROP DATABASE IF EXISTS " + s.dbName)
 	}
-	s.admin.Exec("DROP DATABASE IF EXISTS " + s.dbName)
-	os.RemoveAll(filepath.Dir(s.bin))
 }
 
 func (s *service) count(q string) int64 {

@@ -168,6 +168,21 @@ func TestHandlerErrors(t *testing.T) {
 		})
 	}
 
+	// Forbidden messages read as English: "an admin token", "a shopper token".
+	for _, w := range []struct {
+		engine *gin.Engine
+		path   string
+		want   string
+	}{{shopper, "/v1/admin/inbox", "this endpoint needs an admin token"}, {admin, "/v1/me", "this endpoint needs a shopper token"}} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", w.path, nil)
+		req.Header.Set("Authorization", "Bearer good")
+		w.engine.ServeHTTP(rec, req)
+		if rec.Code != 403 || !strings.Contains(rec.Body.String(), w.want) {
+			t.Fatalf("GET %s: %d %s, want %q", w.path, rec.Code, rec.Body, w.want)
+		}
+	}
+
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("GET", "/v1/me", nil)
 	req.Header.Set("Authorization", "Bearer good")

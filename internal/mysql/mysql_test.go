@@ -8,9 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pressly/goose/v3"
+
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 	"github.com/vafaloyalty/vafa/internal/testdb"
 	"github.com/vafaloyalty/vafa/internal/woocommerce"
+	"github.com/vafaloyalty/vafa/migrations"
 )
 
 type testClock struct {
@@ -345,5 +348,68 @@ func TestAcceptBatchesStayUnderThePacketLimit(t *testing.T) {
 	counts, err := db.InboxCounts(ctx)
 	if err != nil || counts[loyalty.InboxPending] != 24 {
 		t.Fatalf("pending rows = %v, %v; want 24", counts, err)
+	}
+}
+
+// TestOverflowingOrderPointsFlagTheDelivery: an order whose points do not
+// fit in 64 bits must not silently earn 0; its delivery is flagged with a
+// note the admin can read, and nothing is posted.
+func TestOverflowingOrderPointsFlagTheDelivery(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	p := loyalty.DefaultProgram()
+	p.EarnPoints = 1_000_000_000_000_000
+	st, err := db.CreateStore(ctx, "Huge", "https://huge.test/", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := `{"id":77,"status":"completed","customer_id":3,"total":"99999999999.99","date_modified_gmt":"2026-11-20T10:00:00"}`
+	if _, err := db.Accept(ctx, loyalty.InboxMessage{StoreID: st.ID, Topic: "order.updated", Body: []byte(body)}); err != nil {
+		t.Fatal(err)
+	}
+	drainInbox(t, db, woocommerce.Decode)
+	rows, err := db.List(ctx, st.ID, loyalty.InboxFlagged, 0, 10)
+	if err != nil || len(rows) != 1 || !strings.Contains(rows[0].LastError, "64 bits") {
+		t.Fatalf("flagged rows = %+v, %v; want the order flagged for overflow", rows, err)
+	}
+	if b, _ := db.Balance(ctx, st.ID, 3); b != (loyalty.Balance{}) {
+		t.Fatalf("balance = %+v, want nothing posted", b)
+	}
+	requireAudit(t, db)
+}
+
+// TestProgramsMoveOutOfStores upgrades a database made before programs had
+// their own table: every store keeps its settings.
+func TestProgramsMoveOutOfStores(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, testdb.DSN(t), 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	goose.SetBaseFS(migrations.FS)
+	goose.SetLogger(goose.NopLogger())
+	if err := goose.SetDialect("mysql"); err != nil {
+		t.Fatal(err)
+	}
+	if err := goose.UpToContext(ctx, db.db.DB, ".", 8); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	if _, err := db.db.ExecContext(ctx, `INSERT INTO stores (id, name, url, webhook_secret, currency, currency_exponent,
+		earn_points, earn_per, return_days, redeem_points, redeem_value_minor, created_at, updated_at)
+		VALUES (5, 'Old', 'https://old.test/', 'secret', 'IRR', 0, 3, 10000, 14, 50, 7000, ?, ?)`, now, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := NewStoreService(db).Store(ctx, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := loyalty.Program{Currency: "IRR", CurrencyExponent: 0, EarnPoints: 3, EarnPer: 10000, ReturnDays: 14, RedeemPoints: 50, RedeemValueMinor: 7000}
+	if st.Program != want || st.WebhookSecret != "secret" {
+		t.Fatalf("store after upgrade = %+v, want program %+v", st, want)
 	}
 }
