@@ -157,6 +157,34 @@ func TestTrashThenRestore(t *testing.T) {
 	s.audit()
 }
 
+// TestReplayedDeleteAfterRestoreIsRefused: an order.deleted body is only
+// {"id":N}, the same bytes every time, so an old delete replayed after a
+// restore must not take the points away for good. The store confirms a real
+// second trash through the reconciliation sync (status trash).
+func TestReplayedDeleteAfterRestoreIsRefused(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	s.deliver(st, "order.updated", usd(1005, 31, "completed", t0).JSON())
+	s.deliver(st, "order.deleted", []byte(`{"id":1005}`))
+	s.requireBalance(st, 31, 0, 0)
+	s.deliver(st, "order.restored", usd(1005, 31, "completed", t0).JSON())
+	s.requireBalance(st, 31, 45, 0)
+	// The replay of the first delete, byte for byte.
+	s.deliver(st, "order.deleted", []byte(`{"id":1005}`))
+	s.requireBalance(st, 31, 45, 0)
+	// The sync reports the order trashed (WooCommerce's REST status "trash"): now it goes.
+	trashed := usd(1005, 31, "trash", t0.Add(time.Hour))
+	r := s.do("POST", "/v1/admin/orders/sync", []byte(`{"orders":[`+string(trashed.JSON())+`]}`),
+		map[string]string{"Authorization": "Bearer " + s.token(st, "1", "admin")})
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("sync: %d %s", r.Status, r.Body)
+	}
+	s.drain(st)
+	s.requireBalance(st, 31, 0, 0)
+	s.audit()
+}
+
 func TestGuestOrdersMergeIntoNewCustomer(t *testing.T) {
 	s := startService(t)
 	st := s.newStore()

@@ -92,6 +92,7 @@ type OrderState struct {
 	DateModified    time.Time // of the snapshot applied; zero when unknown
 	AppliedDelivery int64     // inbox id of the delivery applied last
 	Deleted         bool      // trashed: earns nothing until restored or a newer snapshot
+	Restored        bool      // came back after a deletion: a later order.deleted needs the store's confirmation
 	RefundSeen      bool      // a refund was announced; the next snapshot settles it
 	Terms           *OrderTerms
 	Holding         OrderHolding
@@ -231,6 +232,12 @@ func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer 
 	}
 	s.Customer = customer
 	s.Status, s.Currency, s.Total, s.Net, s.Refunded = snap.Status, snap.Currency, snap.Total, snap.Net(), snap.Refunded
+	if s.Deleted {
+		// Back from the trash. An order.deleted body is only {"id":N}, the
+		// same bytes every time: from now on a delete may be an old one
+		// replayed, so it no longer moves points by itself (DeleteOrder).
+		s.Restored = true
+	}
 	s.AppliedDelivery, s.Deleted, s.RefundSeen = d.ID, false, false
 	s.Holding, s.Matured = held, held.Pending == 0
 	note := ""
@@ -242,8 +249,14 @@ func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer 
 
 // DeleteOrder applies order.deleted (trash): the order gives back everything
 // it holds and earns nothing until order.restored, the sync or a newer
-// snapshot arrives.
+// snapshot arrives. A delete of an order that was restored before is not
+// applied: its body cannot be told from a replay of the first delete, so
+// the store must confirm it, which the plugin's reconciliation sync does by
+// sending the order with status trash (it then earns nothing).
 func DeleteOrder(s OrderState, d Delivery, now time.Time) Outcome {
+	if s.Restored {
+		return unchanged(s, InboxDone, "order.deleted after a restore is not applied until the store confirms it; the reconciliation sync settles the order")
+	}
 	s.Revision++
 	var txns []Transaction
 	if s.Customer > 0 && s.Holding.Total() != 0 {

@@ -24,6 +24,7 @@ type orderRow struct {
 	DateModified    *time.Time `db:"date_modified_gmt"`
 	AppliedInboxID  int64      `db:"applied_inbox_id"`
 	Deleted         bool       `db:"deleted"`
+	Restored        bool       `db:"restored"`
 	RulePoints      *int64     `db:"rule_points"`
 	RulePer         *int64     `db:"rule_per"`
 	RuleExponent    *int       `db:"rule_exponent"`
@@ -41,14 +42,14 @@ type orderRow struct {
 }
 
 // orderColumns are read into orderRow and written back from it whole.
-const orderColumns = `order_id, customer_pk, status, date_modified_gmt, applied_inbox_id, deleted, rule_points, rule_per,
+const orderColumns = `order_id, customer_pk, status, date_modified_gmt, applied_inbox_id, deleted, restored, rule_points, rule_per,
 	rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision, currency, total_minor,
 	net_minor, refunded_minor, refund_seen, matured`
 
 func (r orderRow) state() loyalty.OrderState {
 	s := loyalty.OrderState{
 		OrderID: r.OrderID, Status: r.Status, Currency: r.Currency, Total: r.Total, Net: r.Net, Refunded: r.Refunded,
-		AppliedDelivery: r.AppliedInboxID, Deleted: r.Deleted, RefundSeen: r.RefundSeen, Matured: r.Matured,
+		AppliedDelivery: r.AppliedInboxID, Deleted: r.Deleted, Restored: r.Restored, RefundSeen: r.RefundSeen, Matured: r.Matured,
 		Revision: r.Revision, Holding: loyalty.OrderHolding{Pending: r.PointsPending, Available: r.PointsAvailable},
 	}
 	if r.CustomerPK != nil {
@@ -82,7 +83,7 @@ func orderValues(s loyalty.OrderState) []any {
 	if t := s.Terms; t != nil {
 		rulePoints, rulePer, ruleExp, paid, matures = t.Rule.Points, t.Rule.Per, t.Rule.Exponent, t.FirstPaidAt, t.MaturesAt
 	}
-	return []any{s.OrderID, customer, s.Status, modified, s.AppliedDelivery, s.Deleted, rulePoints, rulePer, ruleExp,
+	return []any{s.OrderID, customer, s.Status, modified, s.AppliedDelivery, s.Deleted, s.Restored, rulePoints, rulePer, ruleExp,
 		paid, matures, s.Holding.Pending, s.Holding.Available, s.Revision, s.Currency, s.Total, s.Net, s.Refunded,
 		s.RefundSeen, s.Matured}
 }
@@ -175,11 +176,11 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 		if i > 0 {
 			q.WriteString(",")
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		args = append(append(append(args, store(i)), orderValues(s)...), now)
 	}
 	q.WriteString(` ON DUPLICATE KEY UPDATE customer_pk=VALUES(customer_pk), status=VALUES(status),
-		date_modified_gmt=VALUES(date_modified_gmt), applied_inbox_id=VALUES(applied_inbox_id), deleted=VALUES(deleted),
+		date_modified_gmt=VALUES(date_modified_gmt), applied_inbox_id=VALUES(applied_inbox_id), deleted=VALUES(deleted), restored=VALUES(restored),
 		rule_points=VALUES(rule_points), rule_per=VALUES(rule_per), rule_exponent=VALUES(rule_exponent),
 		first_paid_at=VALUES(first_paid_at), matures_at=VALUES(matures_at), points_pending=VALUES(points_pending),
 		points_available=VALUES(points_available), revision=VALUES(revision), currency=VALUES(currency),
