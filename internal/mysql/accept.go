@@ -126,7 +126,25 @@ func (a *acceptor) loop() {
 	}
 }
 
+// write stores the batch in one INSERT. When that fails and the batch has
+// several rows, each row is tried alone, so one bad row (one tenant's
+// delivery) never fails the others sharing its INSERT.
 func (a *acceptor) write(batch []acceptReq) {
+	err := a.insert(batch)
+	if err != nil && len(batch) > 1 {
+		for _, r := range batch {
+			a.write([]acceptReq{r})
+		}
+		return
+	}
+	if err != nil {
+		batch[0].done <- acceptRes{err: fmt.Errorf("store webhook: %w", err)}
+	}
+}
+
+// insert writes the batch as one multi-row INSERT and answers every waiter
+// when it succeeds.
+func (a *acceptor) insert(batch []acceptReq) error {
 	now := a.d.now()
 	var q strings.Builder
 	q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, webhook_id, delivery_id, received_at, body, next_attempt_at) VALUES `)
@@ -151,19 +169,20 @@ func (a *acceptor) write(batch []acceptReq) {
 	}
 	// A background context: a row is either written for every waiter or for none.
 	res, err := a.d.db.ExecContext(context.Background(), q.String(), args...)
-	var first int64
-	if err == nil {
-		first, err = res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	first, err := res.LastInsertId()
+	if err != nil {
+		// Written, but the ids are unknown: answer without them.
+		first = 0
 	}
 	for i, r := range batch {
-		if err != nil {
-			r.done <- acceptRes{err: fmt.Errorf("store webhook: %w", err)}
-			continue
-		}
 		id := int64(0)
-		if a.ordered {
+		if a.ordered && first > 0 {
 			id = first + int64(i)
 		}
 		r.done <- acceptRes{id: id}
 	}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -327,11 +328,17 @@ func (s *InboxService) InboxCounts(ctx context.Context) (map[string]int64, error
 	return out, nil
 }
 
+// truncate returns valid UTF-8 of at most n bytes, cut on a character
+// boundary: a header's bytes must never make an INSERT fail (MariaDB 1366).
 func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
+	s = strings.ToValidUTF8(s, "")
+	if len(s) <= n {
+		return s
 	}
-	return s
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func nullable(s string) any {

@@ -413,3 +413,47 @@ func TestProgramsMoveOutOfStores(t *testing.T) {
 		t.Fatalf("store after upgrade = %+v, want program %+v", st, want)
 	}
 }
+
+// TestOneBadDeliveryNeverFailsAnotherTenants: deliveries of many stores
+// share multi-row INSERTs. Invalid UTF-8 in a header is cleaned, and a row
+// the database refuses fails alone: the rows batched with it are stored.
+func TestOneBadDeliveryNeverFailsAnotherTenants(t *testing.T) {
+	db, _ := openTest(t)
+	st := newStore(t, db)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var good, bad int
+	for round := 0; round < 20; round++ {
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				m := loyalty.InboxMessage{StoreID: st.ID, Topic: "order.updated", Body: []byte(`{"id":1}`),
+					DeliveryID: "d\xff\xfe" + strings.Repeat("é", 40)}
+				if i == 0 {
+					m.StoreID = -1 // refused by the unsigned column: this row alone must fail
+				}
+				_, err := db.Accept(ctx, m)
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case i == 0 && err != nil:
+					bad++
+				case i != 0 && err == nil:
+					good++
+				default:
+					t.Errorf("row %d: err = %v", i, err)
+				}
+			}(i)
+		}
+		wg.Wait()
+	}
+	if good != 180 || bad != 20 {
+		t.Fatalf("%d good rows stored, %d bad refused; want 180 and 20", good, bad)
+	}
+	counts, err := db.InboxCounts(ctx)
+	if err != nil || counts[loyalty.InboxPending] != 180 {
+		t.Fatalf("pending rows = %v, %v; want 180", counts, err)
+	}
+}
