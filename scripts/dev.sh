@@ -10,6 +10,7 @@ if ! command -v go >/dev/null 2>&1; then echo "dev.sh: Go is required (https://g
 VAFA_MYSQL_DSN=$(scripts/mariadb.sh dev-dsn)
 export VAFA_MYSQL_DSN
 export VAFA_ADDR=${VAFA_ADDR:-127.0.0.1:8080}
+export VAFA_METRICS_ADDR=${VAFA_METRICS_ADDR:-127.0.0.1:9090}
 base=${VAFA_PUBLIC_URL:-http://$VAFA_ADDR}
 
 echo "dev.sh: building bin/vafa" >&2
@@ -54,7 +55,7 @@ Read customer 7's balance with a shopper token:
   tok=\$(bin/vafa token --store $id --sub 7 --kid $kid --key "\$(python3 -c 'import json;print(json.load(open("$store_file"))["private_key"])')")
   curl -sS $base/v1/me -H "Authorization: Bearer \$tok"
 
-Health: $base/healthz   Metrics: $base/metrics   API: $base/openapi.json
+Health: $base/healthz   Metrics: http://${VAFA_METRICS_ADDR}/metrics   API: $base/openapi.json
 Ctrl-C stops the service (the private MariaDB keeps running; scripts/mariadb.sh stop .dev/mariadb stops it).
 
 TXT

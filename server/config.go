@@ -35,6 +35,9 @@ type Config struct {
 	ShutdownTimeout time.Duration // VAFA_SHUTDOWN_TIMEOUT
 	MatureEvery     time.Duration // VAFA_MATURE_INTERVAL
 	ConnectTokenTTL time.Duration // VAFA_CONNECT_TOKEN_TTL
+	MetricsAddr     string        // VAFA_METRICS_ADDR: serve /metrics there, apart from the public listener (off when empty)
+	MaxInFlight     int           // VAFA_MAX_INFLIGHT: requests served at once; more get 503
+	AcceptTimeout   time.Duration // VAFA_ACCEPT_TIMEOUT: how long a webhook waits for its commit before 503
 
 	publicURLSet bool // false: PublicURL follows the address actually listened on
 }
@@ -50,6 +53,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: 20 * time.Second,
 		MatureEvery:     time.Minute,
 		ConnectTokenTTL: 24 * time.Hour,
+		MaxInFlight:     1024,
+		AcceptTimeout:   10 * time.Second,
 	}
 	var errs []string
 	str := func(name string, dst *string) {
@@ -81,6 +86,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("VAFA_ADDR", &c.Addr)
 	str("VAFA_PUBLIC_URL", &c.PublicURL)
 	str("VAFA_PPROF_ADDR", &c.PprofAddr)
+	str("VAFA_METRICS_ADDR", &c.MetricsAddr)
+	num("VAFA_MAX_INFLIGHT", &c.MaxInFlight)
+	dur("VAFA_ACCEPT_TIMEOUT", &c.AcceptTimeout)
 	if v := getenv("VAFA_WORKERS"); v == "0" {
 		c.Workers = 0 // an accept-only process: another process runs the workers
 	} else {
@@ -120,6 +128,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("dsn", dsn), slog.String("addr", c.Addr), slog.String("public_url", c.PublicURL),
 		slog.Int("workers", c.Workers), slog.Int("batch", c.Batch), slog.Int("db_max_conns", c.MaxConns),
-		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.Duration("shutdown_timeout", c.ShutdownTimeout), slog.String("metrics_addr", c.MetricsAddr),
+		slog.Int("max_inflight", c.MaxInFlight),
 	)
 }

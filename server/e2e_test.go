@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -545,4 +547,34 @@ func TestSyncOfLargeOrdersIsSplitUnderThePacketLimit(t *testing.T) {
 	}
 	s.requireBalance(st, 98, 12*45, 0)
 	s.audit()
+}
+
+// TestMetricsOnTheirOwnListener: /metrics is served on VAFA_METRICS_ADDR
+// only, never on the public listener.
+func TestMetricsOnTheirOwnListener(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	s := startServiceWith(t, map[string]string{"VAFA_METRICS_ADDR": addr})
+	if r := s.get("/metrics", ""); r.Status != http.StatusNotFound {
+		t.Fatalf("public /metrics: %d, want 404", r.Status)
+	}
+	var body []byte
+	for i := 0; i < 50; i++ {
+		res, err := http.Get("http://" + addr + "/metrics")
+		if err == nil {
+			body, _ = io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(string(body), "vafa_http_request_duration_seconds") {
+		t.Fatalf("metrics listener served %q", body)
+	}
 }

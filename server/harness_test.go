@@ -77,7 +77,10 @@ func (w testLog) Write(p []byte) (int, error) {
 }
 
 // startService starts the service on a fresh database.
-func startService(t *testing.T) *service {
+func startService(t *testing.T) *service { return startServiceWith(t, nil) }
+
+// startServiceWith starts the service with extra VAFA_* variables.
+func startServiceWith(t *testing.T, extra map[string]string) *service {
 	t.Helper()
 	dsn := testdb.DSN(t)
 	c := &clock{}
@@ -87,6 +90,9 @@ func startService(t *testing.T) *service {
 		"VAFA_WORKERS":         "4",
 		"VAFA_MATURE_INTERVAL": "50ms",
 		"VAFA_LOG_LEVEL":       "warn",
+	}
+	for k, v := range extra {
+		vars[k] = v
 	}
 	s := &service{t: t, clock: c, done: make(chan error, 1), http: &http.Client{Timeout: 10 * time.Second}}
 	ready := make(chan string, 1)

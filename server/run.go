@@ -146,18 +146,35 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	if !cfg.publicURLSet {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
+	for _, w := range svc.db.Settings().Warnings() {
+		log.Warn("database setting", "warning", w)
+	}
+	svc.inbox.SetAcceptTimeout(cfg.AcceptTimeout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Inbox: svc.inbox, Ledger: svc.customers,
-		Verifier:  auth.NewVerifier(svc.keys, svc.db.Now),
-		Ready:     svc.db.Ping,
-		PublicURL: cfg.PublicURL,
-		Logger:    log,
-		Registry:  reg,
+		Verifier:    auth.NewVerifier(svc.keys, svc.db.Now),
+		Ready:       svc.db.Ping,
+		PublicURL:   cfg.PublicURL,
+		Logger:      log,
+		Registry:    reg,
+		MaxInFlight: cfg.MaxInFlight,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+		MaxHeaderBytes: 64 << 10} // tokens and WooCommerce headers are small; a huge header is an attack
+	if cfg.MetricsAddr != "" {
+		// Metrics on a listener of their own: keep it internal (loopback or a private network).
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listen: %w", err)
+		}
+		msrv := &http.Server{Handler: httpapi.MetricsHandler(reg), ReadHeaderTimeout: 5 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 
 	// Workers run on their own context: on shutdown they stop claiming rows
 	// but finish the one they hold.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
@@ -37,6 +38,12 @@ type Deps struct {
 	// StoreCacheTTL bounds how long a store's secret and program are reused
 	// without a database read (webhook accept path).
 	StoreCacheTTL time.Duration
+	// MaxInFlight caps requests served at once; past it the service answers
+	// 503 at once instead of queueing without bound (0: 1024).
+	MaxInFlight int
+	// ServeMetrics also serves /metrics on this handler; by default metrics
+	// are served only where MetricsHandler is mounted (a separate listener).
+	ServeMetrics bool
 }
 
 // Body limits.
@@ -49,8 +56,9 @@ const (
 
 type api struct {
 	Deps
-	stores  *storeCache
-	metrics *metrics
+	stores   *storeCache
+	metrics  *metrics
+	inFlight chan struct{}
 }
 
 // New returns the service's HTTP handler. Each resource's file registers
@@ -63,10 +71,14 @@ func New(d Deps) http.Handler {
 	if d.StoreCacheTTL == 0 {
 		d.StoreCacheTTL = 10 * time.Second
 	}
-	a := &api{Deps: d, stores: newStoreCache(d.Stores, d.StoreCacheTTL), metrics: newMetrics(d.Registry)}
+	if d.MaxInFlight <= 0 {
+		d.MaxInFlight = 1024
+	}
+	a := &api{Deps: d, stores: newStoreCache(d.Stores, d.StoreCacheTTL), metrics: newMetrics(d.Registry),
+		inFlight: make(chan struct{}, d.MaxInFlight)}
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(a.recover, a.observe)
+	r.Use(a.recover, a.limit, a.observe)
 	r.NoRoute(a.handle(func(*gin.Context) error { return loyalty.Errorf(loyalty.ENotFound, "no such endpoint") }))
 	r.NoMethod(func(c *gin.Context) {
 		a.failStatus(c, http.StatusMethodNotAllowed, loyalty.Errorf(loyalty.EInvalid, "method not allowed"))
@@ -83,6 +95,24 @@ func New(d Deps) http.Handler {
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r
+}
+
+// limit caps the requests in flight: past the cap a request gets 503 at
+// once, so a stalled database cannot pile up goroutines and connections.
+func (a *api) limit(c *gin.Context) {
+	select {
+	case a.inFlight <- struct{}{}:
+		defer func() { <-a.inFlight }()
+		c.Next()
+	default:
+		a.fail(c, loyalty.Errorf(loyalty.EUnavailable, "the service is busy; try again shortly"))
+	}
+}
+
+// MetricsHandler serves the registry's metrics, for a listener of its own
+// (keep it off the public address).
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
 // handle adapts a handler that returns its error: every failure is
@@ -112,6 +142,10 @@ func statusOf(code string) int {
 		return http.StatusUnprocessableEntity
 	case loyalty.ETooLarge:
 		return http.StatusRequestEntityTooLarge
+	case loyalty.ERateLimited:
+		return http.StatusTooManyRequests
+	case loyalty.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

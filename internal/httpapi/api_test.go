@@ -191,3 +191,60 @@ func TestHandlerErrors(t *testing.T) {
 		t.Fatalf("GET /v1/me: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// TestPublicSurfaceTellsNothing: the unsigned ping is answered alike for
+// known and unknown stores, and metrics are not on the public handler.
+func TestPublicSurfaceTellsNothing(t *testing.T) {
+	h := newTestAPI(t, &fakeLedger{}, auth.Principal{})
+	for _, path := range []string{"/webhooks/woocommerce/1", "/webhooks/woocommerce/987654321"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", path, strings.NewReader("webhook_id=12"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Body.String() != `{"status":"ok"}` {
+			t.Fatalf("ping to %s: %d %s, want exactly 200 ok", path, rec.Code, rec.Body)
+		}
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if rec.Code != 404 {
+		t.Fatalf("GET /metrics on the public handler: %d, want 404", rec.Code)
+	}
+}
+
+// TestInFlightCapAnswers503: past MaxInFlight, requests are refused at once
+// with 503 instead of queueing behind a stalled database.
+func TestInFlightCapAnswers503(t *testing.T) {
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	ledger := &fakeLedger{balance: func(loyalty.StoreID, int64) (loyalty.Balance, error) {
+		entered <- struct{}{}
+		<-release
+		return loyalty.Balance{}, nil
+	}}
+	stores := &fakeStores{store: func(id loyalty.StoreID) (loyalty.Store, error) {
+		return loyalty.Store{ID: 1, Program: loyalty.DefaultProgram()}, nil
+	}}
+	h := New(Deps{Stores: stores, Ledger: ledger, Verifier: fakeVerifier{auth.Principal{StoreID: 1, Subject: "7", Scope: auth.ScopeShopper}},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), MaxInFlight: 1})
+	done := make(chan int)
+	go func() {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer good")
+		h.ServeHTTP(rec, req)
+		done <- rec.Code
+	}()
+	<-entered
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/v1/me", nil)
+	req.Header.Set("Authorization", "Bearer good")
+	h.ServeHTTP(rec, req)
+	if rec.Code != 503 || !strings.Contains(rec.Body.String(), `"unavailable"`) {
+		t.Fatalf("second request: %d %s, want 503 unavailable", rec.Code, rec.Body)
+	}
+	close(release)
+	if code := <-done; code != 200 {
+		t.Fatalf("first request: %d, want 200", code)
+	}
+}

@@ -52,7 +52,7 @@ func jsonProblem(err error) string {
 	case errors.Is(err, io.EOF):
 		return "empty body"
 	case strings.HasPrefix(err.Error(), "json: unknown field"):
-		return strings.TrimPrefix(err.Error(), "json: ")
+		return "unknown field" // the name is the client's text: never echoed
 	}
 	return "malformed"
 }

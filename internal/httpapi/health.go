@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // OpenAPI is the API description served at /openapi.json.
@@ -22,8 +21,8 @@ type statusResponse struct {
 func (a *api) healthRoutes(r *gin.Engine) {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, statusResponse{"ok"}) })
 	r.GET("/readyz", a.ready)
-	if a.Registry != nil {
-		r.GET("/metrics", gin.WrapH(promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{})))
+	if a.Registry != nil && a.ServeMetrics {
+		r.GET("/metrics", gin.WrapH(MetricsHandler(a.Registry)))
 	}
 	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", OpenAPI) })
 }

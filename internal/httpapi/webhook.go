@@ -20,19 +20,14 @@ type acceptedResponse struct {
 	ID string `json:"id"`
 }
 
-// webhook accepts a WooCommerce delivery: unknown store 404, body over the
-// limit 413, bad or missing signature 401 (none stored); the unsigned ping
-// gets exactly 200 and is not stored; anything else verified is stored
+// webhook accepts a WooCommerce delivery: body over the limit 413, unknown
+// store 404, bad or missing signature 401 (none stored); the unsigned ping
+// gets exactly 200 for any store id and is not stored; anything else verified is stored
 // durably and only then answered 202. No ledger work happens here.
 func (a *api) webhook(c *gin.Context) {
 	storeID, err := strconv.ParseInt(c.Param("store_id"), 10, 64)
 	if err != nil || storeID <= 0 {
 		a.webhookFail(c, "unknown_store", loyalty.Errorf(loyalty.ENotFound, "unknown store"))
-		return
-	}
-	store, err := a.stores.Store(c.Request.Context(), storeID)
-	if err != nil {
-		a.webhookFail(c, "unknown_store", err)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxWebhookBody))
@@ -46,9 +41,16 @@ func (a *api) webhook(c *gin.Context) {
 		return
 	}
 	topic := c.GetHeader("X-WC-Webhook-Topic")
+	// The unsigned ping is answered alike for every store id, known or not,
+	// so it cannot be used to find which stores exist.
 	if woocommerce.IsPing(topic, body) {
 		a.metrics.webhooks.WithLabelValues("ping").Inc()
 		c.JSON(http.StatusOK, statusResponse{"ok"})
+		return
+	}
+	store, err := a.stores.Store(c.Request.Context(), storeID)
+	if err != nil {
+		a.webhookFail(c, "unknown_store", err)
 		return
 	}
 	if !woocommerce.VerifySignature(store.WebhookSecret, body, c.GetHeader("X-WC-Webhook-Signature")) {

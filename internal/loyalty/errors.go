@@ -17,6 +17,8 @@ const (
 	EForbidden    = "forbidden"           // credentials valid, action not allowed
 	EInsufficient = "insufficient_points" // not enough available points
 	ETooLarge     = "too_large"           // body over the size limit
+	ERateLimited  = "rate_limited"        // too many failed attempts from one client; try later
+	EUnavailable  = "unavailable"         // overloaded or the database is not answering; try later
 	EInternal     = "internal"            // anything else; never shown with its cause
 )
 

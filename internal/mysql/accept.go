@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -16,9 +17,8 @@ import (
 // committed, so "answered 2xx" keeps meaning "durably stored".
 
 const (
-	acceptWriters  = 4       // INSERTs in flight at once
-	acceptMaxBatch = 128     // rows per INSERT
-	acceptMaxBytes = 4 << 20 // body bytes per INSERT (one larger body goes alone)
+	acceptWriters  = 4   // INSERTs in flight at once
+	acceptMaxBatch = 128 // rows per INSERT
 )
 
 type acceptReq struct {
@@ -39,11 +39,14 @@ type acceptor struct {
 	once    sync.Once
 	mu      sync.RWMutex // held for reading while enqueuing; close takes it to stop new work
 	closed  bool
-	ordered bool // auto-increment ids of one INSERT are consecutive
+	ordered  bool // auto-increment ids of one INSERT are consecutive
+	maxBytes int  // body bytes per INSERT (one larger body goes alone)
+	wait     time.Duration
 }
 
 func newAcceptor(d *DB, consecutiveIDs bool) *acceptor {
-	a := &acceptor{d: d, q: make(chan acceptReq, acceptMaxBatch*acceptWriters), stop: make(chan struct{}), ordered: consecutiveIDs}
+	a := &acceptor{d: d, q: make(chan acceptReq, acceptMaxBatch*acceptWriters), stop: make(chan struct{}), ordered: consecutiveIDs,
+		maxBytes: d.insertBytes, wait: 10 * time.Second}
 	for i := 0; i < acceptWriters; i++ {
 		a.wg.Add(1)
 		go a.loop()
@@ -76,9 +79,17 @@ func (a *acceptor) accept(ctx context.Context, m loyalty.InboxMessage) (int64, e
 		return 0, ctx.Err()
 	}
 	// Once queued the row will be written; wait for the verdict even if the
-	// client left, so the answer matches what happened.
-	res := <-req.done
-	return res.id, res.err
+	// client left, so the answer matches what happened, but not forever: a
+	// stalled database answers 503 (the row may still land; a duplicate
+	// delivery changes nothing).
+	t := time.NewTimer(a.wait)
+	defer t.Stop()
+	select {
+	case res := <-req.done:
+		return res.id, res.err
+	case <-t.C:
+		return 0, loyalty.Errorf(loyalty.EUnavailable, "the database is not answering; try again later")
+	}
 }
 
 func (a *acceptor) loop() {
@@ -113,7 +124,7 @@ func (a *acceptor) loop() {
 		for len(batch) < acceptMaxBatch {
 			select {
 			case r := <-a.q:
-				if size+len(r.m.Body) > acceptMaxBytes {
+				if size+len(r.m.Body) > a.maxBytes {
 					carry = &r
 					break fill
 				}

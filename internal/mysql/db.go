@@ -37,7 +37,30 @@ type DB struct {
 	now            func() time.Time
 	idStep         int64 // auto_increment_increment when one INSERT's ids are consecutive, else 0
 	consecutiveIDs bool  // one multi-row INSERT gets consecutive ids, one apart
+	insertBytes    int   // body bytes one multi-row INSERT may carry, from max_allowed_packet
+	settings       ServerSettings
 }
+
+// ServerSettings are the server variables the service's promises depend on.
+type ServerSettings struct {
+	FlushLogAtCommit int   // innodb_flush_log_at_trx_commit: 1 makes a commit durable ("2xx means stored")
+	MaxAllowedPacket int64 // max_allowed_packet: bounds one statement, so multi-row INSERTs are sized from it
+}
+
+// Warnings says what in the server's settings weakens a promise the service makes.
+func (s ServerSettings) Warnings() []string {
+	var out []string
+	if s.FlushLogAtCommit != 1 {
+		out = append(out, fmt.Sprintf("innodb_flush_log_at_trx_commit=%d: a committed webhook can be lost in a crash, so a 2xx no longer means durable; set it to 1", s.FlushLogAtCommit))
+	}
+	if s.MaxAllowedPacket < 16<<20 {
+		out = append(out, fmt.Sprintf("max_allowed_packet=%d: webhook and sync INSERTs are made smaller to fit; 16 MiB or more is recommended", s.MaxAllowedPacket))
+	}
+	return out
+}
+
+// Settings returns the server settings read at Open.
+func (d *DB) Settings() ServerSettings { return d.settings }
 
 // Open connects to dsn (go-sql-driver format). It forces parseTime and UTC so
 // DATETIME columns round-trip as UTC times.
@@ -48,6 +71,17 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 	}
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
+	// A stalled server must not hold requests and workers forever; the DSN
+	// may set its own (readTimeout, writeTimeout, timeout).
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.ReadTimeout == 0 {
+		cfg.ReadTimeout = 60 * time.Second
+	}
+	if cfg.WriteTimeout == 0 {
+		cfg.WriteTimeout = 60 * time.Second
+	}
 	// Client-side interpolation: one round trip per statement instead of
 	// prepare + execute + close. Safe: the connection charset is utf8mb4.
 	cfg.InterpolateParams = true
@@ -96,12 +130,19 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 	var ai struct {
 		LockMode  int   `db:"lock_mode"`
 		Increment int64 `db:"increment"`
+		Flush     int   `db:"flush"`
+		Packet    int64 `db:"packet"`
 	}
-	if err := db.GetContext(ctx, &ai, `SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS increment`); err != nil {
+	if err := db.GetContext(ctx, &ai, `SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS increment,
+		@@innodb_flush_log_at_trx_commit AS flush, @@max_allowed_packet AS packet`); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("read auto-increment settings: %w", err)
+		return nil, fmt.Errorf("read server settings: %w", err)
 	}
-	d := &DB{db: db, now: func() time.Time { return time.Now().UTC() }}
+	d := &DB{db: db, now: func() time.Time { return time.Now().UTC() },
+		settings: ServerSettings{FlushLogAtCommit: ai.Flush, MaxAllowedPacket: ai.Packet}}
+	// A quarter of the packet for bodies leaves room for escaping (binary
+	// bodies may double) and the other columns; never above 4 MiB.
+	d.insertBytes = int(min(ai.Packet/4, 4<<20))
 	if ai.LockMode != 2 {
 		d.idStep = ai.Increment
 	}

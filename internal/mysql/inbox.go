@@ -31,6 +31,10 @@ func NewInboxService(db *DB) *InboxService {
 	return &InboxService{db: db, acceptor: newAcceptor(db, db.consecutiveIDs)}
 }
 
+// SetAcceptTimeout bounds how long Accept waits for its row's commit
+// before answering EUnavailable (default 10 s).
+func (s *InboxService) SetAcceptTimeout(d time.Duration) { s.acceptor.wait = d }
+
 // Close waits for queued webhook inserts. Close it before the DB.
 func (s *InboxService) Close() error {
 	s.acceptor.close()
@@ -51,7 +55,7 @@ func (s *InboxService) Accept(ctx context.Context, m loyalty.InboxMessage) (int6
 }
 
 // AcceptBatch stores several messages of one request in one transaction,
-// in INSERTs of at most acceptMaxBytes of bodies each (max_allowed_packet).
+// in INSERTs sized to fit max_allowed_packet.
 func (s *InboxService) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessage) error {
 	if len(ms) == 0 {
 		return nil
@@ -59,7 +63,7 @@ func (s *InboxService) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessag
 	return s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		for start := 0; start < len(ms); {
 			end, size := start, 0
-			for end < len(ms) && (end == start || size+len(ms[end].Body) <= acceptMaxBytes) {
+			for end < len(ms) && (end == start || size+len(ms[end].Body) <= s.db.insertBytes) {
 				size += len(ms[end].Body)
 				end++
 			}
@@ -115,6 +119,7 @@ func (s *InboxService) ProcessNext(ctx context.Context, decode Decoder) (bool, e
 		return found, err
 	}
 	// The transaction rolled back; record the failure on its own.
+	err = fmt.Errorf("inbox row %d: %w", claimed.ID, err)
 	if ferr := s.recordFailure(ctx, claimed, err); ferr != nil {
 		return true, errors.Join(err, ferr)
 	}
@@ -175,8 +180,14 @@ func (s *InboxService) recordFailure(ctx context.Context, row inboxRow, cause er
 		state = loyalty.InboxDead
 	}
 	backoff := time.Duration(1<<min(attempts, 10)) * time.Second
+	// Admins read last_error: a domain error's safe message, never a
+	// database error (the worker logs the cause with the row id).
+	note := loyalty.ErrorMessage(cause)
+	if loyalty.ErrorCode(cause) == loyalty.EInternal {
+		note = fmt.Sprintf("processing failed with an internal error (attempt %d); the service log has the cause for inbox row %d", attempts, row.ID)
+	}
 	_, err := s.db.db.ExecContext(ctx, `UPDATE webhook_inbox SET state=?, attempts=?, next_attempt_at=?, last_error=?
-		WHERE id=? AND state='pending'`, state, attempts, now.Add(backoff), truncate(cause.Error(), 1000), row.ID)
+		WHERE id=? AND state='pending'`, state, attempts, now.Add(backoff), truncate(note, 1000), row.ID)
 	if err != nil {
 		return fmt.Errorf("record inbox failure: %w", err)
 	}

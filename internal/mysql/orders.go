@@ -207,7 +207,8 @@ func NewOrderService(db *DB) *OrderService { return &OrderService{db: db} }
 
 // MatureDue moves the pending points of orders whose return window has
 // passed into available, up to limit orders, each in its own transaction.
-// It returns how many orders matured.
+// It returns how many orders matured; a failing order is reported and the
+// rest still mature.
 func (s *OrderService) MatureDue(ctx context.Context, limit int) (int, error) {
 	var due []struct {
 		Store int64 `db:"store_id"`
@@ -218,6 +219,7 @@ func (s *OrderService) MatureDue(ctx context.Context, limit int) (int, error) {
 		return 0, fmt.Errorf("find maturing orders: %w", err)
 	}
 	n := 0
+	var errs []error
 	for _, o := range due {
 		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 			state, err := lockOrder(ctx, tx, o.Store, o.Order, now)
@@ -250,8 +252,13 @@ func (s *OrderService) MatureDue(ctx context.Context, limit int) (int, error) {
 			return nil
 		})
 		if err != nil {
-			return n, fmt.Errorf("mature order %d: %w", o.Order, err)
+			// One failing order must not hold back the others due: go on,
+			// and report every failure (it is tried again next round).
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("mature order %d of store %d: %w", o.Order, o.Store, err))
 		}
 	}
-	return n, nil
+	return n, errors.Join(errs...)
 }

@@ -2,7 +2,9 @@ package mysql
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"math/big"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -32,6 +34,16 @@ type storeRow struct {
 	UpdatedAt     time.Time `db:"updated_at"`
 }
 
+// randomStoreID returns a random id between 10^9 and 2^53 (exact in a
+// JavaScript number, though the API sends ids as strings).
+func randomStoreID() int64 {
+	n, err := rand.Int(rand.Reader, big.NewInt(1<<53-1_000_000_000))
+	if err != nil {
+		panic("crypto/rand failed: " + err.Error())
+	}
+	return n.Int64() + 1_000_000_000
+}
+
 // loadStore reads the store and its program. ENotFound when there is none.
 func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (loyalty.Store, error) {
 	var r storeRow
@@ -57,13 +69,19 @@ func (s *StoreService) CreateStore(ctx context.Context, name, url string, p loya
 	secret := RandomAlphanumeric(40)
 	var id int64
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO stores (name, url, webhook_secret, created_at, updated_at)
-			VALUES (?,?,?,?,?)`, name, url, secret, now, now)
-		if err != nil {
-			return fmt.Errorf("insert store: %w", err)
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("store id: %w", err)
+		for attempt := 0; ; attempt++ {
+			// Random ids: a store's id (in its webhook URL) tells nothing of
+			// how many stores there are, and cannot be guessed from another's.
+			id = randomStoreID()
+			_, err := tx.ExecContext(ctx, `INSERT INTO stores (id, name, url, webhook_secret, created_at, updated_at)
+				VALUES (?,?,?,?,?,?)`, id, name, url, secret, now, now)
+			if isDuplicate(err, "PRIMARY") && attempt < 5 {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("insert store: %w", err)
+			}
+			break
 		}
 		return saveProgram(ctx, tx, id, p, now)
 	})
