@@ -187,7 +187,33 @@ func TestReplayedDeleteAfterRestoreIsRefused(t *testing.T) {
 	s.audit()
 }
 
-func TestGuestOrdersMergeIntoNewCustomer(t *testing.T) {
+// claim asks for a claim token as the plugin does after a registration and
+// returns it ("" when there is nothing to claim) with the points offered.
+func (s *service) claimOffer(st *storeCreds, customer int64, email string) (string, int64) {
+	s.t.Helper()
+	r := s.do("POST", "/v1/admin/claims", []byte(fmt.Sprintf(`{"customer_id":"%d","email":%q}`, customer, email)),
+		map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin)})
+	if r.Status != http.StatusOK {
+		s.t.Fatalf("claim offer: %d %s", r.Status, r.Body)
+	}
+	var o struct {
+		Token  *string `json:"token"`
+		Points int64   `json:"points"`
+	}
+	r.json(s.t, &o)
+	if o.Token == nil {
+		return "", o.Points
+	}
+	return *o.Token, o.Points
+}
+
+// claim opens a claim link as the signed-in shopper and returns the status.
+func (s *service) claim(st *storeCreds, customer int64, token string) response {
+	return s.do("POST", "/v1/me/claims", []byte(fmt.Sprintf(`{"token":%q}`, token)),
+		map[string]string{"Authorization": "Bearer " + s.token(st, fmt.Sprint(customer), auth.ScopeShopper)})
+}
+
+func TestGuestOrdersMergeIntoNewCustomerThroughTheClaimLink(t *testing.T) {
 	s := startService(t)
 	st := s.newStore()
 	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
@@ -197,8 +223,32 @@ func TestGuestOrdersMergeIntoNewCustomer(t *testing.T) {
 	s.drain(st)
 	s.requireBalance(st, 40, 0, 0)
 
+	// Registering does not move the guest's points: anyone can register
+	// with any e-mail, and WooCommerce does not verify it.
 	s.deliver(st, "customer.created", []byte(`{"id":40,"email":"guest.buyer@example.com","first_name":"Guest","role":"customer"}`))
+	s.requireBalance(st, 40, 0, 0)
+
+	token, points := s.claimOffer(st, 40, "guest.buyer@example.com")
+	if token == "" || points != 45 {
+		t.Fatalf("claim offer = %q, %d points; want a token for 45", token, points)
+	}
+	// Only the customer it was sent to can use it, once.
+	if r := s.claim(st, 41, token); r.Status != http.StatusForbidden && r.Status != http.StatusNotFound {
+		t.Fatalf("another customer's claim: %d %s", r.Status, r.Body)
+	}
+	if r := s.claim(st, 40, "not-a-token"); r.Status != http.StatusNotFound {
+		t.Fatalf("unknown claim: %d %s", r.Status, r.Body)
+	}
+	if r := s.claim(st, 40, token); r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"points_moved":45`) {
+		t.Fatalf("claim: %d %s", r.Status, r.Body)
+	}
 	s.requireBalance(st, 40, 45, 0)
+	if r := s.claim(st, 40, token); r.Status != http.StatusConflict {
+		t.Fatalf("second use of the claim: %d %s", r.Status, r.Body)
+	}
+	if token, _ := s.claimOffer(st, 40, "guest.buyer@example.com"); token != "" {
+		t.Fatal("a claimed guest was offered again")
+	}
 
 	// A later guest checkout with the same e-mail lands on the customer too,
 	// and a refund of the first guest order comes off the merged balance.
@@ -209,6 +259,26 @@ func TestGuestOrdersMergeIntoNewCustomer(t *testing.T) {
 	refunded.Status, refunded.Modified = "refunded", t0.Add(2*time.Hour)
 	s.deliver(st, "order.updated", refunded.JSON())
 	s.requireBalance(st, 40, 45, 0)
+	s.audit()
+}
+
+// TestRegisteringWithSomeonesEmailTakesNothing: an attacker registers with
+// a guest's e-mail; the guest's points stay with the guest, and a claim
+// link (which goes to the real owner's mailbox) is the only way to move them.
+func TestRegisteringWithSomeonesEmailTakesNothing(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	victim := usd(1150, 0, "completed", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
+	victim.Email = "victim@example.com"
+	s.deliver(st, "order.updated", victim.JSON())
+	s.deliver(st, "customer.created", []byte(`{"id":66,"email":"victim@example.com"}`))
+	s.drain(st)
+	s.requireBalance(st, 66, 0, 0)
+	// Without the link's token the attacker cannot claim.
+	if r := s.claim(st, 66, "guessed-token-0000000000000000000"); r.Status != http.StatusNotFound {
+		t.Fatalf("guessed claim: %d %s", r.Status, r.Body)
+	}
+	s.requireBalance(st, 66, 0, 0)
 	s.audit()
 }
 
@@ -509,6 +579,11 @@ func TestCustomerCreatedBeforeGuestOrderArrives(t *testing.T) {
 	guest := usd(1110, 0, "completed", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC))
 	guest.Email = "EARLY@example.com"
 	s.deliver(st, "order.updated", guest.JSON())
+	s.requireBalance(st, 41, 0, 0)
+	token, _ := s.claimOffer(st, 41, "Early@Example.com")
+	if r := s.claim(st, 41, token); r.Status != http.StatusOK {
+		t.Fatalf("claim: %d %s", r.Status, r.Body)
+	}
 	s.requireBalance(st, 41, 45, 0)
 	// A second customer.created for the same e-mail (a duplicate delivery) changes nothing.
 	s.deliver(st, "customer.created", []byte(`{"id":41,"email":"early@example.com"}`))

@@ -128,9 +128,17 @@ func TestConnectTokenIsSingleUse(t *testing.T) {
 		WebhookURL    string `json:"webhook_url"`
 	}
 	r.json(t, &got)
-	if got.StoreID != st.StoreID || got.WebhookSecret != st.WebhookSecret || got.Kid == "" ||
+	if got.StoreID != st.StoreID || got.WebhookSecret == "" || got.WebhookSecret == st.WebhookSecret || got.Kid == "" ||
 		got.WebhookURL != s.base+"/webhooks/woocommerce/"+st.StoreID {
-		t.Fatalf("connect returned %+v", got)
+		t.Fatalf("connect returned %+v; want a rotated webhook secret", got)
+	}
+	// Connecting rotated the webhook secret: the old one no longer signs.
+	order := usd(2001, 7, "processing", time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)).JSON()
+	if r := s.webhook(st.StoreID, st.WebhookSecret, "order.updated", order); r.Status != http.StatusUnauthorized {
+		t.Fatalf("webhook signed with the old secret: %d", r.Status)
+	}
+	if r := s.webhook(st.StoreID, got.WebhookSecret, "order.updated", order); r.Status != http.StatusAccepted {
+		t.Fatalf("webhook signed with the new secret: %d %s", r.Status, r.Body)
 	}
 	// The plugin's new key now signs tokens the service accepts.
 	tok, err := auth.Mint(priv, got.Kid, st.id, "7", auth.ScopeShopper, s.clock.Now(), 5*time.Minute)
@@ -185,4 +193,91 @@ func TestConnectTokenIsSingleUse(t *testing.T) {
 
 func authToken(store, secret string) string {
 	return auth.ConnectToken{URL: "http://x", StoreID: store, Secret: secret}.Encode()
+}
+
+// TestKeysAreRevokedAndRotated: a reconnect revokes the plugin's earlier
+// key; the plugin can add a key (both work during the switch) and revoke
+// one; an operator can revoke from the command line.
+func TestKeysAreRevokedAndRotated(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	connect := func(token string) (string, ed25519.PrivateKey) {
+		t.Helper()
+		pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+		body, _ := json.Marshal(map[string]string{"token": token, "public_key": base64.StdEncoding.EncodeToString(pub)})
+		r := s.do("POST", "/v1/connect", body, nil)
+		if r.Status != http.StatusOK {
+			t.Fatalf("connect: %d %s", r.Status, r.Body)
+		}
+		var got struct {
+			Kid string `json:"kid"`
+		}
+		r.json(t, &got)
+		return got.Kid, priv
+	}
+	mint := func(kid string, priv ed25519.PrivateKey, scope string) string {
+		tok, err := auth.Mint(priv, kid, st.id, "1", scope, s.clock.Now(), 10*time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	// Cached verdicts last at most the key cache's minute.
+	expireCaches := func() { s.clock.Advance(61 * time.Second) }
+
+	kid1, priv1 := connect(st.ConnectToken)
+	old := mint(kid1, priv1, auth.ScopeAdmin)
+	if r := s.get("/v1/program", old); r.Status != 200 {
+		t.Fatalf("first key: %d", r.Status)
+	}
+	out, err := s.cli("store", "connect-token", "--store", st.StoreID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ct struct {
+		ConnectToken string `json:"connect_token"`
+	}
+	json.Unmarshal([]byte(out), &ct)
+	kid2, priv2 := connect(ct.ConnectToken)
+	expireCaches()
+	if r := s.get("/v1/program", mint(kid1, priv1, auth.ScopeAdmin)); r.Status != http.StatusUnauthorized {
+		t.Fatalf("the first key after a reconnect: %d, want 401", r.Status)
+	}
+	admin2 := mint(kid2, priv2, auth.ScopeAdmin)
+
+	// Rotation from the plugin: add a key, both work, revoke the old one.
+	pub3, priv3, _ := ed25519.GenerateKey(rand.Reader)
+	r := s.do("POST", "/v1/admin/keys", []byte(`{"public_key":"`+base64.StdEncoding.EncodeToString(pub3)+`"}`),
+		map[string]string{"Authorization": "Bearer " + admin2})
+	if r.Status != http.StatusCreated {
+		t.Fatalf("add key: %d %s", r.Status, r.Body)
+	}
+	var added struct {
+		Kid string `json:"kid"`
+	}
+	r.json(t, &added)
+	admin3 := mint(added.Kid, priv3, auth.ScopeAdmin)
+	for _, tok := range []string{admin2, admin3} {
+		if r := s.get("/v1/program", tok); r.Status != 200 {
+			t.Fatalf("during the switch both keys work: %d", r.Status)
+		}
+	}
+	if r := s.do("DELETE", "/v1/admin/keys/"+kid2, nil, map[string]string{"Authorization": "Bearer " + admin3}); r.Status != http.StatusOK {
+		t.Fatalf("revoke: %d %s", r.Status, r.Body)
+	}
+	expireCaches()
+	if r := s.get("/v1/program", mint(kid2, priv2, auth.ScopeAdmin)); r.Status != http.StatusUnauthorized {
+		t.Fatalf("revoked key: %d, want 401", r.Status)
+	}
+	if r := s.do("DELETE", "/v1/admin/keys/nope", nil, map[string]string{"Authorization": "Bearer " + mint(added.Kid, priv3, auth.ScopeAdmin)}); r.Status != http.StatusNotFound {
+		t.Fatalf("revoke unknown key: %d", r.Status)
+	}
+	// The operator's way.
+	if _, err := s.cli("store", "revoke-key", "--store", st.StoreID, "--kid", added.Kid); err != nil {
+		t.Fatal(err)
+	}
+	expireCaches()
+	if r := s.get("/v1/program", mint(added.Kid, priv3, auth.ScopeAdmin)); r.Status != http.StatusUnauthorized {
+		t.Fatalf("key revoked by the operator: %d, want 401", r.Status)
+	}
 }

@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, env Env) error {
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-const usage = `usage: vafa [serve | migrate | audit | token | healthcheck | store create|add-key|set|connect-token] [flags]`
+const usage = `usage: vafa [serve | migrate | audit | token | healthcheck | store create|add-key|revoke-key|set|connect-token] [flags]`
 
 // openDB creates the database if needed, connects and migrates.
 func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
@@ -153,7 +153,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
-		Stores: svc.stores, Connector: svc.keys, Inbox: svc.inbox, Ledger: svc.customers,
+		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
 		Verifier:    auth.NewVerifier(svc.keys, svc.db.Now),
 		Ready:       svc.db.Ping,
 		PublicURL:   cfg.PublicURL,
@@ -235,7 +235,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 
 func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: vafa store create|add-key|set|connect-token [flags]")
+		return errors.New("usage: vafa store create|add-key|revoke-key|set|connect-token [flags]")
 	}
 	sub, args := args[0], args[1:]
 	fs := flag.NewFlagSet("store "+sub, flag.ContinueOnError)
@@ -259,6 +259,9 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 		fs.StringVar(&pubKey, "public-key", "", "base64 Ed25519 public key")
 	case "connect-token":
 		fs.Int64Var(&storeID, "store", 0, "store id")
+	case "revoke-key":
+		fs.Int64Var(&storeID, "store", 0, "store id")
+		fs.StringVar(&kid, "kid", "", "key id to revoke")
 	default:
 		return fmt.Errorf("unknown store command %q", sub)
 	}
@@ -302,6 +305,11 @@ func storeCmd(ctx context.Context, cfg Config, env Env, args []string) error {
 			return err
 		}
 		return writeJSON(env.Stdout, map[string]string{"store_id": strconv.FormatInt(storeID, 10), "kid": kid})
+	case "revoke-key":
+		if err := svc.keys.RevokeKey(ctx, storeID, kid); err != nil {
+			return err
+		}
+		return writeJSON(env.Stdout, map[string]any{"store_id": strconv.FormatInt(storeID, 10), "kid": kid, "revoked": true})
 	case "connect-token":
 		tok, err := connectToken(ctx, svc.keys, cfg, storeID)
 		if err != nil {

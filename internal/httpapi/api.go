@@ -28,8 +28,13 @@ type Verifier interface {
 type Deps struct {
 	Stores    loyalty.Stores
 	Connector loyalty.Connector
+	Keys      loyalty.Keys
+	// Revoked is told of a key revoked through the API, so the token
+	// verifier forgets it at once on this replica.
+	Revoked func(store loyalty.StoreID, kid string)
 	Inbox     loyalty.Inbox
 	Ledger    loyalty.CustomerLedger
+	Claims    loyalty.GuestClaims
 	Verifier  Verifier
 	Ready     func(ctx context.Context) error
 	PublicURL string // base URL plugins are told to deliver webhooks to
@@ -89,9 +94,12 @@ func New(d Deps) http.Handler {
 	a.connectRoutes(r)
 	v1 := r.Group("/v1", a.authenticate)
 	a.programRoutes(v1)
-	a.meRoutes(v1.Group("/me", a.require(auth.ScopeShopper)))
+	me := v1.Group("/me", a.require(auth.ScopeShopper))
+	a.meRoutes(me)
 	admin := v1.Group("/admin", a.require(auth.ScopeAdmin))
+	a.claimRoutes(me, admin)
 	a.customerRoutes(admin)
+	a.keyRoutes(admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

@@ -50,22 +50,23 @@ func (a *api) connect(c *gin.Context) error {
 		return loyalty.Errorf(loyalty.EInvalid, "public_key must be the base64 of a %d-byte Ed25519 public key", ed25519.PublicKeySize)
 	}
 	ctx := c.Request.Context()
-	store, err := a.Stores.Store(ctx, storeID)
-	if err != nil {
+	if _, err := a.Stores.Store(ctx, storeID); err != nil {
 		if loyalty.ErrorCode(err) == loyalty.ENotFound {
 			err = loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
 		}
 		return err
 	}
-	kid, err := a.Connector.Connect(ctx, storeID, tok.Secret, ed25519.PublicKey(pub))
+	conn, err := a.Connector.Connect(ctx, storeID, tok.Secret, ed25519.PublicKey(pub))
 	if err != nil {
 		return err
 	}
-	a.Logger.Info("plugin connected", "store_id", storeID, "kid", kid, "site_url", truncateForLog(req.SiteURL))
+	// The webhook secret was rotated: stop using the cached one here.
+	a.stores.forget(storeID)
+	a.Logger.Info("plugin connected", "store_id", storeID, "kid", conn.KID, "site_url", truncateForLog(req.SiteURL))
 	c.JSON(http.StatusOK, connectResponse{
 		StoreID:       strconv.FormatInt(storeID, 10),
-		KID:           kid,
-		WebhookSecret: store.WebhookSecret,
+		KID:           conn.KID,
+		WebhookSecret: conn.WebhookSecret,
 		WebhookURL:    strings.TrimRight(a.PublicURL, "/") + "/webhooks/woocommerce/" + strconv.FormatInt(storeID, 10),
 	})
 	return nil

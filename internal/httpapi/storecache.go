@@ -22,6 +22,7 @@ type cachedStore struct {
 	store   loyalty.Store
 	err     error
 	expires time.Time
+	loaded  time.Time
 }
 
 func newStoreCache(src loyalty.Stores, ttl time.Duration) *storeCache {
@@ -45,7 +46,36 @@ func (s *storeCache) Store(ctx context.Context, id loyalty.StoreID) (loyalty.Sto
 	if len(s.m) > 100_000 {
 		s.m = map[loyalty.StoreID]cachedStore{}
 	}
-	s.m[id] = cachedStore{store: st, err: err, expires: now.Add(s.ttl)}
+	s.m[id] = cachedStore{store: st, err: err, expires: now.Add(s.ttl), loaded: now}
 	s.mu.Unlock()
 	return st, err
+}
+
+// forget drops the store's cached entry (after its secret changed here).
+func (s *storeCache) forget(id loyalty.StoreID) {
+	s.mu.Lock()
+	delete(s.m, id)
+	s.mu.Unlock()
+}
+
+// refresh re-reads a store whose cached entry is at least a second old, for
+// a delivery whose signature failed against the cached secret: another
+// replica may have rotated it. At most once a second per store, so forged
+// deliveries cannot turn into a database query each.
+func (s *storeCache) refresh(ctx context.Context, id loyalty.StoreID) (loyalty.Store, bool) {
+	now := time.Now()
+	s.mu.RLock()
+	c, ok := s.m[id]
+	s.mu.RUnlock()
+	if !ok || now.Sub(c.loaded) < time.Second {
+		return loyalty.Store{}, false
+	}
+	st, err := s.src.Store(ctx, id)
+	if err != nil {
+		return loyalty.Store{}, false
+	}
+	s.mu.Lock()
+	s.m[id] = cachedStore{store: st, expires: now.Add(s.ttl), loaded: now}
+	s.mu.Unlock()
+	return st, st.WebhookSecret != c.store.WebhookSecret
 }

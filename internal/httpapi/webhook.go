@@ -53,9 +53,14 @@ func (a *api) webhook(c *gin.Context) {
 		a.webhookFail(c, "unknown_store", err)
 		return
 	}
-	if !woocommerce.VerifySignature(store.WebhookSecret, body, c.GetHeader("X-WC-Webhook-Signature")) {
-		a.webhookFail(c, "unauthorized", loyalty.Errorf(loyalty.EUnauthorized, "missing or invalid X-WC-Webhook-Signature"))
-		return
+	sig := c.GetHeader("X-WC-Webhook-Signature")
+	if !woocommerce.VerifySignature(store.WebhookSecret, body, sig) {
+		// The secret may have been rotated by a reconnect on another replica.
+		fresh, changed := a.stores.refresh(c.Request.Context(), storeID)
+		if !changed || !woocommerce.VerifySignature(fresh.WebhookSecret, body, sig) {
+			a.webhookFail(c, "unauthorized", loyalty.Errorf(loyalty.EUnauthorized, "missing or invalid X-WC-Webhook-Signature"))
+			return
+		}
 	}
 	if topic == "" || len(topic) > 100 {
 		a.webhookFail(c, "invalid", loyalty.Errorf(loyalty.EInvalid, "missing X-WC-Webhook-Topic header"))

@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"context"
 	"strings"
 	"time"
 )
@@ -93,4 +94,60 @@ func (a Adjustment) Transaction(customer int64, now time.Time) Transaction {
 	}
 	return Transaction{Key: AdjustmentKey(a.Key), Kind: KindAdjustment, Customer: customer,
 		Reason: strings.TrimSpace(a.Reason), Actor: a.Actor, Postings: []Posting{p}, At: now}
+}
+
+// ClaimTTL is how long a claim link stays valid.
+const ClaimTTL = 7 * 24 * time.Hour
+
+// GuestClaim is an offer to link a guest's activity (orders placed with an
+// e-mail, before an account existed) to a registered customer. WooCommerce
+// does not verify e-mail addresses at sign-up, so registering with an
+// address proves nothing: the plugin sends the claim link to the address,
+// and only the signed-in customer opening it merges the guest.
+type GuestClaim struct {
+	Customer  int64 // internal id of the customer it was issued to
+	Guest     int64 // internal id of the guest identity
+	ExpiresAt time.Time
+	Used      bool
+}
+
+// Check says whether customer may use the claim at now: ENotFound when it
+// has expired (as for an unknown link), EConflict when already used,
+// EForbidden when it was issued to another customer.
+func (c GuestClaim) Check(customer int64, now time.Time) error {
+	switch {
+	case !now.Before(c.ExpiresAt):
+		return Errorf(ENotFound, "this claim link is not valid or has expired")
+	case c.Used:
+		return Errorf(EConflict, "this claim link was already used")
+	case c.Customer != customer:
+		return Errorf(EForbidden, "this claim link was sent to another account")
+	}
+	return nil
+}
+
+// ClaimOffer is what a store can offer a new customer: a one-time token for
+// the claim link (empty when the e-mail has no guest activity) and the
+// points waiting.
+type ClaimOffer struct {
+	Token     string
+	Points    int64 // the guest's available and pending points
+	ExpiresAt time.Time
+}
+
+// ClaimResult is what opening a claim link did.
+type ClaimResult struct {
+	PointsMoved int64
+	Balance     Balance
+}
+
+// GuestClaims offers and redeems claims of guest activity.
+type GuestClaims interface {
+	// OfferClaim makes a claim token for the WooCommerce customer when the
+	// e-mail has unclaimed guest activity; an empty offer otherwise.
+	// EInvalid for a bad id or e-mail.
+	OfferClaim(ctx context.Context, id StoreID, customerID int64, email string) (ClaimOffer, error)
+	// Claim merges the guest activity behind token into the WooCommerce
+	// customer. ENotFound, EConflict, EForbidden as GuestClaim.Check says.
+	Claim(ctx context.Context, id StoreID, customerID int64, token string) (ClaimResult, error)
 }

@@ -64,18 +64,30 @@ type Stores interface {
 	Store(ctx context.Context, id StoreID) (Store, error)
 }
 
-// Keys finds the public keys stores' plugins sign tokens with.
+// Keys holds the public keys stores' plugins sign tokens with.
 type Keys interface {
 	// PublicKey returns the store's active key with kid, or ENotFound.
 	PublicKey(ctx context.Context, id StoreID, kid string) (ed25519.PublicKey, error)
+	// RegisterKey adds a key beside the store's others (rotation) and
+	// returns its kid. EInvalid for a malformed key.
+	RegisterKey(ctx context.Context, id StoreID, pub ed25519.PublicKey) (kid string, err error)
+	// RevokeKey revokes the store's key kid. ENotFound for no such key.
+	RevokeKey(ctx context.Context, id StoreID, kid string) error
+}
+
+// Connection is what a plugin gets for connecting: its key's id and the
+// store's (freshly rotated) webhook secret.
+type Connection struct {
+	KID           string
+	WebhookSecret string
 }
 
 // Connector exchanges one-time connection tokens for a plugin's key.
 type Connector interface {
 	// Connect registers pub for the store if secret is a valid unused token,
-	// returning the new key id. EUnauthorized for an unknown or expired token,
-	// EConflict for a used one.
-	Connect(ctx context.Context, id StoreID, secret string, pub ed25519.PublicKey) (kid string, err error)
+	// revokes the plugin's earlier keys and rotates the webhook secret.
+	// EUnauthorized for an unknown or expired token, EConflict for a used one.
+	Connect(ctx context.Context, id StoreID, secret string, pub ed25519.PublicKey) (Connection, error)
 }
 
 // Inbox stores deliveries and lets an admin see and replay them.

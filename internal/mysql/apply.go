@@ -29,7 +29,7 @@ func applyEvent(ctx context.Context, b *batch, rowID int64, store loyalty.Store,
 	case loyalty.EventOrderRefunded:
 		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, loyalty.NoteRefund)
 	case loyalty.EventCustomerCreated:
-		out, err = mergeGuest(ctx, b, store.ID, ev.CustomerID, ev.Email)
+		out, err = customerCreated(ctx, b, store.ID, ev.CustomerID, ev.Email)
 	default:
 		out = loyalty.Outcome{Result: loyalty.InboxIgnored, Note: "unknown event"}
 	}
@@ -105,52 +105,13 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	return out, queue(ctx, b, store.ID, out)
 }
 
-// mergeGuest links the guest identity of a new customer's e-mail to the
-// customer: its points (one ledger transaction), lifetime and orders move
-// once. It is rare and touches many rows, so it runs directly, and later
-// rows of the batch re-read what it changed.
-func mergeGuest(ctx context.Context, b *batch, store loyalty.StoreID, wcID int64, email string) (loyalty.Outcome, error) {
-	if err := b.flush(ctx); err != nil {
+// customerCreated records a registered customer. Its guest activity (orders
+// placed with the same e-mail before) is not merged here: WooCommerce does
+// not verify e-mail at sign-up, so the merge waits for the customer to open
+// the claim link the plugin e-mails (CustomerService.Claim).
+func customerCreated(ctx context.Context, b *batch, store loyalty.StoreID, wcID int64, email string) (loyalty.Outcome, error) {
+	if _, err := b.customer(ctx, store, wcID, email); err != nil {
 		return loyalty.Outcome{}, err
 	}
-	defer b.forget()
-	tx, now := b.tx, b.now
-	customer, err := ensureCustomer(ctx, tx, store, wcID, email, now)
-	if err != nil {
-		return loyalty.Outcome{}, err
-	}
-	if email == "" {
-		return loyalty.Outcome{Result: loyalty.InboxDone, Note: "customer without e-mail: nothing to merge"}, nil
-	}
-	// Claim the guest identity for the customer even when no guest order has
-	// arrived yet: deliveries are unordered, and a guest order delivered
-	// after this must still land on the customer.
-	guestID, claimedNow, err := claimGuest(ctx, tx, store, email, customer, now)
-	if err != nil {
-		return loyalty.Outcome{}, err
-	}
-	rows, err := lockCustomers(ctx, tx, store, guestID, customer)
-	if err != nil {
-		return loyalty.Outcome{}, err
-	}
-	m := loyalty.MergeGuest(rows[guestID].guest(), customer, claimedNow, now)
-	if !m.Link {
-		return loyalty.Outcome{Result: loyalty.InboxDone, Note: m.Note}, nil
-	}
-	l := newLedger(tx)
-	if m.Transaction != nil {
-		if _, _, err := l.Post(ctx, store, *m.Transaction); err != nil {
-			return loyalty.Outcome{}, err
-		}
-	}
-	if err := l.CarryLifetime(ctx, guestID, customer, m.Lifetime, now); err != nil {
-		return loyalty.Outcome{}, err
-	}
-	if err := markMerged(ctx, tx, guestID, customer, now); err != nil {
-		return loyalty.Outcome{}, err
-	}
-	if err := moveOrders(ctx, tx, store, guestID, customer); err != nil {
-		return loyalty.Outcome{}, err
-	}
-	return loyalty.Outcome{Result: loyalty.InboxDone, Note: m.Note}, nil
+	return loyalty.Outcome{Result: loyalty.InboxDone}, nil
 }

@@ -210,24 +210,6 @@ func lockOrCreateCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.Store
 	return out, nil
 }
 
-// claimGuest makes sure a guest identity for email exists and names
-// customer as its owner when it had none, so guest orders delivered later
-// land on the customer. It returns the guest's id and whether the identity
-// was created just now.
-func claimGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, customer int64, now time.Time) (int64, bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO customers (store_id, guest_email, email, merged_into, created_at, updated_at)
-		VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)`, store, email, email, customer, now, now)
-	if err != nil {
-		return 0, false, fmt.Errorf("claim guest e-mail: %w", err)
-	}
-	guest, err := res.LastInsertId()
-	if err != nil {
-		return 0, false, fmt.Errorf("claim guest e-mail: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	return guest, n == 1, nil
-}
-
 // guest returns the row as the domain sees a guest identity.
 func (r customerRow) guest() loyalty.Guest {
 	g := loyalty.Guest{ID: r.ID, Balance: r.balance()}

@@ -22,6 +22,12 @@ var (
 	_ loyalty.Connector = (*KeyService)(nil)
 )
 
+// Who registered a key.
+const (
+	keyByOperator = "operator"
+	keyByPlugin   = "plugin"
+)
+
 // KeyService registers and finds stores' public keys and connection tokens.
 type KeyService struct {
 	db *DB
@@ -52,13 +58,49 @@ func (s *KeyService) AddKey(ctx context.Context, id loyalty.StoreID, kid string,
 		if err := storeExists(ctx, tx, id); err != nil {
 			return err
 		}
-		return addKeyTx(ctx, tx, id, kid, pub, now)
+		return addKeyTx(ctx, tx, id, kid, pub, keyByOperator, now)
 	})
 }
 
-func addKeyTx(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID, kid string, pub ed25519.PublicKey, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO store_keys (store_id, kid, public_key, created_at) VALUES (?,?,?,?)`,
-		id, kid, []byte(pub), now)
+// RegisterKey adds a key for the store's plugin beside the ones it has
+// (rotation: both work until the old one is revoked) and returns its kid.
+// EInvalid for a malformed key, ENotFound for no store.
+func (s *KeyService) RegisterKey(ctx context.Context, id loyalty.StoreID, pub ed25519.PublicKey) (string, error) {
+	if len(pub) != ed25519.PublicKeySize {
+		return "", loyalty.Errorf(loyalty.EInvalid, "public_key must be a base64 Ed25519 public key of %d bytes", ed25519.PublicKeySize)
+	}
+	kid := "k" + RandomAlphanumeric(15)
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if err := storeExists(ctx, tx, id); err != nil {
+			return err
+		}
+		return addKeyTx(ctx, tx, id, kid, pub, keyByPlugin, now)
+	})
+	return kid, err
+}
+
+// RevokeKey revokes the store's key kid: tokens it signed stop verifying
+// (at once on this replica, within the verifier's key cache TTL on others).
+// Revoking a revoked key changes nothing. ENotFound for no such key.
+func (s *KeyService) RevokeKey(ctx context.Context, id loyalty.StoreID, kid string) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `UPDATE store_keys SET revoked_at=COALESCE(revoked_at, ?) WHERE store_id=? AND kid=?`, now, id, kid)
+		if err != nil {
+			return fmt.Errorf("revoke key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			var one int
+			if err := tx.GetContext(ctx, &one, `SELECT 1 FROM store_keys WHERE store_id=? AND kid=?`, id, kid); err != nil {
+				return notFound(err, "key not found")
+			}
+		}
+		return nil
+	})
+}
+
+func addKeyTx(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID, kid string, pub ed25519.PublicKey, source string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO store_keys (store_id, kid, public_key, source, created_at) VALUES (?,?,?,?,?)`,
+		id, kid, []byte(pub), source, now)
 	if isDuplicate(err, "PRIMARY") {
 		return loyalty.Errorf(loyalty.EConflict, "key id %q already exists for this store", kid)
 	}
@@ -97,15 +139,17 @@ func (s *KeyService) CreateConnectToken(ctx context.Context, id loyalty.StoreID,
 	return secret, err
 }
 
-// Connect exchanges an enrollment secret, once, for registering pub. It
-// returns the new key id. EUnauthorized for an unknown or expired secret,
-// EConflict for one already used.
-func (s *KeyService) Connect(ctx context.Context, id loyalty.StoreID, secret string, pub ed25519.PublicKey) (string, error) {
+// Connect exchanges an enrollment secret, once, for registering pub. The
+// plugin's earlier keys are revoked (a copy of an old key must not keep
+// minting tokens) and the store's webhook secret is rotated; both new
+// values are returned. EUnauthorized for an unknown or expired secret,
+// EConflict for one already used, EInvalid for a malformed key.
+func (s *KeyService) Connect(ctx context.Context, id loyalty.StoreID, secret string, pub ed25519.PublicKey) (loyalty.Connection, error) {
 	if len(pub) != ed25519.PublicKeySize {
-		return "", loyalty.Errorf(loyalty.EInvalid, "public_key must be a base64 Ed25519 public key of %d bytes", ed25519.PublicKeySize)
+		return loyalty.Connection{}, loyalty.Errorf(loyalty.EInvalid, "public_key must be a base64 Ed25519 public key of %d bytes", ed25519.PublicKeySize)
 	}
 	h := sha256.Sum256([]byte(secret))
-	kid := "k" + RandomAlphanumeric(15)
+	conn := loyalty.Connection{KID: "k" + RandomAlphanumeric(15)}
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		var row struct {
 			Hash      []byte     `db:"secret_hash"`
@@ -126,9 +170,16 @@ func (s *KeyService) Connect(ctx context.Context, id loyalty.StoreID, secret str
 		if _, err := tx.ExecContext(ctx, `UPDATE connect_tokens SET used_at=? WHERE store_id=? AND secret_hash=?`, now, id, h[:]); err != nil {
 			return fmt.Errorf("use connect token: %w", err)
 		}
-		return addKeyTx(ctx, tx, id, kid, pub, now)
+		if _, err := tx.ExecContext(ctx, `UPDATE store_keys SET revoked_at=? WHERE store_id=? AND source=? AND revoked_at IS NULL`,
+			now, id, keyByPlugin); err != nil {
+			return fmt.Errorf("revoke earlier plugin keys: %w", err)
+		}
+		if conn.WebhookSecret, err = rotateWebhookSecret(ctx, tx, id, now); err != nil {
+			return err
+		}
+		return addKeyTx(ctx, tx, id, conn.KID, pub, keyByPlugin, now)
 	})
-	return kid, err
+	return conn, err
 }
 
 const alphanumeric = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"

@@ -110,3 +110,12 @@ func (s *StoreService) SetProgram(ctx context.Context, id loyalty.StoreID, p loy
 		return saveProgram(ctx, tx, id, p, now)
 	})
 }
+
+// rotateWebhookSecret gives the store a fresh webhook secret and returns it.
+func rotateWebhookSecret(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID, now time.Time) (string, error) {
+	secret := RandomAlphanumeric(40)
+	if _, err := tx.ExecContext(ctx, `UPDATE stores SET webhook_secret=?, updated_at=? WHERE id=?`, secret, now, id); err != nil {
+		return "", fmt.Errorf("rotate webhook secret: %w", err)
+	}
+	return secret, nil
+}
