@@ -31,7 +31,7 @@ type Deps struct {
 	Keys      loyalty.Keys
 	// Revoked is told of a key revoked through the API, so the token
 	// verifier forgets it at once on this replica.
-	Revoked func(store loyalty.StoreID, kid string)
+	Revoked   func(store loyalty.StoreID, kid string)
 	Inbox     loyalty.Inbox
 	Ledger    loyalty.CustomerLedger
 	Claims    loyalty.GuestClaims

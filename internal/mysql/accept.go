@@ -32,13 +32,13 @@ type acceptRes struct {
 }
 
 type acceptor struct {
-	d       *DB
-	q       chan acceptReq
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	once    sync.Once
-	mu      sync.RWMutex // held for reading while enqueuing; close takes it to stop new work
-	closed  bool
+	d        *DB
+	q        chan acceptReq
+	stop     chan struct{}
+	wg       sync.WaitGroup
+	once     sync.Once
+	mu       sync.RWMutex // held for reading while enqueuing; close takes it to stop new work
+	closed   bool
 	ordered  bool // auto-increment ids of one INSERT are consecutive
 	maxBytes int  // body bytes per INSERT (one larger body goes alone)
 	wait     time.Duration
