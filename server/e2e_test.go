@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -652,4 +653,54 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	if !strings.Contains(string(body), "vafa_http_request_duration_seconds") {
 		t.Fatalf("metrics listener served %q", body)
 	}
+}
+
+// TestPersonalDataExportAndErase: WordPress's exporter gets the balances and
+// ledger of every identity with the e-mail; the eraser removes the address
+// (and the stored deliveries naming it) and keeps the anonymous amounts.
+func TestPersonalDataExportAndErase(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	reg := usd(1200, 70, "completed", t0)
+	reg.Email = "Private.Person@example.com"
+	guest := usd(1201, 0, "completed", t0)
+	guest.Email = "private.person@example.com"
+	s.deliver(st, "order.updated", reg.JSON())
+	s.deliver(st, "order.updated", guest.JSON())
+	s.drain(st)
+	admin := map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin)}
+
+	r := s.do("POST", "/v1/admin/privacy/export", []byte(`{"email":"PRIVATE.person@example.com"}`), admin)
+	var exp struct {
+		Customers []struct {
+			CustomerID *string           `json:"customer_id"`
+			Available  int64             `json:"available"`
+			Ledger     []json.RawMessage `json:"ledger"`
+		} `json:"customers"`
+	}
+	r.json(t, &exp)
+	if r.Status != 200 || len(exp.Customers) != 2 || exp.Customers[0].Available != 45 || len(exp.Customers[0].Ledger) != 1 ||
+		exp.Customers[1].CustomerID != nil {
+		t.Fatalf("export: %d %s", r.Status, r.Body)
+	}
+
+	r = s.do("POST", "/v1/admin/privacy/erase", []byte(`{"email":"private.person@example.com"}`), admin)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"customers":2`) || !strings.Contains(string(r.Body), `"deliveries":2`) {
+		t.Fatalf("erase: %d %s", r.Status, r.Body)
+	}
+	r = s.do("POST", "/v1/admin/privacy/export", []byte(`{"email":"private.person@example.com"}`), admin)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"customers":[]`) {
+		t.Fatalf("export after erase: %d %s", r.Status, r.Body)
+	}
+	// The registered customer keeps the points; the ledger still balances.
+	s.requireBalance(st, 70, 45, 0)
+	var n int
+	if err := s.sql().QueryRow(`SELECT COUNT(*) FROM webhook_inbox WHERE CONVERT(body USING utf8mb4) LIKE '%private.person%'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d stored deliveries still name the e-mail (%v)", n, err)
+	}
+	if r := s.do("POST", "/v1/admin/privacy/erase", []byte(`{"email":"nope"}`), admin); r.Status != http.StatusBadRequest {
+		t.Fatalf("erase with a bad e-mail: %d", r.Status)
+	}
+	s.audit()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	_ "github.com/go-sql-driver/mysql"
 
 	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/testdb"
@@ -60,6 +63,18 @@ type service struct {
 	stop  context.CancelFunc
 	done  chan error
 	http  *http.Client
+	dsn   string
+}
+
+// sql opens the service's database for a test's direct checks.
+func (s *service) sql() *sql.DB {
+	s.t.Helper()
+	db, err := sql.Open("mysql", s.dsn)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func envFrom(m map[string]string) func(string) string {
@@ -94,7 +109,7 @@ func startServiceWith(t *testing.T, extra map[string]string) *service {
 	for k, v := range extra {
 		vars[k] = v
 	}
-	s := &service{t: t, clock: c, done: make(chan error, 1), http: &http.Client{Timeout: 10 * time.Second}}
+	s := &service{t: t, clock: c, done: make(chan error, 1), http: &http.Client{Timeout: 10 * time.Second}, dsn: dsn}
 	ready := make(chan string, 1)
 	s.env = Env{Getenv: envFrom(vars), Stdout: io.Discard, Stderr: testLog{t}, Clock: c.Now,
 		Ready: func(addr string) { ready <- addr }}

@@ -98,6 +98,7 @@ type services struct {
 	customers *mysql.CustomerService
 	orders    *mysql.OrderService
 	audit     *mysql.AuditService
+	privacy   *mysql.PrivacyService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -108,7 +109,7 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 	}
 	return &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
-		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db)}, nil
+		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -154,6 +155,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
+		Privacy:     svc.privacy,
 		Verifier:    auth.NewVerifier(svc.keys, svc.db.Now),
 		Ready:       svc.db.Ping,
 		PublicURL:   cfg.PublicURL,

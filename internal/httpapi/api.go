@@ -35,6 +35,7 @@ type Deps struct {
 	Inbox     loyalty.Inbox
 	Ledger    loyalty.CustomerLedger
 	Claims    loyalty.GuestClaims
+	Privacy   loyalty.Privacy
 	Verifier  Verifier
 	Ready     func(ctx context.Context) error
 	PublicURL string // base URL plugins are told to deliver webhooks to
@@ -100,6 +101,7 @@ func New(d Deps) http.Handler {
 	a.claimRoutes(me, admin)
 	a.customerRoutes(admin)
 	a.keyRoutes(admin)
+	a.privacyRoutes(admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

@@ -151,3 +151,41 @@ type GuestClaims interface {
 	// customer. ENotFound, EConflict, EForbidden as GuestClaim.Check says.
 	Claim(ctx context.Context, id StoreID, customerID int64, token string) (ClaimResult, error)
 }
+
+// CustomerRecord is what the ledger holds about one customer identity, for
+// a personal-data export.
+type CustomerRecord struct {
+	CustomerID int64 // WooCommerce customer id; 0 for a guest e-mail
+	Email      string
+	Balance    Balance
+	Activity   []Activity // every transaction, newest first
+}
+
+// Erasure says what erasing a person's data changed.
+type Erasure struct {
+	Customers  int // identities whose e-mail was removed (their ledger amounts stay, anonymous)
+	Deliveries int // stored webhook bodies that named the e-mail, replaced
+}
+
+// Privacy serves WordPress's personal-data tools (Tools > Export/Erase
+// Personal Data), by e-mail address.
+type Privacy interface {
+	// Export returns every customer identity of the store with the e-mail.
+	// EInvalid for a malformed e-mail.
+	Export(ctx context.Context, id StoreID, email string) ([]CustomerRecord, error)
+	// Erase removes the e-mail from the store's customers and the stored
+	// deliveries that name it, keeping the anonymous ledger amounts (so the
+	// audit still holds). Deliveries still waiting to be processed keep
+	// their bodies until processed. EInvalid for a malformed e-mail.
+	Erase(ctx context.Context, id StoreID, email string) (Erasure, error)
+}
+
+// NormalizeEmail lower-cases and trims an e-mail address; EInvalid when it
+// is not one.
+func NormalizeEmail(email string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" || len(email) > 254 || !strings.Contains(email, "@") {
+		return "", Errorf(EInvalid, "email must be an e-mail address")
+	}
+	return email, nil
+}

@@ -338,3 +338,27 @@ func (s *CustomerService) Adjust(ctx context.Context, store loyalty.StoreID, a l
 	})
 	return act, bal, err
 }
+
+// customersByEmail returns the store's customer rows with the e-mail, as a
+// registered customer's address or a guest identity.
+func customersByEmail(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, email string) ([]customerRow, error) {
+	var rows []customerRow
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
+		FROM customers WHERE store_id=? AND (email=? OR guest_email=?) ORDER BY id`, store, email, email); err != nil {
+		return nil, fmt.Errorf("find customers by e-mail: %w", err)
+	}
+	return rows, nil
+}
+
+// eraseEmail removes the e-mail from the store's customers (a guest
+// identity keeps its id, ledger and orders, anonymous) and returns how many
+// rows named it.
+func eraseEmail(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, now time.Time) (int, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE customers SET email=NULL, guest_email=NULL, updated_at=?
+		WHERE store_id=? AND (email=? OR guest_email=?)`, now, store, email, email)
+	if err != nil {
+		return 0, fmt.Errorf("erase e-mail: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
