@@ -13,6 +13,9 @@ trap cleanup EXIT
 
 MYSQL_TEST_DSN=$(VAFA_MARIADB_DIR_FILE=$dirfile scripts/mariadb.sh test-dsn)
 export MYSQL_TEST_DSN
+echo "== docker-compose.yml"
+make -s compose-check
+
 echo "== Go tests with the race detector (MariaDB: ${MYSQL_TEST_DSN%%/*}/...)"
 go test -race -count=1 -timeout 20m ./...
 
