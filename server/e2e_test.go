@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vafaloyalty/vafa/internal/auth"
+	"github.com/vafaloyalty/vafa/internal/woocommerce"
 )
 
 // These tests drive the real service over HTTP with signed webhooks against
@@ -701,6 +702,36 @@ func TestPersonalDataExportAndErase(t *testing.T) {
 	}
 	if r := s.do("POST", "/v1/admin/privacy/erase", []byte(`{"email":"nope"}`), admin); r.Status != http.StatusBadRequest {
 		t.Fatalf("erase with a bad e-mail: %d", r.Status)
+	}
+	s.audit()
+}
+
+// TestReplayedDeleteDeliveryIsIgnored: the same order.deleted delivery
+// (delivery id and body) sent again is recognised and ignored.
+func TestReplayedDeleteDeliveryIsIgnored(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	send := func(topic string, body []byte, delivery string) {
+		t.Helper()
+		r := s.do("POST", "/webhooks/woocommerce/"+st.StoreID, body, map[string]string{
+			"X-WC-Webhook-Topic": topic, "X-WC-Webhook-Signature": woocommerce.Sign(st.WebhookSecret, body),
+			"X-WC-Webhook-Delivery-ID": delivery, "Content-Type": "application/json"})
+		if r.Status != http.StatusAccepted {
+			t.Fatalf("%s: %d %s", topic, r.Status, r.Body)
+		}
+		s.drain(st)
+	}
+	send("order.updated", usd(1300, 32, "completed", t0).JSON(), "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1")
+	send("order.deleted", []byte(`{"id":1300}`), "d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2")
+	s.requireBalance(st, 32, 0, 0)
+	send("order.updated", usd(1300, 32, "completed", t0.Add(time.Hour)).JSON(), "e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3e3")
+	s.requireBalance(st, 32, 45, 0)
+	send("order.deleted", []byte(`{"id":1300}`), "d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2d2")
+	s.requireBalance(st, 32, 45, 0)
+	ignored := s.inbox(st, "ignored")
+	if len(ignored) != 1 || !strings.Contains(ignored[0].LastError, "replay") {
+		t.Fatalf("ignored rows: %+v", ignored)
 	}
 	s.audit()
 }

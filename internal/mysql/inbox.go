@@ -87,12 +87,17 @@ func (s *InboxService) AcceptBatch(ctx context.Context, ms []loyalty.InboxMessag
 }
 
 type inboxRow struct {
-	ID       int64  `db:"id"`
-	StoreID  int64  `db:"store_id"`
-	Topic    string `db:"topic"`
-	Body     []byte `db:"body"`
-	Attempts int    `db:"attempts"`
+	ID         int64   `db:"id"`
+	StoreID    int64   `db:"store_id"`
+	Topic      string  `db:"topic"`
+	Body       []byte  `db:"body"`
+	Attempts   int     `db:"attempts"`
+	DeliveryID *string `db:"delivery_id"`
+	BodyHash   []byte  `db:"body_hash"`
 }
+
+// inboxClaimColumns are read into inboxRow.
+const inboxClaimColumns = `id, store_id, topic, body, attempts, delivery_id, body_hash`
 
 // ProcessNext claims one due inbox row and applies it to the ledger in the
 // same transaction that marks it done, so a crash at any point either keeps
@@ -104,7 +109,7 @@ func (s *InboxService) ProcessNext(ctx context.Context, decode Decoder) (bool, e
 	found := false
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		found = false
-		err := tx.GetContext(ctx, &claimed, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
+		err := tx.GetContext(ctx, &claimed, `SELECT `+inboxClaimColumns+` FROM webhook_inbox
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, now)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
@@ -143,7 +148,7 @@ func (s *InboxService) ProcessBatch(ctx context.Context, decode Decoder, n int) 
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		done = 0
 		var rows []inboxRow
-		if err := tx.SelectContext(ctx, &rows, `SELECT id, store_id, topic, body, attempts FROM webhook_inbox
+		if err := tx.SelectContext(ctx, &rows, `SELECT `+inboxClaimColumns+` FROM webhook_inbox
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
 			return fmt.Errorf("claim inbox rows: %w", err)
 		}
@@ -192,6 +197,21 @@ func (s *InboxService) recordFailure(ctx context.Context, row inboxRow, cause er
 		return fmt.Errorf("record inbox failure: %w", err)
 	}
 	return nil
+}
+
+// replayedDelivery reports whether an earlier row of the store with the
+// same delivery id and body was already applied.
+func replayedDelivery(ctx context.Context, tx *sqlx.Tx, row inboxRow) (bool, error) {
+	if row.DeliveryID == nil || *row.DeliveryID == "" || len(row.BodyHash) == 0 {
+		return false, nil
+	}
+	var n int
+	err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM webhook_inbox WHERE store_id=? AND delivery_id=? AND body_hash=?
+		AND id<? AND state='done'`, row.StoreID, *row.DeliveryID, row.BodyHash, row.ID)
+	if err != nil {
+		return false, fmt.Errorf("find replayed delivery: %w", err)
+	}
+	return n > 0, nil
 }
 
 type inboxUpdate struct {
@@ -254,6 +274,18 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 		}
 	}
 	for i, row := range rows {
+		if evs[i].Kind == loyalty.EventOrderDeleted {
+			// A delete is the same {"id":N} bytes every time: a replay of
+			// one already applied (same delivery id, same body) is ignored.
+			dup, err := replayedDelivery(ctx, tx, row)
+			if err != nil {
+				return err
+			}
+			if dup {
+				b.done(row.ID, loyalty.InboxIgnored, "replay of a delivery already applied (same delivery id and body)")
+				continue
+			}
+		}
 		if err := applyEvent(ctx, b, row.ID, stores[row.StoreID], evs[i]); err != nil {
 			return err
 		}
