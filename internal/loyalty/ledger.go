@@ -11,6 +11,7 @@ import (
 const (
 	AccountPending   = "pending"
 	AccountAvailable = "available"
+	AccountHeld      = "held" // points of issued rewards not yet used, released or expired
 	AccountIssued    = "issued"
 	AccountRedeemed  = "redeemed"
 	AccountExpired   = "expired"
@@ -19,7 +20,7 @@ const (
 
 // IsCustomerAccount reports whether kind is held per customer.
 func IsCustomerAccount(kind string) bool {
-	return kind == AccountPending || kind == AccountAvailable
+	return kind == AccountPending || kind == AccountAvailable || kind == AccountHeld
 }
 
 // Transaction kinds, as shown in a customer's activity.
@@ -29,6 +30,11 @@ const (
 	KindOrderMature   = "order_mature"
 	KindAdjustment    = "adjustment"
 	KindMerge         = "merge"
+	KindRedeemHold    = "redeem_hold"    // a reward issued: available -> held
+	KindRedeemUse     = "redeem_use"     // its order was paid: held -> redeemed
+	KindRedeemRelease = "redeem_release" // removed, or its order failed before payment: held -> available
+	KindRedeemExpire  = "redeem_expire"  // never used: held -> available
+	KindRedeemReturn  = "redeem_return"  // its paid order was refunded in full or cancelled: redeemed -> available
 )
 
 // ActorSystem is the actor of transactions the service posts by itself.
@@ -138,6 +144,7 @@ func (t Transaction) InputHash() [32]byte {
 type Balance struct {
 	Available int64
 	Pending   int64
+	Held      int64 // points of issued rewards not yet settled
 	Lifetime  int64 // points earned, net of clawbacks; not reduced by spending
 }
 
@@ -158,6 +165,8 @@ func (b Balance) Apply(customer int64, postings []Posting) Balance {
 				b.Available += leg.sign * p.Amount
 			case AccountPending:
 				b.Pending += leg.sign * p.Amount
+			case AccountHeld:
+				b.Held += leg.sign * p.Amount
 			}
 			if leg.peer.Kind == AccountIssued || leg.peer.Kind == AccountAdjusted {
 				b.Lifetime += leg.sign * p.Amount

@@ -23,6 +23,11 @@ type Program struct {
 	ReturnDays       int    `setting:"return_days" usage:"days order points stay pending; 0 = available at once"`
 	RedeemPoints     int64  `setting:"redeem_points" usage:"this many points ..."`
 	RedeemValueMinor int64  `setting:"redeem_value_minor" usage:"... are worth this many minor units"`
+	// Redemption bounds (0 = no bound).
+	RedeemMinPoints       int64 `setting:"redeem_min_points" usage:"fewest points one redemption may spend (0 = any)"`
+	RedeemMaxPoints       int64 `setting:"redeem_max_points" usage:"most points one order may spend (0 = no limit)"`
+	RedeemMaxSharePercent int   `setting:"redeem_max_share_percent" usage:"most of the cart subtotal points may pay, in percent (0 or 100 = all)"`
+	RedeemReturnOnRefund  bool  `setting:"redeem_return_on_refund" usage:"give spent points back when a paid order is refunded in full or cancelled"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -53,9 +58,11 @@ func (p *Program) Settings() []Setting {
 }
 
 // DefaultProgram is what a new store starts with: 1 point per currency unit,
-// no return window, 100 points = 1.00 of currency.
+// no return window, 100 points = 1.00 of currency, no redemption bounds,
+// spent points given back when a paid order is refunded in full.
 func DefaultProgram() Program {
-	return Program{Currency: "USD", CurrencyExponent: 2, EarnPoints: 1, EarnPer: 1, RedeemPoints: 100, RedeemValueMinor: 100}
+	return Program{Currency: "USD", CurrencyExponent: 2, EarnPoints: 1, EarnPer: 1, RedeemPoints: 100, RedeemValueMinor: 100,
+		RedeemReturnOnRefund: true}
 }
 
 // Validate returns an EInvalid error when a setting is out of range.
@@ -71,6 +78,10 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "return window must be between 0 and 365 days")
 	case p.RedeemPoints <= 0 || p.RedeemValueMinor < 0:
 		return Errorf(EInvalid, "redemption rate must be a positive number of points for zero or more money")
+	case p.RedeemMinPoints < 0 || p.RedeemMaxPoints < 0 || (p.RedeemMaxPoints > 0 && p.RedeemMinPoints > p.RedeemMaxPoints):
+		return Errorf(EInvalid, "redemption bounds must be zero or more, the minimum at most the maximum")
+	case p.RedeemMaxSharePercent < 0 || p.RedeemMaxSharePercent > 100:
+		return Errorf(EInvalid, "redeem_max_share_percent must be between 0 and 100")
 	}
 	return nil
 }

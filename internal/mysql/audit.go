@@ -41,8 +41,16 @@ var auditChecks = []struct {
 		FROM customers c LEFT JOIN (SELECT store_id, customer_pk, SUM(amount) AS total FROM ledger_entries
 		WHERE account='pending' GROUP BY store_id, customer_pk) s ON s.store_id=c.store_id AND s.customer_pk=c.id
 		WHERE c.pending <> COALESCE(s.total,0)`},
+	{"customer_held", `SELECT c.store_id, CONCAT('customer ', c.id, ' held ', c.held, ' but entries sum to ', COALESCE(s.total,0))
+		FROM customers c LEFT JOIN (SELECT store_id, customer_pk, SUM(amount) AS total FROM ledger_entries
+		WHERE account='held' GROUP BY store_id, customer_pk) s ON s.store_id=c.store_id AND s.customer_pk=c.id
+		WHERE c.held <> COALESCE(s.total,0)`},
+	{"held_is_open_rewards", `SELECT c.store_id, CONCAT('customer ', c.id, ' holds ', c.held, ' but open rewards sum to ', COALESCE(r.total,0))
+		FROM customers c LEFT JOIN (SELECT store_id, customer_pk, SUM(points) AS total FROM redemptions
+		WHERE state IN ('issued','applied') GROUP BY store_id, customer_pk) r ON r.store_id=c.store_id AND r.customer_pk=c.id
+		WHERE c.held <> COALESCE(r.total,0)`},
 	{"customer_account_owner", `SELECT store_id, CONCAT('entry ', id, ' on ', account, ' has the wrong owner')
-		FROM ledger_entries WHERE (account IN ('pending','available')) <> (customer_pk IS NOT NULL)`},
+		FROM ledger_entries WHERE (account IN ('pending','available','held')) <> (customer_pk IS NOT NULL)`},
 	{"customer_store", `SELECT e.store_id, CONCAT('entry ', e.id, ' names customer ', e.customer_pk, ' of another store')
 		FROM ledger_entries e JOIN customers c ON c.id=e.customer_pk WHERE c.store_id <> e.store_id`},
 	{"order_holding", `SELECT o.store_id, CONCAT('order ', o.order_id, ' holds ', o.points_pending + o.points_available,

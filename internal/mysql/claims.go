@@ -46,7 +46,7 @@ func (s *CustomerService) OfferClaim(ctx context.Context, store loyalty.StoreID,
 			customerRow
 			Orders int64 `db:"orders"`
 		}
-		err := tx.GetContext(ctx, &g, `SELECT c.id, c.store_id, c.wc_customer_id, c.guest_email, c.merged_into, c.available, c.pending, c.lifetime,
+		err := tx.GetContext(ctx, &g, `SELECT c.id, c.store_id, c.wc_customer_id, c.guest_email, c.merged_into, c.available, c.pending, c.held, c.lifetime,
 			(SELECT COUNT(*) FROM orders o WHERE o.store_id=c.store_id AND o.customer_pk=c.id) AS orders
 			FROM customers c WHERE c.store_id=? AND c.guest_email=? FOR UPDATE`, store, email)
 		if errors.Is(err, sql.ErrNoRows) {

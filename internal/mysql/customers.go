@@ -42,6 +42,9 @@ func (s *CustomerService) Close() error {
 	return nil
 }
 
+// customerColumns are read into customerRow.
+const customerColumns = `id, store_id, wc_customer_id, guest_email, merged_into, available, pending, held, lifetime`
+
 type customerRow struct {
 	ID         int64   `db:"id"`
 	StoreID    int64   `db:"store_id"`
@@ -50,11 +53,12 @@ type customerRow struct {
 	MergedInto *int64  `db:"merged_into"`
 	Available  int64   `db:"available"`
 	Pending    int64   `db:"pending"`
+	Held       int64   `db:"held"`
 	Lifetime   int64   `db:"lifetime"`
 }
 
 func (r customerRow) balance() loyalty.Balance {
-	return loyalty.Balance{Available: r.Available, Pending: r.Pending, Lifetime: r.Lifetime}
+	return loyalty.Balance{Available: r.Available, Pending: r.Pending, Held: r.Held, Lifetime: r.Lifetime}
 }
 
 // lockCustomers locks customer rows in ascending id order (the fixed lock
@@ -70,8 +74,7 @@ func lockCustomers(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, ids 
 		// By primary key only: with "AND store_id=?" the optimizer may pick
 		// the (store_id, ...) index and lock a range of other customers.
 		var r customerRow
-		if err := tx.GetContext(ctx, &r, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
-			FROM customers WHERE id=? FOR UPDATE`, id); err != nil {
+		if err := tx.GetContext(ctx, &r, `SELECT `+customerColumns+` FROM customers WHERE id=? FOR UPDATE`, id); err != nil {
 			return nil, fmt.Errorf("lock customer %d: %w", id, err)
 		}
 		if r.StoreID != store {
@@ -237,7 +240,7 @@ func (s *CustomerService) balanceQuery(ctx context.Context) (*sql.Stmt, error) {
 	if st := s.balanceStmt.Load(); st != nil {
 		return st, nil
 	}
-	st, err := s.db.db.PrepareContext(ctx, `SELECT available, pending, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
+	st, err := s.db.db.PrepareContext(ctx, `SELECT available, pending, held, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare balance read: %w", err)
 	}
@@ -255,7 +258,7 @@ func (s *CustomerService) Balance(ctx context.Context, store loyalty.StoreID, cu
 		return loyalty.Balance{}, err
 	}
 	var b loyalty.Balance
-	err = stmt.QueryRowContext(ctx, store, customerID).Scan(&b.Available, &b.Pending, &b.Lifetime)
+	err = stmt.QueryRowContext(ctx, store, customerID).Scan(&b.Available, &b.Pending, &b.Held, &b.Lifetime)
 	if errors.Is(err, sql.ErrNoRows) {
 		return loyalty.Balance{}, nil
 	}
@@ -285,7 +288,7 @@ func (s *CustomerService) Customer(ctx context.Context, store loyalty.StoreID, c
 		customerRow
 		Email *string `db:"email"`
 	}
-	err := s.db.db.GetContext(ctx, &r, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime, email
+	err := s.db.db.GetContext(ctx, &r, `SELECT `+customerColumns+`, email
 		FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
 	if err != nil {
 		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
@@ -343,7 +346,7 @@ func (s *CustomerService) Adjust(ctx context.Context, store loyalty.StoreID, a l
 // registered customer's address or a guest identity.
 func customersByEmail(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, email string) ([]customerRow, error) {
 	var rows []customerRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT id, store_id, wc_customer_id, guest_email, merged_into, available, pending, lifetime
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT `+customerColumns+`
 		FROM customers WHERE store_id=? AND (email=? OR guest_email=?) ORDER BY id`, store, email, email); err != nil {
 		return nil, fmt.Errorf("find customers by e-mail: %w", err)
 	}

@@ -131,6 +131,7 @@ func (l *ledger) addDeltas(t loyalty.Transaction) {
 		b := l.delta(c, t.At)
 		b.Available += d.Available
 		b.Pending += d.Pending
+		b.Held += d.Held
 		b.Lifetime += d.Lifetime
 	}
 }
@@ -228,8 +229,12 @@ func (l *ledger) renderBalances(w *writes) {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	var av, pe, li, in strings.Builder
-	var aArgs, pArgs, lArgs, inArgs []any
+	var av, pe, he, li, in strings.Builder
+	var aArgs, pArgs, hArgs, lArgs, inArgs []any
+	held := false // most batches hold nothing: leave the column out then
+	for _, b := range l.deltas {
+		held = held || b.Held != 0
+	}
 	for i, id := range ids {
 		b := l.deltas[id]
 		av.WriteString(" WHEN ? THEN ?")
@@ -238,15 +243,23 @@ func (l *ledger) renderBalances(w *writes) {
 		aArgs = append(aArgs, id, b.Available)
 		pArgs = append(pArgs, id, b.Pending)
 		lArgs = append(lArgs, id, b.Lifetime)
+		if held {
+			he.WriteString(" WHEN ? THEN ?")
+			hArgs = append(hArgs, id, b.Held)
+		}
 		if i > 0 {
 			in.WriteString(",")
 		}
 		in.WriteString("?")
 		inArgs = append(inArgs, id)
 	}
-	args := append(append(append(aArgs, pArgs...), lArgs...), l.at)
+	heldSet := ""
+	if held {
+		heldSet = ` END, held = held + CASE id` + he.String()
+	}
+	args := append(append(append(append(aArgs, pArgs...), hArgs...), lArgs...), l.at)
 	w.add(`UPDATE customers SET available = available + CASE id`+av.String()+` END, pending = pending + CASE id`+pe.String()+
-		` END, lifetime = lifetime + CASE id`+li.String()+` END, updated_at = ? WHERE id IN (`+in.String()+`)`, append(args, inArgs...)...)
+		heldSet+` END, lifetime = lifetime + CASE id`+li.String()+` END, updated_at = ? WHERE id IN (`+in.String()+`)`, append(args, inArgs...)...)
 	clear(l.deltas)
 }
 

@@ -1,0 +1,260 @@
+package mysql
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// The redemptions table: rewards issued to customers, each a single-use
+// coupon code holding points until it is used, released or expires.
+
+var _ loyalty.Redemptions = (*RedemptionService)(nil)
+
+// RedemptionService issues, lists, releases and expires redemptions.
+type RedemptionService struct {
+	db *DB
+}
+
+// NewRedemptionService returns the redemption service on db.
+func NewRedemptionService(db *DB) *RedemptionService { return &RedemptionService{db: db} }
+
+type redemptionRow struct {
+	ID         int64     `db:"id"`
+	CustomerPK int64     `db:"customer_pk"`
+	RewardID   int64     `db:"reward_id"`
+	Kind       string    `db:"kind"`
+	Code       string    `db:"code"`
+	Key        string    `db:"idempotency_key"`
+	Points     int64     `db:"points"`
+	ValueMinor int64     `db:"value_minor"`
+	Percent    int       `db:"percent"`
+	ProductID  int64     `db:"product_id"`
+	State      string    `db:"state"`
+	OrderID    *int64    `db:"order_id"`
+	IssuedAt   time.Time `db:"issued_at"`
+	ExpiresAt  time.Time `db:"expires_at"`
+}
+
+const redemptionColumns = `id, customer_pk, reward_id, kind, code, idempotency_key, points, value_minor, percent, product_id,
+	state, order_id, issued_at, expires_at`
+
+func (r redemptionRow) redemption() loyalty.Redemption {
+	out := loyalty.Redemption{ID: r.ID, Customer: r.CustomerPK, RewardID: r.RewardID, Kind: r.Kind, Code: r.Code,
+		Points: r.Points, ValueMinor: r.ValueMinor, Percent: r.Percent, ProductID: r.ProductID, State: r.State,
+		IssuedAt: r.IssuedAt.UTC(), ExpiresAt: r.ExpiresAt.UTC()}
+	if r.OrderID != nil {
+		out.OrderID = *r.OrderID
+	}
+	return out
+}
+
+// codeAlphabet has no look-alike characters (0/O, 1/I/L).
+const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+// newCode returns a coupon code: VAFA- and 10 random characters.
+func newCode() string {
+	b := make([]byte, 10)
+	for i := range b {
+		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(codeAlphabet))))
+		if err != nil {
+			panic("crypto/rand failed: " + err.Error())
+		}
+		b[i] = codeAlphabet[n.Int64()]
+	}
+	return "VAFA-" + string(b)
+}
+
+// Redeem issues a reward to the WooCommerce customer, holding its points,
+// under the request's idempotency key. The customer's row is locked first,
+// so concurrent redemptions never overdraw and the same key never issues
+// twice. EInvalid, EInsufficient, EConflict (inactive reward, or the key
+// used for another request), ENotFound (store or reward).
+func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, customerID int64, in loyalty.RedeemInput) (loyalty.Redemption, bool, error) {
+	if in.Key == "" || len(in.Key) > 150 {
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInvalid, "an Idempotency-Key header of 1 to 150 characters is required")
+	}
+	if customerID <= 0 {
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInvalid, "the token's subject is not a customer")
+	}
+	var out loyalty.Redemption
+	var replayed bool
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		replayed = false
+		st, err := loadStore(ctx, tx, store)
+		if err != nil {
+			return err
+		}
+		reward, err := loadReward(ctx, tx, store, in.RewardID, false)
+		if err != nil {
+			return err
+		}
+		pk, err := ensureCustomer(ctx, tx, store, customerID, "", now)
+		if err != nil {
+			return err
+		}
+		var prev redemptionRow
+		err = tx.GetContext(ctx, &prev, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND customer_pk=? AND idempotency_key=?`,
+			store, pk, in.Key)
+		if err == nil {
+			if prev.RewardID != in.RewardID || (reward.Kind == loyalty.RewardPointsDiscount && prev.Points != in.Points) {
+				return loyalty.Errorf(loyalty.EConflict, "idempotency key was already used with different inputs")
+			}
+			out, replayed = prev.redemption(), true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find redemption: %w", err)
+		}
+		rows, err := lockCustomers(ctx, tx, store, pk)
+		if err != nil {
+			return err
+		}
+		red, err := loyalty.PlanRedemption(st.Program, loyalty.RedeemRequest{Reward: reward, Points: in.Points,
+			CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, rows[pk].Available, now)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
+			points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			store, pk, red.RewardID, red.Kind, red.Code, in.Key, red.Points, red.ValueMinor, red.Percent, red.ProductID,
+			red.State, red.IssuedAt, red.ExpiresAt, now)
+		if isDuplicate(err, "redemptions_code") {
+			return errRaced // a code collision: run again with a new code
+		}
+		if err != nil {
+			return fmt.Errorf("insert redemption: %w", err)
+		}
+		if red.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("redemption id: %w", err)
+		}
+		if _, _, err := newLedger(tx).Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
+			return err
+		}
+		out = red
+		return nil
+	})
+	return out, replayed, err
+}
+
+// CustomerRedemptions lists the WooCommerce customer's redemptions, newest first.
+func (s *RedemptionService) CustomerRedemptions(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) ([]loyalty.Redemption, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	var rows []redemptionRow
+	err := s.db.db.SelectContext(ctx, &rows, `SELECT r.id, r.customer_pk, r.reward_id, r.kind, r.code, r.idempotency_key, r.points,
+		r.value_minor, r.percent, r.product_id, r.state, r.order_id, r.issued_at, r.expires_at
+		FROM redemptions r JOIN customers c ON c.id=r.customer_pk
+		WHERE c.store_id=? AND c.wc_customer_id=? AND r.store_id=? AND r.id < ? ORDER BY r.id DESC LIMIT ?`,
+		store, customerID, store, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list redemptions: %w", err)
+	}
+	out := make([]loyalty.Redemption, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.redemption())
+	}
+	return out, nil
+}
+
+// settle moves a locked redemption to state with its ledger transaction
+// and writes it back.
+func settle(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, r loyalty.Redemption, state string, orderID int64, now time.Time) (loyalty.Redemption, error) {
+	next, t, err := loyalty.SettleRedemption(r, state, orderID, now)
+	if err != nil {
+		return r, err
+	}
+	if t != nil {
+		if _, err := lockCustomers(ctx, tx, store, r.Customer); err != nil {
+			return r, err
+		}
+		if _, _, err := newLedger(tx).Post(ctx, store, *t); err != nil {
+			return r, err
+		}
+	}
+	var order any
+	if next.OrderID > 0 {
+		order = next.OrderID
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE redemptions SET state=?, order_id=?, updated_at=? WHERE store_id=? AND id=?`,
+		next.State, order, now, store, r.ID); err != nil {
+		return r, fmt.Errorf("update redemption: %w", err)
+	}
+	return next, nil
+}
+
+// Release gives back the points of the customer's redemption that is not
+// on an order yet (the shopper removed the reward from the cart). Releasing
+// a released one changes nothing. ENotFound; EConflict when applied or settled.
+func (s *RedemptionService) Release(ctx context.Context, store loyalty.StoreID, customerID int64, id int64) (loyalty.Redemption, error) {
+	var out loyalty.Redemption
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		var row redemptionRow
+		err := tx.GetContext(ctx, &row, `SELECT r.id, r.customer_pk, r.reward_id, r.kind, r.code, r.idempotency_key, r.points,
+			r.value_minor, r.percent, r.product_id, r.state, r.order_id, r.issued_at, r.expires_at
+			FROM redemptions r JOIN customers c ON c.id=r.customer_pk
+			WHERE r.store_id=? AND r.id=? AND c.store_id=? AND c.wc_customer_id=? FOR UPDATE`, store, id, store, customerID)
+		if err != nil {
+			return notFound(err, "redemption %d not found", id)
+		}
+		r := row.redemption()
+		if r.State == loyalty.RedemptionApplied {
+			return loyalty.Errorf(loyalty.EConflict, "this reward is on order %d; it is released if that order fails or is cancelled", r.OrderID)
+		}
+		out, err = settle(ctx, tx, store, r, loyalty.RedemptionReleased, 0, now)
+		return err
+	})
+	return out, err
+}
+
+// ExpireDue releases issued redemptions past their expiry, up to limit,
+// each in its own transaction; safe to run on several instances at once
+// (the row lock and the state decide, and each step's ledger key is unique).
+// It returns how many expired; a failing one is reported and the rest go on.
+func (s *RedemptionService) ExpireDue(ctx context.Context, limit int) (int, error) {
+	var due []struct {
+		Store int64 `db:"store_id"`
+		ID    int64 `db:"id"`
+	}
+	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, id FROM redemptions WHERE state='issued' AND expires_at <= ?
+		ORDER BY expires_at LIMIT ?`, s.db.now(), limit); err != nil {
+		return 0, fmt.Errorf("find expiring redemptions: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, d := range due {
+		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			var row redemptionRow
+			if err := tx.GetContext(ctx, &row, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=? FOR UPDATE`,
+				d.Store, d.ID); err != nil {
+				return fmt.Errorf("lock redemption: %w", err)
+			}
+			r := row.redemption()
+			if r.State != loyalty.RedemptionIssued || now.Before(r.ExpiresAt) {
+				return nil // another instance got there first
+			}
+			if _, err := settle(ctx, tx, d.Store, r, loyalty.RedemptionExpired, 0, now); err != nil {
+				return err
+			}
+			n++
+			return nil
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("expire redemption %d: %w", d.ID, err))
+		}
+	}
+	return n, errors.Join(errs...)
+}
