@@ -359,6 +359,7 @@ type order struct {
 	Refunds  []string // negative strings, as WooCommerce sends them
 	Modified time.Time
 	Meta     map[string]string
+	Coupons  map[string]string // code -> discount, as WooCommerce's coupon_lines carry them
 }
 
 func usd(id, customer int64, status string, modified time.Time) order {
@@ -395,7 +396,7 @@ func (o order) JSON() []byte {
 		"line_items": []map[string]any{{"id": 1, "name": "Saffron / زعفران", "product_id": 15, "variation_id": 0,
 			"quantity": 1, "tax_class": "", "subtotal": "45.00", "subtotal_tax": o.Tax, "total": "45.00", "total_tax": o.Tax,
 			"taxes": []map[string]any{{"id": 1, "total": o.Tax, "subtotal": o.Tax}}, "meta_data": []any{}, "sku": "SAF-1", "price": 45}},
-		"tax_lines": []any{}, "shipping_lines": []any{}, "fee_lines": []any{}, "coupon_lines": []any{},
+		"tax_lines": []any{}, "shipping_lines": []any{}, "fee_lines": []any{}, "coupon_lines": couponLines(o.Coupons),
 		"refunds": refunds, "set_paid": false, "currency_symbol": "$",
 	}
 	b, err := json.Marshal(body)
@@ -403,6 +404,15 @@ func (o order) JSON() []byte {
 		panic(err)
 	}
 	return wpJSON(b)
+}
+
+func couponLines(m map[string]string) []map[string]any {
+	out := []map[string]any{}
+	for code, discount := range m {
+		out = append(out, map[string]any{"id": 500 + len(out), "code": strings.ToLower(code), "discount": discount,
+			"discount_tax": "0", "discount_type": "fixed_cart", "nominal_amount": 10, "free_shipping": false, "meta_data": []any{}})
+	}
+	return out
 }
 
 // wpJSON re-encodes Go's JSON the way wp_json_encode writes it: "/" as "\/"

@@ -91,14 +91,16 @@ func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
 
 // services are the storage services on one database, wired as main uses them.
 type services struct {
-	db        *mysql.DB
-	stores    *mysql.StoreService
-	keys      *mysql.KeyService
-	inbox     *mysql.InboxService
-	customers *mysql.CustomerService
-	orders    *mysql.OrderService
-	audit     *mysql.AuditService
-	privacy   *mysql.PrivacyService
+	db          *mysql.DB
+	stores      *mysql.StoreService
+	keys        *mysql.KeyService
+	inbox       *mysql.InboxService
+	customers   *mysql.CustomerService
+	orders      *mysql.OrderService
+	audit       *mysql.AuditService
+	privacy     *mysql.PrivacyService
+	rewards     *mysql.RewardService
+	redemptions *mysql.RedemptionService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -109,7 +111,8 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 	}
 	return &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
-		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db)}, nil
+		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
+		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -155,7 +158,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
-		Privacy:     svc.privacy,
+		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions,
 		Verifier:    auth.NewVerifier(svc.keys, svc.db.Now),
 		Ready:       svc.db.Ping,
 		PublicURL:   cfg.PublicURL,
@@ -187,6 +190,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	if cfg.Workers > 0 {
 		pool := worker.NewPool(processor{svc.inbox, cfg.Batch}, svc.orders, cfg.Workers, reg, log)
 		pool.MatureEvery = cfg.MatureEvery
+		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

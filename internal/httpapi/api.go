@@ -31,16 +31,18 @@ type Deps struct {
 	Keys      loyalty.Keys
 	// Revoked is told of a key revoked through the API, so the token
 	// verifier forgets it at once on this replica.
-	Revoked   func(store loyalty.StoreID, kid string)
-	Inbox     loyalty.Inbox
-	Ledger    loyalty.CustomerLedger
-	Claims    loyalty.GuestClaims
-	Privacy   loyalty.Privacy
-	Verifier  Verifier
-	Ready     func(ctx context.Context) error
-	PublicURL string // base URL plugins are told to deliver webhooks to
-	Logger    *slog.Logger
-	Registry  *prometheus.Registry
+	Revoked     func(store loyalty.StoreID, kid string)
+	Inbox       loyalty.Inbox
+	Ledger      loyalty.CustomerLedger
+	Claims      loyalty.GuestClaims
+	Privacy     loyalty.Privacy
+	Catalog     loyalty.Catalog
+	Redemptions loyalty.Redemptions
+	Verifier    Verifier
+	Ready       func(ctx context.Context) error
+	PublicURL   string // base URL plugins are told to deliver webhooks to
+	Logger      *slog.Logger
+	Registry    *prometheus.Registry
 	// StoreCacheTTL bounds how long a store's secret and program are reused
 	// without a database read (webhook accept path).
 	StoreCacheTTL time.Duration
@@ -102,6 +104,8 @@ func New(d Deps) http.Handler {
 	a.customerRoutes(admin)
 	a.keyRoutes(admin)
 	a.privacyRoutes(admin)
+	a.rewardRoutes(me, admin)
+	a.redemptionRoutes(me)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r
@@ -149,7 +153,7 @@ func statusOf(code string) int {
 	case loyalty.EForbidden:
 		return http.StatusForbidden
 	case loyalty.EInsufficient:
-		return http.StatusUnprocessableEntity
+		return http.StatusConflict // a conflict with the balance; the code says which
 	case loyalty.ETooLarge:
 		return http.StatusRequestEntityTooLarge
 	case loyalty.ERateLimited:

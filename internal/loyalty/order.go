@@ -28,6 +28,7 @@ type OrderSnapshot struct {
 	DateModified  time.Time // date_modified_gmt; zero when absent
 	DatePaid      time.Time // date_paid_gmt; zero when unpaid or absent
 	Meta          map[string]string
+	Coupons       []string // coupon_lines codes, as sent
 }
 
 // Net is the amount points are earned on: total minus tax minus shipping.

@@ -276,3 +276,99 @@ type Redemptions interface {
 	// ENotFound; EConflict when it is on an order or settled.
 	Release(ctx context.Context, id StoreID, customerID int64, redemptionID int64) (Redemption, error)
 }
+
+// CodePrefix starts every code the service issues; other coupon codes on
+// an order are the store's own and are none of the ledger's business.
+const CodePrefix = "VAFA-"
+
+// IsRewardCode reports whether a coupon code is one of the service's.
+func IsRewardCode(code string) bool {
+	return len(code) > len(CodePrefix) && strings.EqualFold(code[:len(CodePrefix)], CodePrefix)
+}
+
+// RedemptionStep is one redemption's move decided from an order snapshot.
+type RedemptionStep struct {
+	Redemption  Redemption   // the redemption after the move
+	Transaction *Transaction // nil when no points move
+}
+
+// SettleOrderRedemptions decides, from an applied order snapshot, what
+// happens to the rewards whose codes are on it: a paid order uses them
+// (held -> redeemed); an unpaid order holds them as applied; a failed or
+// cancelled unpaid order releases them; a used reward whose order is then
+// refunded in full or cancelled is returned when the program says so.
+// customer is the internal id the order belongs to; byCode holds the
+// store's redemptions for the codes on the order (upper-cased). A code the
+// service never issued, one issued to another customer, or one already on
+// another order moves nothing and yields a note.
+func SettleOrderRedemptions(snap OrderSnapshot, customer int64, byCode map[string]Redemption, p Program, now time.Time) ([]RedemptionStep, []string, error) {
+	var steps []RedemptionStep
+	var notes []string
+	for _, raw := range snap.Coupons {
+		if !IsRewardCode(raw) {
+			continue
+		}
+		code := strings.ToUpper(raw)
+		r, ok := byCode[code]
+		switch {
+		case !ok:
+			notes = append(notes, fmt.Sprintf("coupon %s was not issued by the loyalty program: nothing posted", code))
+			continue
+		case r.Customer != customer:
+			notes = append(notes, fmt.Sprintf("coupon %s belongs to another customer: nothing posted", code))
+			continue
+		case r.OrderID != 0 && r.OrderID != snap.OrderID:
+			notes = append(notes, fmt.Sprintf("coupon %s was already used on order %d: nothing posted", code, r.OrderID))
+			continue
+		}
+		target := ""
+		switch {
+		case snap.Paid():
+			if r.Open() {
+				target = RedemptionUsed
+			}
+		case snap.Status == "refunded" || snap.Status == "cancelled":
+			switch {
+			case r.Open():
+				target = RedemptionReleased
+			case r.State == RedemptionUsed && p.RedeemReturnOnRefund:
+				target = RedemptionReturned
+			}
+		case snap.Status == "failed":
+			if r.Open() {
+				target = RedemptionReleased
+			}
+		case snap.Status == "pending" || snap.Status == "on-hold":
+			if r.State == RedemptionIssued {
+				target = RedemptionApplied
+			}
+		}
+		if target == "" {
+			continue
+		}
+		next, t, err := SettleRedemption(r, target, snap.OrderID, now)
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("coupon %s: %s", code, ErrorMessage(err)))
+			continue
+		}
+		steps = append(steps, RedemptionStep{Redemption: next, Transaction: t})
+	}
+	return steps, notes, nil
+}
+
+// Affordable says whether a customer with available points can redeem the
+// reward now, and when not, why (in English, for the plugin to translate
+// by case).
+func Affordable(p Program, r Reward, available int64) (bool, string) {
+	need := r.PointsCost
+	if r.Kind == RewardPointsDiscount {
+		need = max(p.RedeemMinPoints, 1)
+	}
+	switch {
+	case available < 0:
+		return false, "balance is negative"
+	case available < need:
+		return false, fmt.Sprintf("needs %d more points", need-available)
+	}
+	return true, ""
+}

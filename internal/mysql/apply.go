@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"strings"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -102,7 +103,52 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	if err != nil {
 		return loyalty.Outcome{}, err
 	}
-	return out, queue(ctx, b, store.ID, out)
+	if err := queue(ctx, b, store.ID, out); err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if out.Changed {
+		return settleRedemptions(ctx, b, store, snap, customer, out)
+	}
+	return out, nil
+}
+
+// settleRedemptions moves the rewards whose codes are on an applied order
+// snapshot (used, applied, released or returned, as the domain decides).
+// Codes the service did not issue to this customer are flagged on the
+// delivery with a note and move nothing.
+func settleRedemptions(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, customer int64, out loyalty.Outcome) (loyalty.Outcome, error) {
+	var codes []string
+	for _, c := range snap.Coupons {
+		if loyalty.IsRewardCode(c) {
+			codes = append(codes, strings.ToUpper(c))
+		}
+	}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	byCode, err := lockRedemptionsByCode(ctx, b.tx, store.ID, codes)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	steps, notes, err := loyalty.SettleOrderRedemptions(snap, customer, byCode, store.Program, b.now)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	for _, st := range steps {
+		if st.Transaction != nil {
+			if err := b.post(ctx, store.ID, *st.Transaction); err != nil {
+				return loyalty.Outcome{}, err
+			}
+		}
+		if err := writeRedemption(ctx, b.tx, store.ID, st.Redemption, b.now); err != nil {
+			return loyalty.Outcome{}, err
+		}
+	}
+	if len(notes) > 0 {
+		out.Result = loyalty.InboxFlagged
+		out.Note = strings.TrimSpace(out.Note + " " + strings.Join(notes, "; "))
+	}
+	return out, nil
 }
 
 // customerCreated records a registered customer. Its guest activity (orders

@@ -57,7 +57,8 @@ var auditChecks = []struct {
 		' but its entries sum to ', COALESCE(s.total,0))
 		FROM orders o LEFT JOIN (SELECT t.store_id, t.order_id, SUM(e.amount) AS total FROM ledger_transactions t
 		JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id
-		WHERE t.order_id IS NOT NULL AND e.account IN ('pending','available') GROUP BY t.store_id, t.order_id) s
+		WHERE t.order_id IS NOT NULL AND t.kind IN ('order_earn','order_reversal','order_mature')
+		AND e.account IN ('pending','available') GROUP BY t.store_id, t.order_id) s
 		ON s.store_id=o.store_id AND s.order_id=o.order_id
 		WHERE o.points_pending + o.points_available <> COALESCE(s.total,0)`},
 	{"order_negative_holding", `SELECT store_id, CONCAT('order ', order_id, ' holds negative points')

@@ -182,13 +182,8 @@ func settle(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, r loyalty.R
 			return r, err
 		}
 	}
-	var order any
-	if next.OrderID > 0 {
-		order = next.OrderID
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE redemptions SET state=?, order_id=?, updated_at=? WHERE store_id=? AND id=?`,
-		next.State, order, now, store, r.ID); err != nil {
-		return r, fmt.Errorf("update redemption: %w", err)
+	if err := writeRedemption(ctx, tx, store, next, now); err != nil {
+		return r, err
 	}
 	return next, nil
 }
@@ -257,4 +252,38 @@ func (s *RedemptionService) ExpireDue(ctx context.Context, limit int) (int, erro
 		}
 	}
 	return n, errors.Join(errs...)
+}
+
+// lockRedemptionsByCode locks the store's redemptions with the codes and
+// returns them by code.
+func lockRedemptionsByCode(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, codes []string) (map[string]loyalty.Redemption, error) {
+	out := map[string]loyalty.Redemption{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	q, args, err := sqlx.In(`SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND code IN (?) ORDER BY id FOR UPDATE`, store, codes)
+	if err != nil {
+		return nil, fmt.Errorf("lock redemptions: %w", err)
+	}
+	var rows []redemptionRow
+	if err := tx.SelectContext(ctx, &rows, q, args...); err != nil {
+		return nil, fmt.Errorf("lock redemptions: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Code] = r.redemption()
+	}
+	return out, nil
+}
+
+// writeRedemption saves a redemption's state and order.
+func writeRedemption(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, r loyalty.Redemption, now time.Time) error {
+	var order any
+	if r.OrderID > 0 {
+		order = r.OrderID
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE redemptions SET state=?, order_id=?, updated_at=? WHERE store_id=? AND id=?`,
+		r.State, order, now, store, r.ID); err != nil {
+		return fmt.Errorf("update redemption: %w", err)
+	}
+	return nil
 }

@@ -76,6 +76,9 @@ type orderPayload struct {
 		Key   string          `json:"key"`
 		Value json.RawMessage `json:"value"`
 	} `json:"meta_data"`
+	CouponLines []struct {
+		Code string `json:"code"`
+	} `json:"coupon_lines"`
 }
 
 type actionPayload struct {
@@ -205,11 +208,19 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 			o.Meta[m.Key] = s
 		}
 	}
+	for _, c := range p.CouponLines {
+		if len(o.Coupons) < maxCoupons && c.Code != "" && len(c.Code) <= 100 {
+			o.Coupons = append(o.Coupons, c.Code)
+		}
+	}
 	return loyalty.Event{Kind: loyalty.EventOrder, Order: o}
 }
 
 // parseGMT reads WooCommerce's "YYYY-MM-DDTHH:MM:SS" (UTC, no zone); a zone,
 // if an extension adds one, is honoured.
+// maxCoupons bounds the coupon codes read from one order.
+const maxCoupons = 50
+
 func parseGMT(s string) (time.Time, error) {
 	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
 		return t.UTC(), nil

@@ -21,10 +21,20 @@ type Maturer interface {
 	MatureDue(ctx context.Context, limit int) (int, error)
 }
 
-// Pool runs inbox workers and the maturity job.
+// Job is a periodic task over due rows (maturity, reward expiry, ...): it
+// handles up to limit of them and reports how many. Jobs must be safe to run
+// on several service instances at once.
+type Job struct {
+	Name  string
+	Every time.Duration
+	Run   func(ctx context.Context, limit int) (int, error)
+}
+
+// Pool runs inbox workers, the maturity job and any other periodic jobs.
 type Pool struct {
 	Processor   Processor
 	Maturer     Maturer
+	Jobs        []Job
 	Workers     int
 	Idle        time.Duration // sleep when the inbox is empty
 	MatureEvery time.Duration
@@ -58,11 +68,15 @@ func (p *Pool) Run(stop context.Context, work context.Context) {
 			p.loop(stop, work)
 		}()
 	}
+	jobs := p.Jobs
 	if p.Maturer != nil {
+		jobs = append([]Job{{Name: "mature", Every: p.MatureEvery, Run: p.Maturer.MatureDue}}, jobs...)
+	}
+	for _, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.matureLoop(stop, work)
+			p.jobLoop(stop, work, j)
 		}()
 	}
 	wg.Wait()
@@ -96,14 +110,18 @@ func (p *Pool) loop(stop, work context.Context) {
 	}
 }
 
-func (p *Pool) matureLoop(stop, work context.Context) {
-	t := time.NewTicker(p.MatureEvery)
+func (p *Pool) jobLoop(stop, work context.Context, j Job) {
+	every := j.Every
+	if every <= 0 {
+		every = time.Minute
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := p.Maturer.MatureDue(work, 1000); err != nil {
-			p.Logger.Warn("maturing orders failed", "err", err)
+		if n, err := j.Run(work, 1000); err != nil {
+			p.Logger.Warn("periodic job failed", "job", j.Name, "err", err)
 		} else if n > 0 {
-			p.Logger.Info("orders matured", "count", n)
+			p.Logger.Info("periodic job", "job", j.Name, "count", n)
 		}
 		select {
 		case <-stop.Done():
