@@ -1,30 +1,33 @@
 <?php
 /**
- * Removes everything the plugin stored: keys, options, scheduled actions and
- * the webhooks it created.
+ * Removes everything the plugin stored: revokes its key at the service,
+ * then removes options, cached figures, user meta, scheduled actions and the
+ * webhooks it created. The option names come from Vafa\Settings.
  *
  * @package Vafa
  */
 
 defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
-$vafa_ids = get_option( 'vafa_webhook_ids', array() );
-if ( is_array( $vafa_ids ) && function_exists( 'wc_get_webhook' ) ) {
-	foreach ( $vafa_ids as $vafa_id ) {
-		$vafa_hook = wc_get_webhook( (int) $vafa_id );
-		if ( $vafa_hook ) {
-			$vafa_hook->delete( true );
-		}
+defined( 'VAFA_FILE' ) || define( 'VAFA_FILE', __DIR__ . '/vafa.php' );
+defined( 'VAFA_DIR' ) || define( 'VAFA_DIR', __DIR__ );
+require_once __DIR__ . '/includes/Autoloader.php';
+\Vafa\Autoloader::register( __DIR__ . '/includes' );
+
+// A copy of the key must not keep minting tokens after the plugin is gone.
+\Vafa\Connector::revoke_own_key();
+\Vafa\Webhooks::remove();
+if ( function_exists( 'as_unschedule_all_actions' ) ) {
+	foreach ( \Vafa\Settings::SCHEDULED_HOOKS as $vafa_hook ) {
+		as_unschedule_all_actions( $vafa_hook, array(), \Vafa\Reconciler::GROUP );
 	}
 }
-if ( function_exists( 'as_unschedule_all_actions' ) ) {
-	as_unschedule_all_actions( 'vafa_reconcile', array(), 'vafa' );
-}
-foreach ( array( 'vafa_connection', 'vafa_private_key', 'vafa_webhook_ids', 'vafa_timeout', 'vafa_sync_cursor', 'vafa_import_progress', 'vafa_program_last' ) as $vafa_option ) {
+foreach ( \Vafa\Settings::all_options() as $vafa_option ) {
 	delete_option( $vafa_option );
 }
 // Cached storefront figures: per-user transients and the last good answers.
 global $wpdb;
-$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_vafa\\_%' OR option_name LIKE '\\_transient\\_timeout\\_vafa\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
-$wpdb->query( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE 'vafa\\_%'" ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+$vafa_like = $wpdb->esc_like( \Vafa\Settings::PREFIX ) . '%';
+$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", '_transient_' . $vafa_like, '_transient_timeout_' . $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE %s", $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 wp_cache_flush();

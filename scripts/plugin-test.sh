@@ -54,7 +54,10 @@ trap cleanup EXIT
 
 # The Go service on its own database.
 go build -o "$tmp/vafa" ./server
-export VAFA_MYSQL_DSN="${dsn%/*}/$svcdb" VAFA_ADDR="127.0.0.1:$svc_port" VAFA_LOG_LEVEL=warn VAFA_MATURE_INTERVAL=1s
+# The plugin reaches the service as "localhost" (WordPress itself is 127.0.0.1,
+# which WordPress always lets itself reach): the loopback allowance is then
+# the plugin's alone, and the tests below check it is exactly the webhook URL.
+export VAFA_MYSQL_DSN="${dsn%/*}/$svcdb" VAFA_ADDR="127.0.0.1:$svc_port" VAFA_PUBLIC_URL="http://localhost:$svc_port" VAFA_LOG_LEVEL=warn VAFA_MATURE_INTERVAL=1s
 "$tmp/vafa" store create --name "Plugin Test" --url "http://127.0.0.1:$wp_port/" > "$tmp/store.json"
 j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
 start_service() { "$tmp/vafa" serve 2>>"$tmp/service.log" & svc_pid=$!; pids+=("$svc_pid"); 
@@ -94,6 +97,8 @@ define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_HTTP_BLOCK_EXTERNAL', true );
 define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1' );
 define( 'VAFA_TEST_LOGIN_SECRET', '$secret' );
+define( 'VAFA_ALLOW_INSECURE_SERVICE', true ); // the test service is plain http on loopback
+define( 'WP_CACHE', file_exists( '$tmp/cache-on' ) );
 foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ) as \$k ) { define( \$k, '$secret' . \$k ); }
 if ( ! defined( 'ABSPATH' ) ) { define( 'ABSPATH', __DIR__ . '/' ); }
 require_once ABSPATH . 'wp-settings.php';
@@ -124,9 +129,12 @@ code=$(curl -s -o "$tmp/me.json" -w '%{http_code}' "http://127.0.0.1:$svc_port/v
 check "the service accepts the plugin's EdDSA token (PHP sodium -> Go)" test "$code" = 200
 
 # Orders for the shopper arrive as signed webhooks: 45 + 100 points.
-wsecret=$(j "$tmp/store.json" 'd["webhook_secret"]'); store_id=$(j "$tmp/store.json" 'd["store_id"]')
-send() { # id total tax shipping
-  local body="{\"id\":$1,\"status\":\"completed\",\"currency\":\"USD\",\"customer_id\":$shopper,\"total\":\"$2\",\"total_tax\":\"$3\",\"shipping_total\":\"$4\",\"date_modified_gmt\":\"2026-11-20T10:00:0$1\",\"billing\":{\"email\":\"sara@example.com\"},\"refunds\":[],\"meta_data\":[]}"
+# Connecting rotated the webhook secret: sign with the current one.
+store_id=$(j "$tmp/store.json" 'd["store_id"]')
+wsecret=$(sql "SELECT webhook_secret FROM $svcdb.stores WHERE id=$store_id")
+check "connecting rotated the webhook secret" test "$wsecret" != "$(j "$tmp/store.json" 'd["webhook_secret"]')"
+send() { # id total tax shipping [customer email]
+  local body="{\"id\":$1,\"status\":\"completed\",\"currency\":\"USD\",\"customer_id\":${5:-$shopper},\"total\":\"$2\",\"total_tax\":\"$3\",\"shipping_total\":\"$4\",\"date_modified_gmt\":\"2026-11-20T10:00:0$1\",\"billing\":{\"email\":\"${6:-sara@example.com}\"},\"refunds\":[],\"meta_data\":[]}"
   local sig; sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac "$wsecret" -binary | base64)
   curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$svc_port/webhooks/woocommerce/$store_id" \
     -H 'Content-Type: application/json' -H 'X-WC-Webhook-Topic: order.updated' -H "X-WC-Webhook-Signature: $sig" --data-binary "$body"
@@ -161,6 +169,86 @@ check "Persian page: translated label" grep -q 'امتیاز' "$tmp/page-fa.html
 if shot fa_IR plugin-php/tests/artifacts/points-fa.png && [ -s plugin-php/tests/artifacts/points-fa.png ]; then ok "screenshot in Persian"; else fail "screenshot in Persian"; fi
 view ar > "$tmp/page-ar.html"
 check "Arabic page: Arabic-Indic digits (١٤٥)" grep -q '١٤٥' "$tmp/page-ar.html"
+
+# ---- Security and privacy (issue 6) ----
+echo "== security and privacy"
+# F8: WordPress's safe HTTP functions may reach the service's webhook URL, nothing else there.
+hook_url=$(j "$tmp/connect.json" 'd["connection"]["webhook_url"]')
+allowed() { wpcli validate-url "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["allowed"])'; }
+check "the webhook URL is reachable for WooCommerce" test "$(allowed "$hook_url")" = True
+check "another path on the service host is not" test "$(allowed "http://localhost:$svc_port/metrics")" = False
+check "port 80 on the service host is not" test "$(allowed "http://localhost:80/")" = False
+check "port 443 on the service host is not" test "$(allowed "https://localhost/")" = False
+check "port 8080 on the service host is not" test "$(allowed "http://localhost:8080/")" = False
+# F6: a token naming another address learns nothing about it.
+evil=$(python3 -c 'import base64,json,sys; print("vafa1."+base64.urlsafe_b64encode(json.dumps({"u":"http://127.0.0.1:"+sys.argv[1],"s":"1","e":"x"}).encode()).decode().rstrip("="))' "$dbport")
+wpcli connect-error "$evil" > "$tmp/ssrf.json"
+check "connect to a non-Vafa address: a generic error" grep -q 'Could not connect to a Vafa service' "$tmp/ssrf.json"
+check "connect to a non-Vafa address: nothing of the remote shown" sh -c "! grep -qi -e mysql -e mariadb -e 'answered' '$tmp/ssrf.json'"
+check "the failed connect changed nothing" test "$(wpcli kid | python3 -c 'import json,sys; print(json.load(sys.stdin)["kid"])')" = "$(j "$tmp/connect.json" 'd["connection"]["kid"]')"
+# F7: a hostile cursor neither marks the service down nor stores figures.
+meta_before=$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE meta_key LIKE 'vafa\\_%'")
+for c in 0 abc 99999999999999999999 1 2 3; do
+  curl -s -o /dev/null "$VAFA_WP_URL/?page_id=$page&vafa_cursor=$c&vafa_test_login=$secret&vafa_test_user=$shopper"
+done
+check "hostile cursors do not mark the service down" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='_transient_vafa_down'")" = 0
+check "cursor pages store no last-known figures" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE meta_key LIKE 'vafa\\_%'")" = "$meta_before"
+# Page caches: a cache that stores every page, honouring DONOTCACHEPAGE and
+# no-cache headers as WordPress page caches do, never shows one shopper's figures to another.
+cp plugin-php/tests/integration/advanced-cache.php "$site/wp-content/advanced-cache.php"
+mkdir -p "$tmp/page-cache"; touch "$tmp/cache-on"
+other=$(wpcli new-user other-shopper other@example.com | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+curl -s -D "$tmp/h1" -o /dev/null "$VAFA_WP_URL/?p=1&vafa_test_login=$secret&vafa_test_user=$shopper"
+curl -s -D "$tmp/h2" -o /dev/null "$VAFA_WP_URL/?p=1&vafa_test_login=$secret&vafa_test_user=$shopper"
+check "the test page cache works (a plain post is served from it)" grep -qi 'x-test-cache: hit' "$tmp/h2"
+curl -s "$VAFA_WP_URL/?page_id=$page&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/cache-a.html"
+curl -s -D "$tmp/h3" "$VAFA_WP_URL/?page_id=$page&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/cache-b.html"
+check "page cache: the first shopper sees 145" grep -q 'data-points="145"' "$tmp/cache-a.html"
+check "page cache: a second shopper never sees the first one's figures" sh -c "! grep -q 'data-points=\"145\"' '$tmp/cache-b.html' && ! grep -qi 'x-test-cache: hit' '$tmp/h3'"
+check "personal pages send no-cache headers" grep -qi 'cache-control: no-cache' "$tmp/h3"
+rm -f "$tmp/cache-on"
+# F4: registering with an e-mail does not take its guest points; the claim link does.
+check "guest order accepted" test "$(send 7 54.00 4.00 5.00 0 guest.buyer@example.com)" = 202
+guest_user=$(wpcli new-user guest-buyer guest.buyer@example.com | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+cbody="{\"id\":$guest_user,\"email\":\"guest.buyer@example.com\",\"role\":\"customer\"}"
+csig=$(printf '%s' "$cbody" | openssl dgst -sha256 -hmac "$wsecret" -binary | base64)
+curl -s -o /dev/null -X POST "http://127.0.0.1:$svc_port/webhooks/woocommerce/$store_id" -H 'Content-Type: application/json' \
+  -H 'X-WC-Webhook-Topic: customer.created' -H "X-WC-Webhook-Signature: $csig" --data-binary "$cbody"
+points_of() { # user: available points at the service
+  curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $(wpcli mint "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin).get("available"))'
+}
+sleep 1
+check "registering with the guest's e-mail moves nothing (0 points before the claim)" test "$(points_of "$guest_user")" = 0
+wpcli claim-offer "$guest_user" > "$tmp/claim.json"
+check "a claim e-mail goes to the guest's address with the points" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["sent"] and d["to"]=="guest.buyer@example.com" and "45" in d["message"] and "vafa_claim=" in d["link"] else 1)' "$tmp/claim.json"
+link=$(j "$tmp/claim.json" 'd["link"]')
+curl -s -o /dev/null "$link&vafa_test_login=$secret&vafa_test_user=$other"
+check "another account opening the link gets nothing" test "$(points_of "$other")" = 0
+curl -s -o /dev/null "$link&vafa_test_login=$secret&vafa_test_user=$guest_user"
+check "the account opening its own link gets the 45 guest points" test "$(points_of "$guest_user")" = 45
+# Privacy: WordPress's exporter and eraser reach the service.
+wpcli privacy-export guest.buyer@example.com > "$tmp/export.json"
+check "personal data export holds the points" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v={x["name"]:x["value"] for i in d["data"] for x in i["data"]}; sys.exit(0 if v.get("Available points")=="45" else 1)' "$tmp/export.json"
+wpcli privacy-erase guest.buyer@example.com > "$tmp/erase.json"
+check "personal data erasure removes the address at the service" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["items_removed"] else 1)' "$tmp/erase.json"
+wpcli privacy-export guest.buyer@example.com > "$tmp/export2.json"
+check "after erasure the export is empty" grep -q '"data":\[\]' "$tmp/export2.json"
+# F5: rotation and revocation.
+old_token=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wpcli rotate > "$tmp/rotate.json"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $old_token")
+check "after a key rotation the old key's tokens are refused ($code)" test "$code" = 401
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')")
+check "the new key works ($code)" test "$code" = 200
+old_token=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wpcli disconnect >/dev/null
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $old_token")
+check "after Disconnect a copy of the key mints nothing the service accepts ($code)" test "$code" = 401
+t=$("$tmp/vafa" store connect-token --store "$store_id" | python3 -c 'import json,sys; print(json.load(sys.stdin)["connect_token"])')
+wpcli connect "$t" > "$tmp/connect.json" 2>"$tmp/reconnect.err" || fail "reconnect: $(cat "$tmp/reconnect.err")"
+wsecret=$(sql "SELECT webhook_secret FROM $svcdb.stores WHERE id=$store_id")
+wpcli forget-cache "$shopper" >/dev/null
 
 # The service goes down: a hanging service costs at most the timeout, and the
 # page shows the last figures with their time, or the fallback text.

@@ -38,6 +38,8 @@ type Config struct {
 	MetricsAddr     string        // VAFA_METRICS_ADDR: serve /metrics there, apart from the public listener (off when empty)
 	MaxInFlight     int           // VAFA_MAX_INFLIGHT: requests served at once; more get 503
 	AcceptTimeout   time.Duration // VAFA_ACCEPT_TIMEOUT: how long a webhook waits for its commit before 503
+	AuthFailures    int           // VAFA_AUTH_FAILURES: failed authentications per client address per minute before 429
+	TrustedProxies  []string      // VAFA_TRUSTED_PROXIES: CIDRs of proxies whose X-Forwarded-For names the client
 
 	publicURLSet bool // false: PublicURL follows the address actually listened on
 }
@@ -55,6 +57,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		ConnectTokenTTL: 24 * time.Hour,
 		MaxInFlight:     1024,
 		AcceptTimeout:   10 * time.Second,
+		AuthFailures:    30,
 	}
 	var errs []string
 	str := func(name string, dst *string) {
@@ -89,6 +92,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	str("VAFA_METRICS_ADDR", &c.MetricsAddr)
 	num("VAFA_MAX_INFLIGHT", &c.MaxInFlight)
 	dur("VAFA_ACCEPT_TIMEOUT", &c.AcceptTimeout)
+	num("VAFA_AUTH_FAILURES", &c.AuthFailures)
+	if v := getenv("VAFA_TRUSTED_PROXIES"); v != "" {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+	}
 	if v := getenv("VAFA_WORKERS"); v == "0" {
 		c.Workers = 0 // an accept-only process: another process runs the workers
 	} else {

@@ -265,9 +265,10 @@ func TestKeysAreRevokedAndRotated(t *testing.T) {
 	if r := s.do("DELETE", "/v1/admin/keys/"+kid2, nil, map[string]string{"Authorization": "Bearer " + admin3}); r.Status != http.StatusOK {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
-	expireCaches()
-	if r := s.get("/v1/program", mint(kid2, priv2, auth.ScopeAdmin)); r.Status != http.StatusUnauthorized {
-		t.Fatalf("revoked key: %d, want 401", r.Status)
+	// Revoked through the API: refused at once on this replica, even the
+	// token verified (and cached) a moment ago.
+	if r := s.get("/v1/program", admin2); r.Status != http.StatusUnauthorized {
+		t.Fatalf("revoked key: %d, want 401 at once", r.Status)
 	}
 	if r := s.do("DELETE", "/v1/admin/keys/nope", nil, map[string]string{"Authorization": "Bearer " + mint(added.Kid, priv3, auth.ScopeAdmin)}); r.Status != http.StatusNotFound {
 		t.Fatalf("revoke unknown key: %d", r.Status)
@@ -279,5 +280,27 @@ func TestKeysAreRevokedAndRotated(t *testing.T) {
 	expireCaches()
 	if r := s.get("/v1/program", mint(added.Kid, priv3, auth.ScopeAdmin)); r.Status != http.StatusUnauthorized {
 		t.Fatalf("key revoked by the operator: %d, want 401", r.Status)
+	}
+}
+
+// TestFailedAuthenticationIsRateLimited: a client that keeps failing gets
+// 429 for a while, for bearer tokens and webhook signatures alike.
+func TestFailedAuthenticationIsRateLimited(t *testing.T) {
+	s := startServiceWith(t, map[string]string{"VAFA_AUTH_FAILURES": "5"})
+	st := s.newStore()
+	for i := 0; i < 5; i++ {
+		if r := s.get("/v1/me", "not-a-token"); r.Status != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d, want 401", i, r.Status)
+		}
+	}
+	if r := s.get("/v1/me", "not-a-token"); r.Status != http.StatusTooManyRequests || r.errorCode(t) != "rate_limited" {
+		t.Fatalf("after 5 failures: %d %s, want 429 rate_limited", r.Status, r.Body)
+	}
+	if r := s.webhook(st.StoreID, "wrong-secret", "order.updated", []byte(`{"id":1}`)); r.Status != http.StatusTooManyRequests {
+		t.Fatalf("webhook from the same address: %d, want 429", r.Status)
+	}
+	s.clock.Advance(2 * time.Minute)
+	if r := s.get("/v1/program", s.token(st, "1", auth.ScopeAdmin)); r.Status != http.StatusOK {
+		t.Fatalf("after the window: %d", r.Status)
 	}
 }

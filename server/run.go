@@ -156,15 +156,20 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	svc.inbox.SetAcceptTimeout(cfg.AcceptTimeout)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	verifier := auth.NewVerifier(svc.keys, svc.db.Now)
+	limiter := auth.NewFailureLimiter(cfg.AuthFailures, time.Minute/time.Duration(cfg.AuthFailures), svc.db.Now)
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
 		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions,
-		Verifier:    auth.NewVerifier(svc.keys, svc.db.Now),
-		Ready:       svc.db.Ping,
-		PublicURL:   cfg.PublicURL,
-		Logger:      log,
-		Registry:    reg,
-		MaxInFlight: cfg.MaxInFlight,
+		Verifier:       verifier,
+		Revoked:        verifier.Forget,
+		Limiter:        limiter,
+		TrustedProxies: cfg.TrustedProxies,
+		Ready:          svc.db.Ping,
+		PublicURL:      cfg.PublicURL,
+		Logger:         log,
+		Registry:       reg,
+		MaxInFlight:    cfg.MaxInFlight,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,

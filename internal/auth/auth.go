@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -61,20 +62,32 @@ type KeySource interface {
 	PublicKey(ctx context.Context, store loyalty.StoreID, kid string) (ed25519.PublicKey, error)
 }
 
+// Bounds checked before a token costs anything: a JWT of ours is a few
+// hundred bytes, a kid is ours (k + 15 alphanumerics) or an operator's.
+const (
+	MaxTokenBytes = 4096
+	maxKidBytes   = 64
+	cacheEntries  = 10_000 // per cache: verified tokens, keys, misses
+)
+
 // Verifier checks tokens. Keys are cached briefly: a balance read should not
-// cost a key lookup, and a revoked key stops working within the TTL.
+// cost a key lookup, and a revoked key stops working within the TTL. Every
+// cache is a bounded LRU, and nothing unsigned reaches one before its shape
+// is checked, so hostile tokens cannot grow memory.
 type Verifier struct {
-	keys   KeySource
-	now    func() time.Time
-	ttl    time.Duration
-	mu     sync.RWMutex
-	cache  map[keyID]cachedKey
-	tokens map[string]cachedToken // verified tokens: a page's repeated calls skip the signature check
-	parser *jwt.Parser
+	keys    KeySource
+	now     func() time.Time
+	ttl     time.Duration
+	mu      sync.Mutex
+	cache   *lru.Cache[keyID, cachedKey]
+	tokens  *lru.Cache[string, cachedToken] // verified tokens: a page's repeated calls skip the signature check
+	parser  *jwt.Parser
+	revoked map[keyID]time.Time // revoked here: refused even if another cache still holds them
 }
 
 type cachedToken struct {
 	p       Principal
+	kid     keyID
 	expires time.Time
 }
 
@@ -93,7 +106,9 @@ func NewVerifier(src KeySource, now func() time.Time) *Verifier {
 	if now == nil {
 		now = time.Now
 	}
-	v := &Verifier{keys: src, now: now, ttl: time.Minute, cache: map[keyID]cachedKey{}, tokens: map[string]cachedToken{}}
+	keys, _ := lru.New[keyID, cachedKey](cacheEntries)
+	tokens, _ := lru.New[string, cachedToken](cacheEntries)
+	v := &Verifier{keys: src, now: now, ttl: time.Minute, cache: keys, tokens: tokens, revoked: map[keyID]time.Time{}}
 	// The algorithm is pinned: "none", HS256 with the public key as secret and
 	// anything else never reach key lookup.
 	v.parser = jwt.NewParser(
@@ -107,18 +122,37 @@ func NewVerifier(src KeySource, now func() time.Time) *Verifier {
 	return v
 }
 
+// Forget drops a revoked key from the caches and refuses it at once on this
+// replica, without waiting for the key cache's TTL.
+func (v *Verifier) Forget(store loyalty.StoreID, kid string) {
+	id := keyID{store, kid}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.cache.Remove(id)
+	v.revoked[id] = v.now().Add(MaxLifetime + Leeway)
+	for k, until := range v.revoked { // bounded: entries last one token lifetime
+		if v.now().After(until) {
+			delete(v.revoked, k)
+		}
+	}
+}
+
 // Verify parses and checks a token: EdDSA only, a known unrevoked key of the
 // issuing store, aud "vafa", exp/nbf/iat valid with a small leeway, a life of
 // at most 15 minutes, a subject and a known scope. Every failure is EUnauthorized.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	if len(token) > MaxTokenBytes {
+		return Principal{}, loyalty.Errorf(loyalty.EUnauthorized, "invalid or expired token")
+	}
 	now := v.now()
-	v.mu.RLock()
-	hit, ok := v.tokens[token]
-	v.mu.RUnlock()
-	if ok && now.Before(hit.expires) {
+	v.mu.Lock()
+	hit, ok := v.tokens.Get(token)
+	_, gone := v.revoked[hit.kid]
+	v.mu.Unlock()
+	if ok && now.Before(hit.expires) && !gone {
 		return hit.p, nil
 	}
-	p, exp, err := v.verify(ctx, token)
+	p, kid, exp, err := v.verify(ctx, token)
 	if err != nil {
 		return Principal{}, err
 	}
@@ -129,70 +163,84 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		until = limit
 	}
 	v.mu.Lock()
-	if len(v.tokens) > 100_000 {
-		v.tokens = map[string]cachedToken{}
-	}
-	v.tokens[token] = cachedToken{p: p, expires: until}
+	v.tokens.Add(token, cachedToken{p: p, kid: kid, expires: until})
 	v.mu.Unlock()
 	return p, nil
 }
 
-// verify does the full check of Verify, without the cache.
-func (v *Verifier) verify(ctx context.Context, token string) (Principal, time.Time, error) {
-	var claims Claims
-	var store loyalty.StoreID
-	_, err := v.parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		if kid == "" {
-			return nil, errors.New("no kid")
+// validKid reports a key id of 1 to 64 characters of [A-Za-z0-9_-].
+func validKid(kid string) bool {
+	if kid == "" || len(kid) > maxKidBytes {
+		return false
+	}
+	for i := 0; i < len(kid); i++ {
+		c := kid[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
 		}
-		id, err := strconv.ParseInt(claims.Issuer, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, errors.New("issuer is not a store id")
-		}
-		store = id
-		return v.key(ctx, id, kid)
-	})
-	if err != nil {
-		return Principal{}, time.Time{}, &loyalty.Error{Code: loyalty.EUnauthorized, Message: "invalid or expired token", Cause: err}
 	}
-	if claims.ExpiresAt == nil || claims.ExpiresAt.Time.After(v.now().Add(MaxLifetime+Leeway)) {
-		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token lifetime exceeds 15 minutes")
-	}
-	if claims.Subject == "" || len(claims.Subject) > 64 {
-		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token has no subject")
-	}
-	if claims.Scope != ScopeShopper && claims.Scope != ScopeAdmin {
-		return Principal{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token scope must be shopper or admin")
-	}
-	return Principal{StoreID: store, Subject: claims.Subject, Scope: claims.Scope}, claims.ExpiresAt.Time, nil
+	return true
 }
 
-func (v *Verifier) key(ctx context.Context, store loyalty.StoreID, kid string) (ed25519.PublicKey, error) {
-	id := keyID{store, kid}
+// verify does the full check of Verify, without the cache.
+func (v *Verifier) verify(ctx context.Context, token string) (Principal, keyID, time.Time, error) {
+	var claims Claims
+	var id keyID
+	_, err := v.parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		if !validKid(kid) {
+			return nil, errors.New("kid missing or malformed")
+		}
+		if len(claims.Issuer) > 19 {
+			return nil, errors.New("issuer is not a store id")
+		}
+		store, err := strconv.ParseInt(claims.Issuer, 10, 64)
+		if err != nil || store <= 0 {
+			return nil, errors.New("issuer is not a store id")
+		}
+		id = keyID{store, kid}
+		return v.key(ctx, id)
+	})
+	if err != nil {
+		return Principal{}, keyID{}, time.Time{}, &loyalty.Error{Code: loyalty.EUnauthorized, Message: "invalid or expired token", Cause: err}
+	}
+	if claims.ExpiresAt == nil || claims.ExpiresAt.Time.After(v.now().Add(MaxLifetime+Leeway)) {
+		return Principal{}, keyID{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token lifetime exceeds 15 minutes")
+	}
+	if claims.Subject == "" || len(claims.Subject) > 64 {
+		return Principal{}, keyID{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token has no subject")
+	}
+	if claims.Scope != ScopeShopper && claims.Scope != ScopeAdmin {
+		return Principal{}, keyID{}, time.Time{}, loyalty.Errorf(loyalty.EUnauthorized, "token scope must be shopper or admin")
+	}
+	return Principal{StoreID: id.store, Subject: claims.Subject, Scope: claims.Scope}, id, claims.ExpiresAt.Time, nil
+}
+
+func (v *Verifier) key(ctx context.Context, id keyID) (ed25519.PublicKey, error) {
 	now := v.now()
-	v.mu.RLock()
-	c, ok := v.cache[id]
-	v.mu.RUnlock()
+	v.mu.Lock()
+	c, ok := v.cache.Get(id)
+	_, gone := v.revoked[id]
+	v.mu.Unlock()
+	if gone {
+		return nil, errors.New("revoked key")
+	}
 	if ok && now.Before(c.expires) {
 		if c.key == nil {
 			return nil, errors.New("unknown key")
 		}
 		return c.key, nil
 	}
-	k, err := v.keys.PublicKey(ctx, store, kid)
+	k, err := v.keys.PublicKey(ctx, id.store, id.kid)
 	if err != nil && loyalty.ErrorCode(err) != loyalty.ENotFound {
 		return nil, fmt.Errorf("load key: %w", err)
-	}
-	v.mu.Lock()
-	if len(v.cache) > 100_000 { // bounded: unknown kids are cached as misses too
-		v.cache = map[keyID]cachedKey{}
 	}
 	ttl := v.ttl
 	if k == nil {
 		ttl = 5 * time.Second // a miss is remembered briefly: a key registered just now works at once
 	}
-	v.cache[id] = cachedKey{key: k, expires: now.Add(ttl)}
+	v.mu.Lock()
+	v.cache.Add(id, cachedKey{key: k, expires: now.Add(ttl)})
 	v.mu.Unlock()
 	if k == nil {
 		return nil, errors.New("unknown key")

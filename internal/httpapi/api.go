@@ -49,6 +49,12 @@ type Deps struct {
 	// MaxInFlight caps requests served at once; past it the service answers
 	// 503 at once instead of queueing without bound (0: 1024).
 	MaxInFlight int
+	// Limiter, when set, answers 429 to a client address that failed
+	// authentication (bearer tokens, webhook signatures) too often.
+	Limiter *auth.FailureLimiter
+	// TrustedProxies are the addresses (CIDRs) whose X-Forwarded-For names
+	// the client; none by default, so the connection's address is used.
+	TrustedProxies []string
 	// ServeMetrics also serves /metrics on this handler; by default metrics
 	// are served only where MetricsHandler is mounted (a separate listener).
 	ServeMetrics bool
@@ -85,6 +91,10 @@ func New(d Deps) http.Handler {
 	a := &api{Deps: d, stores: newStoreCache(d.Stores, d.StoreCacheTTL), metrics: newMetrics(d.Registry),
 		inFlight: make(chan struct{}, d.MaxInFlight)}
 	r := gin.New()
+	if err := r.SetTrustedProxies(d.TrustedProxies); err != nil {
+		d.Logger.Error("VAFA_TRUSTED_PROXIES ignored", "err", err)
+		r.SetTrustedProxies(nil)
+	}
 	r.HandleMethodNotAllowed = true
 	r.Use(a.recover, a.limit, a.observe)
 	r.NoRoute(a.handle(func(*gin.Context) error { return loyalty.Errorf(loyalty.ENotFound, "no such endpoint") }))
@@ -127,6 +137,22 @@ func (a *api) limit(c *gin.Context) {
 // (keep it off the public address).
 func MetricsHandler(reg *prometheus.Registry) http.Handler {
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+}
+
+// authFailed records a failed authentication of the request's client.
+func (a *api) authFailed(c *gin.Context) {
+	if a.Limiter != nil {
+		a.Limiter.Fail(c.ClientIP())
+	}
+}
+
+// rateLimited answers 429 when the client failed authentication too often.
+func (a *api) rateLimited(c *gin.Context) bool {
+	if a.Limiter == nil || !a.Limiter.Blocked(c.ClientIP()) {
+		return false
+	}
+	a.fail(c, loyalty.Errorf(loyalty.ERateLimited, "too many failed attempts from this address; try again in a minute"))
+	return true
 }
 
 // handle adapts a handler that returns its error: every failure is

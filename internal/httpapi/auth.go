@@ -13,6 +13,9 @@ const principalKey = "vafa.principal"
 
 // authenticate verifies the bearer token and stores its principal.
 func (a *api) authenticate(c *gin.Context) {
+	if a.rateLimited(c) {
+		return
+	}
 	h := c.GetHeader("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || tok == "" {
@@ -21,6 +24,9 @@ func (a *api) authenticate(c *gin.Context) {
 	}
 	p, err := a.Verifier.Verify(c.Request.Context(), strings.TrimSpace(tok))
 	if err != nil {
+		if loyalty.ErrorCode(err) == loyalty.EUnauthorized {
+			a.authFailed(c)
+		}
 		a.fail(c, err)
 		return
 	}

@@ -48,6 +48,10 @@ func (a *api) webhook(c *gin.Context) {
 		c.JSON(http.StatusOK, statusResponse{"ok"})
 		return
 	}
+	if a.rateLimited(c) {
+		a.metrics.webhooks.WithLabelValues("rate_limited").Inc()
+		return
+	}
 	store, err := a.stores.Store(c.Request.Context(), storeID)
 	if err != nil {
 		a.webhookFail(c, "unknown_store", err)
@@ -58,6 +62,7 @@ func (a *api) webhook(c *gin.Context) {
 		// The secret may have been rotated by a reconnect on another replica.
 		fresh, changed := a.stores.refresh(c.Request.Context(), storeID)
 		if !changed || !woocommerce.VerifySignature(fresh.WebhookSecret, body, sig) {
+			a.authFailed(c)
 			a.webhookFail(c, "unauthorized", loyalty.Errorf(loyalty.EUnauthorized, "missing or invalid X-WC-Webhook-Signature"))
 			return
 		}

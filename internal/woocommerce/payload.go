@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -116,11 +117,20 @@ func Decode(topic string, body []byte, exponent int) loyalty.Event {
 		if p.ID <= 0 {
 			return restError(p.Code, "order.deleted without an order id")
 		}
+		// WooCommerce sends exactly {"id":N} for a trash. The signature
+		// covers the body, not the topic header: a full order re-labelled
+		// as order.deleted must not wipe the order's points.
+		if fields := topLevelFields(body); len(fields) != 1 || fields[0] != "id" {
+			return flagged("order.deleted body has fields other than id: refusing a possibly re-labelled delivery")
+		}
 		return loyalty.Event{Kind: loyalty.EventOrderDeleted, OrderID: p.ID}
 	case TopicOrderRefunded:
 		var p actionPayload
 		if err := json.Unmarshal(body, &p); err != nil {
 			return flagged("refund action body is not JSON: %v", err)
+		}
+		if p.Action != "woocommerce_order_refunded" {
+			return flagged("refund topic with action %q: refusing a possibly re-labelled delivery", truncateNote(p.Action))
 		}
 		var id int64
 		if err := json.Unmarshal(p.Arg, &id); err != nil || id <= 0 {
@@ -135,6 +145,11 @@ func Decode(topic string, body []byte, exponent int) loyalty.Event {
 		if p.ID <= 0 {
 			return restError(p.Code, "customer.created without a customer id")
 		}
+		for _, f := range topLevelFields(body) {
+			if f == "line_items" || f == "order_key" || f == "total" {
+				return flagged("customer.created body looks like an order: refusing a possibly re-labelled delivery")
+			}
+		}
 		return loyalty.Event{Kind: loyalty.EventCustomerCreated, CustomerID: p.ID, Email: normalizeEmail(p.Email)}
 	}
 	return loyalty.Event{Kind: loyalty.EventIgnored, Note: "topic " + topic + " is not used"}
@@ -147,6 +162,9 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 	}
 	if p.ID <= 0 {
 		return restError(p.Code, "order body without an order id")
+	}
+	if fields := topLevelFields(body); len(fields) == 1 && fields[0] == "id" {
+		return flagged("order %d without a status: a bare {\"id\"} body under an order snapshot topic is not an order", p.ID)
 	}
 	if loyalty.IsDraftStatus(p.Status) {
 		return loyalty.Event{Kind: loyalty.EventIgnored, Note: "draft order " + p.Status}
@@ -180,7 +198,19 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 		if v < 0 {
 			v = -v
 		}
+		if o.Refunded > math.MaxInt64-v {
+			return flagged("order %d: its refunds add up to more than can be counted", p.ID)
+		}
 		o.Refunded += v
+	}
+	// WooCommerce never refunds more than the total, save rounding
+	// remainders of a minor unit per refund: cap those, flag anything more.
+	if over := o.Refunded - o.Total; over > 0 {
+		if over > int64(len(p.Refunds)) {
+			return flagged("order %d: refunds (%s) exceed the order total (%s)", p.ID,
+				money.Format(o.Refunded, exponent), money.Format(o.Total, exponent))
+		}
+		o.Refunded = o.Total
 	}
 	if p.DateModifiedGMT != nil && *p.DateModifiedGMT != "" {
 		t, err := parseGMT(*p.DateModifiedGMT)
@@ -230,6 +260,27 @@ func parseGMT(s string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%q is not a date", s)
 	}
 	return t.UTC(), nil
+}
+
+// topLevelFields returns the names of the body's top-level JSON object
+// fields (none when it is not an object).
+func topLevelFields(body []byte) []string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		return nil
+	}
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func truncateNote(s string) string {
+	if len(s) > 64 {
+		return s[:64]
+	}
+	return s
 }
 
 func normalizeEmail(s string) string {

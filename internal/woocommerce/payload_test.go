@@ -102,6 +102,13 @@ func TestDecodeEvents(t *testing.T) {
 		{"bad refund", TopicOrderUpdated, `{"id":9,"status":"completed","total":"1","refunds":[{"total":"x"}]}`, loyalty.EventFlagged, 0, 0, "", "refund"},
 		{"bad date", TopicOrderUpdated, `{"id":9,"status":"completed","total":"1","date_modified_gmt":"yesterday"}`, loyalty.EventFlagged, 0, 0, "", "date_modified_gmt"},
 		{"no status", TopicOrderUpdated, `{"id":9}`, loyalty.EventFlagged, 0, 0, "", "status"},
+		// The signature covers the body, not the topic: re-labelled bodies are refused.
+		{"full order re-labelled as a delete", TopicOrderDeleted, `{"id":9,"status":"completed","total":"10.00"}`, loyalty.EventFlagged, 0, 0, "", "re-labelled"},
+		{"customer re-labelled as a refund", TopicOrderRefunded, `{"action":"woocommerce_customer_created","arg":9}`, loyalty.EventFlagged, 0, 0, "", "re-labelled"},
+		{"order re-labelled as a customer", TopicCustomerCreate, `{"id":9,"email":"a@b.c","total":"10.00","line_items":[]}`, loyalty.EventFlagged, 0, 0, "", "looks like an order"},
+		{"refunds that overflow", TopicOrderUpdated, `{"id":9,"status":"completed","total":"100.00","refunds":[` +
+			strings.TrimSuffix(strings.Repeat(`{"total":"-99999999999999.99"},`, 923), ",") + `]}`, loyalty.EventFlagged, 0, 0, "", "counted"},
+		{"refunds above the total", TopicOrderUpdated, `{"id":9,"status":"completed","total":"100.00","refunds":[{"total":"-150.00"}]}`, loyalty.EventFlagged, 0, 0, "", "exceed"},
 		{"trash", TopicOrderDeleted, `{"id":31}`, loyalty.EventOrderDeleted, 31, 0, "", ""},
 		{"trash without id", TopicOrderDeleted, `{}`, loyalty.EventFlagged, 0, 0, "", "without an order id"},
 		{"refund action", TopicOrderRefunded, `{"action":"woocommerce_order_refunded","arg":123}`, loyalty.EventOrderRefunded, 123, 0, "", ""},

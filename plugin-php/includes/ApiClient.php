@@ -32,14 +32,24 @@ class ApiClient {
 	private $timeout;
 
 	/**
+	 * Whether requests go through wp_safe_remote_request (an address not yet
+	 * trusted: the one in a connection token).
+	 *
+	 * @var bool
+	 */
+	private $safe;
+
+	/**
 	 * Constructor.
 	 *
 	 * @param string     $base    Service base URL.
 	 * @param float|null $timeout Seconds; the configured timeout when null.
+	 * @param bool       $safe    Use wp_safe_remote_request (no internal addresses, ports 80/443/8080 only).
 	 */
-	public function __construct( string $base, ?float $timeout = null ) {
+	public function __construct( string $base, ?float $timeout = null, bool $safe = false ) {
 		$this->base    = untrailingslashit( $base );
 		$this->timeout = null === $timeout ? Settings::timeout() : $timeout;
+		$this->safe    = $safe;
 	}
 
 	/**
@@ -85,9 +95,9 @@ class ApiClient {
 			$args['headers']['Content-Type'] = 'application/json';
 			$args['body']                    = wp_json_encode( $body );
 		}
-		$res = wp_remote_request( $this->base . $path, $args );
+		$res = $this->safe ? wp_safe_remote_request( $this->base . $path, $args ) : wp_remote_request( $this->base . $path, $args );
 		if ( is_wp_error( $res ) ) {
-			throw new ApiException( __( 'The rewards service could not be reached.', 'vafa' ) );
+			throw new ApiException( __( 'The rewards service could not be reached.', 'vafa' ), 'unreachable', 0 );
 		}
 		$status = (int) wp_remote_retrieve_response_code( $res );
 		$data   = json_decode( (string) wp_remote_retrieve_body( $res ), true );
@@ -122,6 +132,17 @@ class ApiClient {
 	}
 
 	/**
+	 * Whether a failure means the service is down for everyone: it could not
+	 * be reached or answered 5xx. A 4xx is about one request (a bad cursor,
+	 * an expired token) and must not mark the service down for every shopper.
+	 *
+	 * @param ApiException $e The failure.
+	 */
+	public static function means_down( ApiException $e ): bool {
+		return 0 === $e->status || $e->status >= 500;
+	}
+
+	/**
 	 * A storefront read for a user: cached briefly; when the service fails,
 	 * the last good answer is returned with 'stale_since' set, or null.
 	 *
@@ -130,24 +151,34 @@ class ApiClient {
 	 * @return array<string,mixed>|null
 	 */
 	public function cached_get( int $user_id, string $path ): ?array {
-		$key   = 'vafa_' . md5( $user_id . '|' . $path );
+		$key   = Settings::PREFIX . md5( $user_id . '|' . $path );
 		$fresh = get_transient( $key );
 		if ( is_array( $fresh ) ) {
 			return $fresh;
 		}
-		// A recent failure is remembered briefly so a page with several
+		// Only the first page of a list is kept as last-known figures: a page
+		// per cursor would let one shopper fill the database.
+		$first_page = false === strpos( $path, 'cursor=' );
+		// A recent outage is remembered briefly so a page with several
 		// widgets waits for the timeout once, not once per widget.
-		$down = get_transient( 'vafa_down' );
+		$down = get_transient( Settings::PREFIX . 'down' );
 		if ( false === $down ) {
 			try {
 				$data            = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
 				$data['_vafa_at'] = time();
-				set_transient( $key, $data, self::CACHE_TTL );
-				update_user_meta( $user_id, $key, $data );
+				if ( $first_page ) {
+					set_transient( $key, $data, self::CACHE_TTL );
+					update_user_meta( $user_id, $key, $data );
+				}
 				return $data;
 			} catch ( ApiException $e ) {
-				set_transient( 'vafa_down', 1, 30 );
+				if ( self::means_down( $e ) ) {
+					set_transient( Settings::PREFIX . 'down', 1, 30 );
+				}
 			}
+		}
+		if ( ! $first_page ) {
+			return null;
 		}
 		$last = get_user_meta( $user_id, $key, true );
 		if ( is_array( $last ) ) {

@@ -29,12 +29,17 @@ final class Plugin {
 		}
 		// Shortcodes need only a logged-in user: the customer id is the WordPress user id.
 		Storefront\Shortcodes::register();
+		Storefront\NoCache::register();
+		Privacy\DataTools::register();
+		Admin\Status::register();
 		add_action( 'wp_enqueue_scripts', array( self::class, 'styles' ) );
 		if ( $woo ) {
 			Storefront\Account::register();
 			Storefront\EarnNotices::register();
 			Reconciler::register();
 		}
+		// Claim links are opened on any page (My Account with WooCommerce).
+		Claims\ClaimLink::register();
 	}
 
 	/**

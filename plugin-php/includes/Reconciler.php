@@ -18,7 +18,7 @@ final class Reconciler {
 	const HOOK     = 'vafa_reconcile';
 	const GROUP    = 'vafa';
 	const BATCH    = 50;
-	const PROGRESS = 'vafa_import_progress';
+	const PROGRESS = Settings::IMPORT;
 
 	/**
 	 * Registers the job and schedules it every 15 minutes.
@@ -67,44 +67,78 @@ final class Reconciler {
 			return 0;
 		}
 		$cursor = (string) get_option( Settings::CURSOR, gmdate( 'Y-m-d H:i:s', time() - DAY_IN_SECONDS ) );
-		$orders = wc_get_orders(
+		$since  = strtotime( $cursor . ' UTC' );
+		// Trashed orders too: the sync is how the store confirms a trash
+		// (the service does not trust a bare order.deleted after a restore).
+		$statuses = array_merge( array_keys( wc_get_order_statuses() ), array( 'trash' ) );
+		$orders   = wc_get_orders(
 			array(
 				'type'          => 'shop_order',
-				'status'        => array_keys( wc_get_order_statuses() ),
-				'date_modified' => '>=' . strtotime( $cursor . ' UTC' ),
+				'status'        => $statuses,
+				'date_modified' => '>=' . $since,
 				'orderby'       => 'modified',
 				'order'         => 'ASC',
 				'limit'         => self::BATCH,
 			)
 		);
-		if ( ! $orders ) {
-			return 0;
-		}
-		$payload = array();
-		$last    = $cursor;
+		$last = $since;
 		foreach ( $orders as $order ) {
-			$json = self::rest_json( $order );
-			if ( $json ) {
-				$payload[] = $json;
-			}
 			$modified = $order->get_date_modified();
 			if ( $modified ) {
-				$last = gmdate( 'Y-m-d H:i:s', $modified->getTimestamp() );
+				$last = max( $last, $modified->getTimestamp() );
 			}
 		}
-		if ( $payload ) {
-			// Throws on failure: Action Scheduler records it and the cursor stays.
-			$client->as_user( 'POST', '/v1/admin/orders/sync', (string) self::actor(), 'admin', array( 'orders' => $payload ), array(), 30.0 );
+		$full = count( $orders ) === self::BATCH;
+		if ( $full && $last === $since ) {
+			// More than a batch changed within one second: take that whole
+			// second, so none of it is skipped when the cursor moves on.
+			$orders = wc_get_orders(
+				array(
+					'type'          => 'shop_order',
+					'status'        => $statuses,
+					'date_modified' => $since . '...' . $since,
+					'limit'         => -1,
+				)
+			);
 		}
-		// Orders sharing the last second are sent again next time rather than skipped.
-		$next = count( $orders ) === self::BATCH && $last === $cursor ? gmdate( 'Y-m-d H:i:s', strtotime( $last . ' UTC' ) + 1 ) : $last;
-		update_option( Settings::CURSOR, $next, false );
+		// Orders whose rendering failed before are tried again first.
+		$retry = array_map( 'intval', (array) get_option( Settings::SYNC_RETRY, array() ) );
+		foreach ( $retry as $id ) {
+			$o = wc_get_order( $id );
+			if ( $o ) {
+				$orders[] = $o;
+			}
+		}
+		$payload = array();
+		$failed  = array();
+		$seen    = array();
+		foreach ( $orders as $order ) {
+			if ( isset( $seen[ $order->get_id() ] ) ) {
+				continue;
+			}
+			$seen[ $order->get_id() ] = true;
+			$json                     = self::rest_json( $order );
+			if ( $json ) {
+				$payload[] = $json;
+			} else {
+				$failed[] = $order->get_id();
+			}
+		}
+		foreach ( array_chunk( $payload, 100 ) as $chunk ) {
+			// Throws on failure: Action Scheduler records it and the cursor stays.
+			$client->as_user( 'POST', '/v1/admin/orders/sync', (string) self::actor(), 'admin', array( 'orders' => $chunk ), array(), 30.0 );
+		}
+		update_option( Settings::SYNC_RETRY, array_slice( array_values( array_unique( $failed ) ), 0, 500 ), false );
+		// The last second is sent again next time rather than skipped, unless
+		// it was taken whole above.
+		$next = ( $full && $last === $since ) ? $since + 1 : $last;
+		update_option( Settings::CURSOR, gmdate( 'Y-m-d H:i:s', $next ), false );
 		$progress = get_option( self::PROGRESS );
 		if ( is_array( $progress ) ) {
 			$progress['sent'] = min( (int) $progress['total'], (int) $progress['sent'] + count( $payload ) );
 			update_option( self::PROGRESS, $progress, false );
 		}
-		if ( count( $orders ) === self::BATCH && function_exists( 'as_enqueue_async_action' ) ) {
+		if ( $full && function_exists( 'as_enqueue_async_action' ) ) {
 			as_enqueue_async_action( self::HOOK, array(), self::GROUP, true );
 		}
 		return count( $payload );

@@ -14,11 +14,47 @@ defined( 'ABSPATH' ) || exit;
  * autoload off and is never echoed back to any page.
  */
 final class Settings {
-	const OPTION      = 'vafa_connection';
-	const PRIVATE_KEY = 'vafa_private_key';
-	const WEBHOOKS    = 'vafa_webhook_ids';
-	const TIMEOUT     = 'vafa_timeout';
-	const CURSOR      = 'vafa_sync_cursor';
+	const OPTION       = 'vafa_connection';
+	const PRIVATE_KEY  = 'vafa_private_key';
+	const WEBHOOKS     = 'vafa_webhook_ids';
+	const TIMEOUT      = 'vafa_timeout';
+	const CURSOR       = 'vafa_sync_cursor';
+	const SYNC_RETRY   = 'vafa_sync_retry';
+	const IMPORT       = 'vafa_import_progress';
+	const PROGRAM_LAST = 'vafa_program_last';
+	const STATUS       = 'vafa_status';
+	const VERSION      = 'vafa_version';
+
+	/**
+	 * Prefix of every transient (per-user figures, the "service down" memo,
+	 * the cached program) and of every user meta key (last good figures).
+	 */
+	const PREFIX = 'vafa_';
+
+	/**
+	 * Every Action Scheduler hook the plugin schedules (group "vafa").
+	 */
+	const SCHEDULED_HOOKS = array( 'vafa_reconcile', 'vafa_offer_claim', 'vafa_check_status' );
+
+	/**
+	 * Every option the plugin stores: uninstall and Disconnect use this list,
+	 * so no option name is written twice.
+	 *
+	 * @return string[]
+	 */
+	public static function all_options(): array {
+		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION );
+	}
+
+	/**
+	 * Whether the service may be reached over plain http or on a loopback or
+	 * private address (development only): the VAFA_ALLOW_INSECURE_SERVICE
+	 * constant or the vafa_allow_insecure_service filter.
+	 */
+	public static function allow_insecure_service(): bool {
+		$allowed = defined( 'VAFA_ALLOW_INSECURE_SERVICE' ) && VAFA_ALLOW_INSECURE_SERVICE;
+		return (bool) apply_filters( 'vafa_allow_insecure_service', $allowed );
+	}
 
 	/**
 	 * The connection: service_url, store_id, kid, webhook_url, connected_at.
@@ -65,9 +101,21 @@ final class Settings {
 	 * Forgets the connection and the key.
 	 */
 	public static function forget(): void {
-		delete_option( self::OPTION );
-		delete_option( self::PRIVATE_KEY );
-		delete_option( self::CURSOR );
+		foreach ( array( self::OPTION, self::PRIVATE_KEY, self::CURSOR, self::SYNC_RETRY, self::STATUS, self::PROGRAM_LAST ) as $option ) {
+			delete_option( $option );
+		}
+	}
+
+	/**
+	 * Replaces the key pair (rotation): the new secret key and its kid.
+	 *
+	 * @param string $kid         Key id the service gave the new key.
+	 * @param string $private_key Ed25519 secret key.
+	 */
+	public static function replace_key( string $kid, string $private_key ): void {
+		$c        = self::connection();
+		$c['kid'] = $kid;
+		self::save_connection( $c, $private_key );
 	}
 
 	/**

@@ -127,24 +127,25 @@ final class Webhooks {
 	}
 
 	/**
-	 * Lets WordPress deliver to the configured service even on loopback or a
-	 * private network, for that host and port only.
+	 * Lets WooCommerce deliver webhooks to the configured service even on
+	 * loopback or a private network: exactly the connection's webhook URL
+	 * (scheme, host, port and path), for no other request and no other port.
+	 * Every other wp_safe_remote_* call keeps WordPress's protections.
 	 */
 	public static function allow_service_host(): void {
 		add_filter(
 			'http_request_host_is_external',
-			static function ( $external, $host ) {
-				return self::is_service_host( (string) $host ) ? true : $external;
+			static function ( $external, $host, $url = '' ) {
+				return self::is_delivery( (string) $url ) ? true : $external;
 			},
 			10,
-			2
+			3
 		);
 		add_filter(
 			'http_allowed_safe_ports',
-			static function ( $ports, $host ) {
-				$c = Settings::connection();
-				if ( ! empty( $c['service_url'] ) && self::is_service_host( (string) $host ) ) {
-					$port = (int) wp_parse_url( $c['service_url'], PHP_URL_PORT );
+			static function ( $ports, $host = '', $url = '' ) {
+				if ( self::is_delivery( (string) $url ) ) {
+					$port = (int) wp_parse_url( (string) $url, PHP_URL_PORT );
 					if ( $port > 0 ) {
 						$ports[] = $port;
 					}
@@ -152,15 +153,25 @@ final class Webhooks {
 				return $ports;
 			},
 			10,
-			2
+			3
 		);
 	}
 
-	private static function is_service_host( string $host ): bool {
+	/**
+	 * Whether a request goes to this store's webhook delivery URL.
+	 *
+	 * @param string $url Requested URL.
+	 */
+	public static function is_delivery( string $url ): bool {
 		$c = Settings::connection();
-		if ( empty( $c['service_url'] ) ) {
+		if ( empty( $c['webhook_url'] ) || '' === $url ) {
 			return false;
 		}
-		return strtolower( (string) wp_parse_url( $c['service_url'], PHP_URL_HOST ) ) === strtolower( $host );
+		$want = wp_parse_url( $c['webhook_url'] );
+		$got  = wp_parse_url( $url );
+		if ( ! is_array( $want ) || ! is_array( $got ) ) {
+			return false;
+		}
+		return Connector::origin( $url ) === Connector::origin( $c['webhook_url'] ) && ( $got['path'] ?? '' ) === ( $want['path'] ?? '' );
 	}
 }

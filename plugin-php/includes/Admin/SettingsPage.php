@@ -62,7 +62,16 @@ final class SettingsPage {
 					break;
 				case 'disconnect':
 					Connector::disconnect();
-					$notice[1] = __( 'Disconnected. The webhooks and keys were removed.', 'vafa' );
+					$notice[1] = __( 'Disconnected. The key was revoked at the service and the webhooks removed.', 'vafa' );
+					break;
+				case 'rotate':
+					Connector::rotate( get_current_user_id() );
+					$notice[1] = __( 'A new key is in use; the old one was revoked.', 'vafa' );
+					break;
+				case 'check':
+					$checked   = Status::check();
+					$notice[1] = $checked['ok'] ? __( 'The service is reachable and accepts the key.', 'vafa' ) : $checked['message'];
+					$notice[0] = $checked['ok'] ? 'success' : 'error';
 					break;
 				case 'reenable':
 					/* translators: %d: number of webhooks */
@@ -132,13 +141,20 @@ final class SettingsPage {
 		echo '<h2>' . esc_html__( 'Connection', 'vafa' ) . '</h2><table class="widefat striped"><tbody>';
 		echo '<tr><th>' . esc_html__( 'Service', 'vafa' ) . '</th><td>' . esc_html( $c['service_url'] ) . '</td></tr>';
 		echo '<tr><th>' . esc_html__( 'Store id', 'vafa' ) . '</th><td>' . esc_html( $c['store_id'] ) . '</td></tr>';
-		$status = esc_html__( 'Reachable, key accepted', 'vafa' );
-		try {
-			ApiClient::connected()->as_user( 'GET', '/v1/program', (string) get_current_user_id(), 'admin', null, array(), 5.0 );
-		} catch ( ApiException $e ) {
-			$status = esc_html( $e->getMessage() );
+		// Never wait for the service here: show the last check, refresh it in the background.
+		$checked = Status::get();
+		Status::refresh_if_old();
+		if ( 0 === $checked['at'] ) {
+			$status = esc_html__( 'Not checked yet', 'vafa' );
+		} else {
+			$status = $checked['ok'] ? esc_html__( 'Reachable, key accepted', 'vafa' ) : esc_html( $checked['message'] );
+			/* translators: %s: how long ago, e.g. "5 mins" */
+			$status .= ' <span class="description">(' . esc_html( sprintf( __( 'checked %s ago', 'vafa' ), human_time_diff( $checked['at'] ) ) ) . ')</span>';
 		}
-		echo '<tr><th>' . esc_html__( 'Status', 'vafa' ) . '</th><td>' . $status . '</td></tr></tbody></table>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
+		echo '<tr><th>' . esc_html__( 'Status', 'vafa' ) . '</th><td>' . $status . '</td></tr>'; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- escaped above.
+		echo '<tr><th>' . esc_html__( 'Key', 'vafa' ) . '</th><td>' . esc_html( $c['kid'] ) . '</td></tr></tbody></table>';
+		self::form( 'check', __( 'Check now', 'vafa' ) );
+		self::form( 'rotate', __( 'Rotate key', 'vafa' ) );
 
 		echo '<h2>' . esc_html__( 'Webhooks', 'vafa' ) . '</h2><table class="widefat striped"><thead><tr><th>' . esc_html__( 'Topic', 'vafa' ) . '</th><th>' . esc_html__( 'Status', 'vafa' ) . '</th><th>' . esc_html__( 'Consecutive failures', 'vafa' ) . '</th></tr></thead><tbody>';
 		$unhealthy = false;

@@ -28,6 +28,7 @@ final class Shortcodes {
 		if ( ! is_user_logged_in() ) {
 			return '<div class="vafa vafa-login">' . esc_html__( 'Log in to see your points.', 'vafa' ) . '</div>';
 		}
+		NoCache::mark();
 		return View::balance( get_current_user_id() );
 	}
 
@@ -38,7 +39,7 @@ final class Shortcodes {
 		if ( ! is_user_logged_in() ) {
 			return '<div class="vafa vafa-login">' . esc_html__( 'Log in to see your points.', 'vafa' ) . '</div>';
 		}
-		$cursor = isset( $_GET['vafa_cursor'] ) ? sanitize_text_field( wp_unslash( $_GET['vafa_cursor'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only paging.
-		return View::activity( get_current_user_id(), preg_replace( '/[^0-9]/', '', $cursor ) );
+		NoCache::mark();
+		return View::activity( get_current_user_id(), View::cursor() );
 	}
 }

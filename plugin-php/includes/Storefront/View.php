@@ -59,6 +59,9 @@ final class View {
 	 * @param string $cursor  Page cursor ('' for the newest).
 	 */
 	public static function activity( int $user_id, string $cursor = '' ): string {
+		if ( ! self::valid_cursor( $cursor ) ) {
+			$cursor = '';
+		}
 		$client = ApiClient::connected();
 		$path   = '/v1/me/activity?limit=10' . ( '' !== $cursor ? '&cursor=' . rawurlencode( $cursor ) : '' );
 		$page   = $client ? $client->cached_get( $user_id, $path ) : null;
@@ -108,5 +111,23 @@ final class View {
 				return '' !== $reason ? $reason : __( 'Adjustment by the store', 'vafa' );
 		}
 		return __( 'Points activity', 'vafa' );
+	}
+
+	/**
+	 * The page cursor from ?vafa_cursor, or '' when absent or not valid.
+	 */
+	public static function cursor(): string {
+		$cursor = isset( $_GET['vafa_cursor'] ) ? sanitize_text_field( wp_unslash( $_GET['vafa_cursor'] ) ) : ''; // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- read-only paging.
+		return self::valid_cursor( $cursor ) ? $cursor : '';
+	}
+
+	/**
+	 * A cursor is a positive id of at most 19 digits: anything else (a
+	 * hostile "0", text) is ignored, never sent to the service.
+	 *
+	 * @param string $cursor The cursor.
+	 */
+	public static function valid_cursor( string $cursor ): bool {
+		return 1 === preg_match( '/^[1-9][0-9]{0,18}$/', $cursor );
 	}
 }

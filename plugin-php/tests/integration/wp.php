@@ -212,6 +212,65 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'sent' => $sent, 'progress' => get_option( \Vafa\Reconciler::PROGRESS ) ) ), "\n";
 		break;
+	case 'mint-admin':
+		echo json_encode( array( 'token' => \Vafa\ApiClient::token( '1', 'admin' ) ) ), "\n";
+		break;
+	case 'kid':
+		echo json_encode( array( 'kid' => \Vafa\Settings::connection()['kid'] ?? '' ) ), "\n";
+		break;
+	case 'rotate':
+		wp_set_current_user( 1 );
+		echo json_encode( array( 'kid' => \Vafa\Connector::rotate( 1 ) ) ), "\n";
+		break;
+	case 'disconnect':
+		wp_set_current_user( 1 );
+		\Vafa\Connector::disconnect();
+		echo json_encode( array( 'ok' => true ) ), "\n";
+		break;
+	case 'validate-url':
+		// What WordPress's safe HTTP functions would allow.
+		echo json_encode( array( 'allowed' => false !== wp_http_validate_url( $argv[3] ) ) ), "\n";
+		break;
+	case 'connect-error':
+		// The message an admin would see for a token (must say nothing of the remote).
+		wp_set_current_user( 1 );
+		try {
+			\Vafa\Connector::connect( $argv[3], 1 );
+			echo json_encode( array( 'error' => '' ) ), "\n";
+		} catch ( \Vafa\ApiException $e ) {
+			echo json_encode( array( 'error' => $e->getMessage() ) ), "\n";
+		}
+		break;
+	case 'new-user':
+		$id = wp_insert_user( array( 'user_login' => $argv[3], 'user_email' => $argv[4], 'user_pass' => wp_generate_password(), 'role' => 'customer' ) );
+		echo json_encode( array( 'id' => is_wp_error( $id ) ? 0 : $id ) ), "\n";
+		break;
+	case 'claim-offer':
+		// Sends the claim e-mail; the test machine has no mail server, so the message is captured.
+		$mail = null;
+		add_filter(
+			'pre_wp_mail',
+			static function ( $r, $atts ) use ( &$mail ) {
+				$mail = $atts;
+				return true;
+			},
+			20,
+			2
+		);
+		$sent = \Vafa\Claims\ClaimLink::offer( (int) $argv[3] );
+		preg_match( '#https?://\S+#', (string) ( $mail['message'] ?? '' ), $m );
+		echo json_encode( array( 'sent' => $sent, 'to' => $mail['to'] ?? '', 'message' => $mail['message'] ?? '', 'link' => $m[0] ?? '' ) ), "\n";
+		break;
+	case 'privacy-export':
+		wp_set_current_user( 1 );
+		$exporters = apply_filters( 'wp_privacy_personal_data_exporters', array() );
+		echo json_encode( call_user_func( $exporters['vafa']['callback'], $argv[3], 1 ) ), "\n";
+		break;
+	case 'privacy-erase':
+		wp_set_current_user( 1 );
+		$erasers = apply_filters( 'wp_privacy_personal_data_erasers', array() );
+		echo json_encode( call_user_func( $erasers['vafa']['callback'], $argv[3], 1 ) ), "\n";
+		break;
 	default:
 		fwrite( STDERR, "unknown command $cmd\n" );
 		exit( 2 );
