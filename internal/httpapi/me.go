@@ -19,6 +19,7 @@ type balanceResponse struct {
 	CustomerID          string `json:"customer_id"`
 	Available           int64  `json:"available"`
 	Pending             int64  `json:"pending"`
+	Held                int64  `json:"held"`
 	Lifetime            int64  `json:"lifetime"`
 	AvailableValueMinor int64  `json:"available_value_minor"`
 	Currency            string `json:"currency"`
@@ -76,7 +77,7 @@ func (a *api) me(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, balanceResponse{
-		CustomerID: p.Subject, Available: b.Available, Pending: b.Pending, Lifetime: b.Lifetime,
+		CustomerID: p.Subject, Available: b.Available, Pending: b.Pending, Held: b.Held, Lifetime: b.Lifetime,
 		AvailableValueMinor: store.Program.ValueMinor(b.Available),
 		Currency:            store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent,
 	})

@@ -68,11 +68,12 @@ type specConnector struct {
 
 var _ loyalty.Connector = (*specConnector)(nil)
 
-func (f *specConnector) Connect(_ context.Context, id loyalty.StoreID, secret string, pub ed25519.PublicKey) (string, error) {
+func (f *specConnector) Connect(_ context.Context, id loyalty.StoreID, secret string, pub ed25519.PublicKey) (loyalty.Connection, error) {
 	if f == nil || f.connect == nil {
-		return "", loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
+		return loyalty.Connection{}, loyalty.Errorf(loyalty.EUnauthorized, "the connection token is not valid")
 	}
-	return f.connect(id, secret, pub)
+	kid, err := f.connect(id, secret, pub)
+	return loyalty.Connection{KID: kid, WebhookSecret: "rotated" + kid}, err
 }
 
 type specInbox struct {
@@ -162,6 +163,179 @@ func (f *specVerifier) Verify(_ context.Context, token string) (auth.Principal, 
 	return f.verify(token)
 }
 
+// specServices fakes the newer domain interfaces: keys, claims, privacy,
+// the rewards catalog and redemptions. Behaviour is keyed on inputs.
+type specServices struct {
+	fail bool // every call fails with an internal error
+}
+
+var (
+	_ loyalty.Keys        = (*specServices)(nil)
+	_ loyalty.GuestClaims = (*specServices)(nil)
+	_ loyalty.Privacy     = (*specServices)(nil)
+	_ loyalty.Catalog     = (*specServices)(nil)
+	_ loyalty.Redemptions = (*specServices)(nil)
+)
+
+var specPaid = time.Date(2026, 11, 20, 9, 14, 3, 0, time.UTC)
+
+func (f *specServices) PublicKey(context.Context, loyalty.StoreID, string) (ed25519.PublicKey, error) {
+	return nil, loyalty.Errorf(loyalty.ENotFound, "key not found")
+}
+func (f *specServices) RegisterKey(context.Context, loyalty.StoreID, ed25519.PublicKey) (string, error) {
+	if f.fail {
+		return "", errSpecDB
+	}
+	return "k7Hn2QwPz4RtY8Vb", nil
+}
+func (f *specServices) RevokeKey(_ context.Context, _ loyalty.StoreID, kid string) error {
+	switch {
+	case f.fail:
+		return errSpecDB
+	case kid != "k4Fq9ZxT2mWb8LcR":
+		return loyalty.Errorf(loyalty.ENotFound, "key not found")
+	}
+	return nil
+}
+func (f *specServices) OfferClaim(_ context.Context, _ loyalty.StoreID, _ int64, email string) (loyalty.ClaimOffer, error) {
+	switch {
+	case f.fail:
+		return loyalty.ClaimOffer{}, errSpecDB
+	case !strings.Contains(email, "@"):
+		return loyalty.ClaimOffer{}, loyalty.Errorf(loyalty.EInvalid, "email must be an e-mail address")
+	case email == "nobody@example.com":
+		return loyalty.ClaimOffer{}, nil
+	}
+	return loyalty.ClaimOffer{Token: "Qm3r8XbKpZ2vT9wLs4NcYd6HfJa1Ue7G", Points: 45, ExpiresAt: specPaid.Add(7 * 24 * time.Hour)}, nil
+}
+func (f *specServices) Claim(_ context.Context, _ loyalty.StoreID, _ int64, token string) (loyalty.ClaimResult, error) {
+	switch {
+	case f.fail:
+		return loyalty.ClaimResult{}, errSpecDB
+	case token == "used":
+		return loyalty.ClaimResult{}, loyalty.Errorf(loyalty.EConflict, "this claim link was already used")
+	case token == "theirs":
+		return loyalty.ClaimResult{}, loyalty.Errorf(loyalty.EForbidden, "this claim link was sent to another account")
+	case token != "good":
+		return loyalty.ClaimResult{}, loyalty.Errorf(loyalty.ENotFound, "this claim link is not valid or has expired")
+	}
+	return loyalty.ClaimResult{PointsMoved: 45, Balance: loyalty.Balance{Available: 45, Lifetime: 45}}, nil
+}
+func (f *specServices) Export(_ context.Context, _ loyalty.StoreID, email string) ([]loyalty.CustomerRecord, error) {
+	switch {
+	case f.fail:
+		return nil, errSpecDB
+	case !strings.Contains(email, "@"):
+		return nil, loyalty.Errorf(loyalty.EInvalid, "email must be an e-mail address")
+	}
+	order := int64(5531)
+	return []loyalty.CustomerRecord{
+		{CustomerID: 7, Email: email, Balance: loyalty.Balance{Available: 45, Lifetime: 45},
+			Activity: []loyalty.Activity{{ID: 98231, Kind: loyalty.KindOrderEarn, OrderID: &order, AvailableDelta: 45, CreatedAt: specPaid}}},
+		{Email: email, Activity: []loyalty.Activity{}},
+	}, nil
+}
+func (f *specServices) Erase(_ context.Context, _ loyalty.StoreID, email string) (loyalty.Erasure, error) {
+	switch {
+	case f.fail:
+		return loyalty.Erasure{}, errSpecDB
+	case !strings.Contains(email, "@"):
+		return loyalty.Erasure{}, loyalty.Errorf(loyalty.EInvalid, "email must be an e-mail address")
+	}
+	return loyalty.Erasure{Customers: 2, Deliveries: 3}, nil
+}
+
+var specReward = loyalty.Reward{ID: 12, Kind: loyalty.RewardFixedDiscount, Names: map[string]string{"en": "5 off", "fa_IR": "۵ تخفیف"},
+	Descriptions: map[string]string{"en": "Five dollars off your cart"}, PointsCost: 500, ValueMinor: 500, Active: true, ValidDays: 30}
+
+func (f *specServices) CreateReward(_ context.Context, store loyalty.StoreID, r loyalty.Reward) (loyalty.Reward, error) {
+	switch {
+	case f.fail:
+		return loyalty.Reward{}, errSpecDB
+	case store != 1:
+		return loyalty.Reward{}, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	if err := r.Validate(); err != nil {
+		return loyalty.Reward{}, err
+	}
+	r.ID = 13
+	return r, nil
+}
+func (f *specServices) Reward(_ context.Context, _ loyalty.StoreID, id int64) (loyalty.Reward, error) {
+	switch {
+	case f.fail:
+		return loyalty.Reward{}, errSpecDB
+	case id != 12:
+		return loyalty.Reward{}, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", id)
+	}
+	return specReward, nil
+}
+func (f *specServices) Rewards(context.Context, loyalty.StoreID, bool) ([]loyalty.Reward, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	free := loyalty.Reward{ID: 14, Kind: loyalty.RewardFreeProduct, Names: map[string]string{"en": "Free saffron"}, PointsCost: 5000,
+		ProductID: 15, Active: true, ValidDays: 30}
+	return []loyalty.Reward{specReward, free}, nil
+}
+func (f *specServices) UpdateReward(_ context.Context, _ loyalty.StoreID, id int64, change func(*loyalty.Reward) error) (loyalty.Reward, error) {
+	if f.fail {
+		return loyalty.Reward{}, errSpecDB
+	}
+	if id != 12 {
+		return loyalty.Reward{}, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", id)
+	}
+	r := specReward
+	if err := change(&r); err != nil {
+		return loyalty.Reward{}, err
+	}
+	if r.Kind != specReward.Kind {
+		return loyalty.Reward{}, loyalty.Errorf(loyalty.EInvalid, "a reward's kind cannot change")
+	}
+	if err := r.Validate(); err != nil {
+		return loyalty.Reward{}, err
+	}
+	return r, nil
+}
+
+var specRedemption = loyalty.Redemption{ID: 311, RewardID: 12, Kind: loyalty.RewardFixedDiscount, Code: "VAFA-7KQ2MZP9XH", Points: 500,
+	ValueMinor: 500, State: loyalty.RedemptionIssued, IssuedAt: specPaid, ExpiresAt: specPaid.Add(30 * 24 * time.Hour)}
+
+func (f *specServices) Redeem(_ context.Context, _ loyalty.StoreID, _ int64, in loyalty.RedeemInput) (loyalty.Redemption, bool, error) {
+	switch {
+	case f.fail:
+		return loyalty.Redemption{}, false, errSpecDB
+	case in.Key == "":
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInvalid, "an Idempotency-Key header of 1 to 150 characters is required")
+	case in.RewardID != 12:
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", in.RewardID)
+	case in.Key == "poor":
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInsufficient, "this needs 500 points; you have 45 available")
+	}
+	return specRedemption, in.Key == "again", nil
+}
+func (f *specServices) CustomerRedemptions(context.Context, loyalty.StoreID, int64, int64, int) ([]loyalty.Redemption, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	used := specRedemption
+	used.ID, used.Code, used.State, used.OrderID = 305, "VAFA-3PX9RT7MWA", loyalty.RedemptionUsed, 5531
+	return []loyalty.Redemption{specRedemption, used}, nil
+}
+func (f *specServices) Release(_ context.Context, _ loyalty.StoreID, _ int64, id int64) (loyalty.Redemption, error) {
+	switch {
+	case f.fail:
+		return loyalty.Redemption{}, errSpecDB
+	case id == 305:
+		return loyalty.Redemption{}, loyalty.Errorf(loyalty.EConflict, "this reward is on order 5531")
+	case id != 311:
+		return loyalty.Redemption{}, loyalty.Errorf(loyalty.ENotFound, "redemption %d not found", id)
+	}
+	r := specRedemption
+	r.State = loyalty.RedemptionReleased
+	return r, nil
+}
+
 // specWorld is one engine's fakes; cases change them before the request.
 type specWorld struct {
 	stores   *specStores
@@ -169,6 +343,7 @@ type specWorld struct {
 	inbox    *specInbox
 	ledger   *specLedger
 	verifier *specVerifier
+	services *specServices
 	ready    func(ctx context.Context) error
 }
 
@@ -279,7 +454,8 @@ func newSpecWorld() *specWorld {
 			}
 			return auth.Principal{}, loyalty.Errorf(loyalty.EUnauthorized, "invalid or expired token")
 		}},
-		ready: func(context.Context) error { return nil },
+		services: &specServices{},
+		ready:    func(context.Context) error { return nil },
 	}
 }
 
@@ -287,6 +463,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	t.Helper()
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
+		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services,
 		Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -357,7 +534,7 @@ func TestOpenAPISpecIsValid(t *testing.T) {
 
 	// The Error code enum is exactly the loyalty error vocabulary.
 	codes := []string{loyalty.EInvalid, loyalty.ENotFound, loyalty.EConflict, loyalty.EUnauthorized,
-		loyalty.EForbidden, loyalty.EInsufficient, loyalty.ETooLarge, loyalty.EInternal}
+		loyalty.EForbidden, loyalty.EInsufficient, loyalty.ETooLarge, loyalty.ERateLimited, loyalty.EInternal, loyalty.EUnavailable}
 	errSchema := doc.Components.Schemas["Error"]
 	if errSchema == nil {
 		t.Fatal("components.schemas.Error is missing")
@@ -412,8 +589,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 13 {
-		t.Errorf("New registers %d routes, want 13: update this test and openapi.json together", len(served))
+	if len(served) != 27 {
+		t.Errorf("New registers %d routes, want 27: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -486,6 +663,7 @@ func specCases() []specCase {
 		w.inbox.acceptBatch = func([]loyalty.InboxMessage) error { return errSpecDB }
 	}
 	adminJS := specBearer("admin", "Content-Type", "application/json")
+	failServices := func(w *specWorld) { w.services.fail = true }
 	return []specCase{
 		{"healthz", "GET", "/healthz", nil, "", nil, 200},
 		{"ready", "GET", "/readyz", nil, "", nil, 200},
@@ -593,6 +771,96 @@ func specCases() []specCase {
 		{"sync as shopper", "POST", "/v1/admin/orders/sync", specBearer("shopper"), `{"orders":[{"id":1}]}`, nil, 403},
 		{"sync too large", "POST", "/v1/admin/orders/sync", adminJS, bigSync, nil, 413},
 		{"sync fails", "POST", "/v1/admin/orders/sync", adminJS, `{"orders":[{"id":1}]}`, failLists, 500},
+		{"add key", "POST", "/v1/admin/keys", adminJS, `{"public_key":"` + pub + `"}`, nil, 201},
+		{"add key short", "POST", "/v1/admin/keys", adminJS, `{"public_key":"c2hvcnQ="}`, nil, 400},
+		{"add key no token", "POST", "/v1/admin/keys", nil, `{"public_key":"` + pub + `"}`, nil, 401},
+		{"add key as shopper", "POST", "/v1/admin/keys", specBearer("shopper"), `{"public_key":"` + pub + `"}`, nil, 403},
+		{"add key too large", "POST", "/v1/admin/keys", adminJS, `{"public_key":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"add key fails", "POST", "/v1/admin/keys", adminJS, `{"public_key":"` + pub + `"}`, failServices, 500},
+		{"revoke key", "DELETE", "/v1/admin/keys/k4Fq9ZxT2mWb8LcR", specBearer("admin"), "", nil, 200},
+		{"revoke key no token", "DELETE", "/v1/admin/keys/k4Fq9ZxT2mWb8LcR", nil, "", nil, 401},
+		{"revoke key as shopper", "DELETE", "/v1/admin/keys/k4Fq9ZxT2mWb8LcR", specBearer("shopper"), "", nil, 403},
+		{"revoke unknown key", "DELETE", "/v1/admin/keys/nope", specBearer("admin"), "", nil, 404},
+		{"revoke key fails", "DELETE", "/v1/admin/keys/k4Fq9ZxT2mWb8LcR", specBearer("admin"), "", failServices, 500},
+
+		{"offer claim", "POST", "/v1/admin/claims", adminJS, `{"customer_id":"41","email":"ana@example.com"}`, nil, 200},
+		{"offer nothing to claim", "POST", "/v1/admin/claims", adminJS, `{"customer_id":"41","email":"nobody@example.com"}`, nil, 200},
+		{"offer claim bad id", "POST", "/v1/admin/claims", adminJS, `{"customer_id":"x","email":"ana@example.com"}`, nil, 400},
+		{"offer claim no token", "POST", "/v1/admin/claims", nil, `{"customer_id":"41","email":"ana@example.com"}`, nil, 401},
+		{"offer claim as shopper", "POST", "/v1/admin/claims", specBearer("shopper"), `{"customer_id":"41","email":"ana@example.com"}`, nil, 403},
+		{"offer claim too large", "POST", "/v1/admin/claims", adminJS, `{"email":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"offer claim fails", "POST", "/v1/admin/claims", adminJS, `{"customer_id":"41","email":"ana@example.com"}`, failServices, 500},
+		{"claim", "POST", "/v1/me/claims", specBearer("shopper", "Content-Type", "application/json"), `{"token":"good"}`, nil, 200},
+		{"claim bad body", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":1}`, nil, 400},
+		{"claim no token", "POST", "/v1/me/claims", nil, `{"token":"good"}`, nil, 401},
+		{"claim sent to another account", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":"theirs"}`, nil, 403},
+		{"claim unknown", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":"nope"}`, nil, 404},
+		{"claim used", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":"used"}`, nil, 409},
+		{"claim too large", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"claim fails", "POST", "/v1/me/claims", specBearer("shopper"), `{"token":"good"}`, failServices, 500},
+
+		{"export", "POST", "/v1/admin/privacy/export", adminJS, `{"email":"ana@example.com"}`, nil, 200},
+		{"export bad email", "POST", "/v1/admin/privacy/export", adminJS, `{"email":"ana"}`, nil, 400},
+		{"export no token", "POST", "/v1/admin/privacy/export", nil, `{"email":"ana@example.com"}`, nil, 401},
+		{"export as shopper", "POST", "/v1/admin/privacy/export", specBearer("shopper"), `{"email":"ana@example.com"}`, nil, 403},
+		{"export too large", "POST", "/v1/admin/privacy/export", adminJS, `{"email":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"export fails", "POST", "/v1/admin/privacy/export", adminJS, `{"email":"ana@example.com"}`, failServices, 500},
+		{"erase", "POST", "/v1/admin/privacy/erase", adminJS, `{"email":"ana@example.com"}`, nil, 200},
+		{"erase bad email", "POST", "/v1/admin/privacy/erase", adminJS, `{"email":"ana"}`, nil, 400},
+		{"erase no token", "POST", "/v1/admin/privacy/erase", nil, `{"email":"ana@example.com"}`, nil, 401},
+		{"erase as shopper", "POST", "/v1/admin/privacy/erase", specBearer("shopper"), `{"email":"ana@example.com"}`, nil, 403},
+		{"erase too large", "POST", "/v1/admin/privacy/erase", adminJS, `{"email":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"erase fails", "POST", "/v1/admin/privacy/erase", adminJS, `{"email":"ana@example.com"}`, failServices, 500},
+
+		{"rewards", "GET", "/v1/admin/rewards", specBearer("admin"), "", nil, 200},
+		{"rewards no token", "GET", "/v1/admin/rewards", nil, "", nil, 401},
+		{"rewards as shopper", "GET", "/v1/admin/rewards", specBearer("shopper"), "", nil, 403},
+		{"rewards fail", "GET", "/v1/admin/rewards", specBearer("admin"), "", failServices, 500},
+		{"create reward", "POST", "/v1/admin/rewards", adminJS, `{"kind":"percent_discount","names":{"en":"10% off","ar":"خصم ١٠٪"},"points_cost":800,"percent":10,"value_minor":2000}`, nil, 201},
+		{"create reward incomplete", "POST", "/v1/admin/rewards", adminJS, `{"kind":"fixed_discount","names":{"en":"x"}}`, nil, 400},
+		{"create reward no token", "POST", "/v1/admin/rewards", nil, `{}`, nil, 401},
+		{"create reward as shopper", "POST", "/v1/admin/rewards", specBearer("shopper"), `{}`, nil, 403},
+		{"create reward store gone", "POST", "/v1/admin/rewards", specBearer("admin-gonestore"), `{"kind":"free_shipping","names":{"en":"Free shipping"},"points_cost":300}`, nil, 404},
+		{"create reward too large", "POST", "/v1/admin/rewards", adminJS, `{"kind":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"create reward fails", "POST", "/v1/admin/rewards", adminJS, `{"kind":"free_shipping","names":{"en":"Free shipping"},"points_cost":300}`, failServices, 500},
+		{"reward", "GET", "/v1/admin/rewards/12", specBearer("admin"), "", nil, 200},
+		{"reward no token", "GET", "/v1/admin/rewards/12", nil, "", nil, 401},
+		{"reward as shopper", "GET", "/v1/admin/rewards/12", specBearer("shopper"), "", nil, 403},
+		{"reward unknown", "GET", "/v1/admin/rewards/99", specBearer("admin"), "", nil, 404},
+		{"reward fails", "GET", "/v1/admin/rewards/12", specBearer("admin"), "", failServices, 500},
+		{"deactivate reward", "PATCH", "/v1/admin/rewards/12", adminJS, `{"active":false}`, nil, 200},
+		{"change reward kind", "PATCH", "/v1/admin/rewards/12", adminJS, `{"kind":"free_shipping"}`, nil, 400},
+		{"change reward no token", "PATCH", "/v1/admin/rewards/12", nil, `{"active":false}`, nil, 401},
+		{"change reward as shopper", "PATCH", "/v1/admin/rewards/12", specBearer("shopper"), `{"active":false}`, nil, 403},
+		{"change unknown reward", "PATCH", "/v1/admin/rewards/99", adminJS, `{"active":false}`, nil, 404},
+		{"change reward too large", "PATCH", "/v1/admin/rewards/12", adminJS, `{"kind":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"change reward fails", "PATCH", "/v1/admin/rewards/12", adminJS, `{"active":false}`, failServices, 500},
+		{"my rewards", "GET", "/v1/me/rewards", specBearer("shopper"), "", nil, 200},
+		{"my rewards no token", "GET", "/v1/me/rewards", nil, "", nil, 401},
+		{"my rewards as admin", "GET", "/v1/me/rewards", specBearer("admin"), "", nil, 403},
+		{"my rewards store gone", "GET", "/v1/me/rewards", specBearer("shopper-gone"), "", nil, 404},
+		{"my rewards fail", "GET", "/v1/me/rewards", specBearer("shopper"), "", failServices, 500},
+
+		{"redemptions", "GET", "/v1/me/redemptions?limit=2", specBearer("shopper"), "", nil, 200},
+		{"redemptions bad limit", "GET", "/v1/me/redemptions?limit=0", specBearer("shopper"), "", nil, 400},
+		{"redemptions no token", "GET", "/v1/me/redemptions", nil, "", nil, 401},
+		{"redemptions as admin", "GET", "/v1/me/redemptions", specBearer("admin"), "", nil, 403},
+		{"redemptions fail", "GET", "/v1/me/redemptions", specBearer("shopper"), "", failServices, 500},
+		{"redeem", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "cart-1", "Content-Type", "application/json"), `{"reward_id":"12","cart_subtotal_minor":4000}`, nil, 201},
+		{"redeem again", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "again", "Content-Type", "application/json"), `{"reward_id":"12"}`, nil, 200},
+		{"redeem without key", "POST", "/v1/me/redemptions", specBearer("shopper"), `{"reward_id":"12"}`, nil, 400},
+		{"redeem no token", "POST", "/v1/me/redemptions", nil, `{"reward_id":"12"}`, nil, 401},
+		{"redeem as admin", "POST", "/v1/me/redemptions", specBearer("admin", "Idempotency-Key", "k"), `{"reward_id":"12"}`, nil, 403},
+		{"redeem unknown reward", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "k"), `{"reward_id":"99"}`, nil, 404},
+		{"redeem too few points", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "poor"), `{"reward_id":"12"}`, nil, 409},
+		{"redeem too large", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "k"), `{"reward_id":"` + strings.Repeat("1", MaxJSONBody) + `"}`, nil, 413},
+		{"redeem fails", "POST", "/v1/me/redemptions", specBearer("shopper", "Idempotency-Key", "k"), `{"reward_id":"12"}`, failServices, 500},
+		{"release", "DELETE", "/v1/me/redemptions/311", specBearer("shopper"), "", nil, 200},
+		{"release no token", "DELETE", "/v1/me/redemptions/311", nil, "", nil, 401},
+		{"release as admin", "DELETE", "/v1/me/redemptions/311", specBearer("admin"), "", nil, 403},
+		{"release unknown", "DELETE", "/v1/me/redemptions/1", specBearer("shopper"), "", nil, 404},
+		{"release on an order", "DELETE", "/v1/me/redemptions/305", specBearer("shopper"), "", nil, 409},
+		{"release fails", "DELETE", "/v1/me/redemptions/311", specBearer("shopper"), "", failServices, 500},
 	}
 }
 
