@@ -18,6 +18,14 @@ lint_bad=0
 while IFS= read -r f; do php -l "$f" >/dev/null 2>&1 || { php -l "$f"; lint_bad=1; }; done < <(find plugin-php -name '*.php')
 check "every plugin file parses" test "$lint_bad" = 0
 
+echo "== coding standards"
+if command -v phpcs >/dev/null 2>&1 && phpcs -i 2>/dev/null | grep -q WordPress; then
+  if phpcs --standard=plugin-php/phpcs.xml.dist plugin-php >"${TMPDIR:-/tmp}/vafa-phpcs.$$" 2>&1; then ok "phpcs (WordPress standard)"; else cat "${TMPDIR:-/tmp}/vafa-phpcs.$$"; fail "phpcs (WordPress standard)"; fi
+  rm -f "${TMPDIR:-/tmp}/vafa-phpcs.$$"
+else
+  echo "  skip phpcs: the WordPress coding standard is not installed (no Debian package; it comes from Composer, which this machine cannot reach)"
+fi
+
 echo "== translations"
 find plugin-php -name '*.php' -not -path 'plugin-php/tests/*' | sort > "${TMPDIR:-/tmp}/vafa-pot-files.$$"
 pot_now=$(mktemp)

@@ -18,6 +18,7 @@ final class Plugin {
 	 */
 	public static function boot(): void {
 		load_plugin_textdomain( 'vafa', false, dirname( plugin_basename( VAFA_FILE ) ) . '/languages' );
+		Install::maybe_upgrade();
 		Webhooks::allow_service_host();
 
 		$woo = class_exists( 'WooCommerce' );
@@ -35,7 +36,7 @@ final class Plugin {
 		add_action( 'wp_enqueue_scripts', array( self::class, 'styles' ) );
 		if ( $woo ) {
 			Storefront\Account::register();
-			Storefront\EarnNotices::register();
+			( new Storefront\EarnNotices( Program::current() ) )->register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).
@@ -64,6 +65,7 @@ final class Plugin {
 	 * Activation: registers the My Account endpoint before flushing rewrite rules.
 	 */
 	public static function activate(): void {
+		Install::install();
 		add_rewrite_endpoint( Storefront\Account::ENDPOINT, EP_ROOT | EP_PAGES );
 		flush_rewrite_rules();
 	}
@@ -73,7 +75,9 @@ final class Plugin {
 	 */
 	public static function deactivate(): void {
 		if ( function_exists( 'as_unschedule_all_actions' ) ) {
-			as_unschedule_all_actions( Reconciler::HOOK, array(), Reconciler::GROUP );
+			foreach ( Settings::SCHEDULED_HOOKS as $hook ) {
+				as_unschedule_all_actions( $hook, array(), Reconciler::GROUP );
+			}
 		}
 		flush_rewrite_rules();
 	}

@@ -17,30 +17,74 @@ final class Program {
 	const TRANSIENT = 'vafa_program';
 
 	/**
-	 * The program, or null when unknown (not connected, service down and nothing cached).
+	 * The client the program is read with; null when not connected.
+	 *
+	 * @var ApiClient|null
+	 */
+	private $client;
+
+	/**
+	 * A program source reading through $client (injected, so storefront and
+	 * checkout code can be tested with a fake client).
+	 *
+	 * @param ApiClient|null $client The client; null when not connected.
+	 */
+	public function __construct( ?ApiClient $client ) {
+		$this->client = $client;
+	}
+
+	/**
+	 * The program source for the connected store.
+	 */
+	public static function current(): self {
+		return new self( Storefront\View::client() );
+	}
+
+	/**
+	 * The program of the connected store, or null when unknown.
 	 *
 	 * @return array<string,mixed>|null
 	 */
 	public static function get(): ?array {
+		return self::current()->fetch();
+	}
+
+	/**
+	 * The program, or null when unknown (not connected, service down and
+	 * nothing cached). Cached ten minutes; the last good answer is kept for
+	 * outages. Only an outage (no answer, 5xx) marks the service down.
+	 *
+	 * @return array<string,mixed>|null
+	 */
+	public function fetch(): ?array {
 		$p = get_transient( self::TRANSIENT );
 		if ( is_array( $p ) ) {
 			return $p;
 		}
-		$client = ApiClient::connected();
-		if ( ! $client || false !== get_transient( 'vafa_down' ) ) {
-			$last = get_option( 'vafa_program_last' );
-			return is_array( $last ) ? $last : null;
+		if ( ! $this->client || false !== get_transient( Settings::PREFIX . 'down' ) ) {
+			return self::last();
 		}
 		try {
-			$p = $client->as_user( 'GET', '/v1/program', '0', 'shopper' );
+			$p = $this->client->as_user( 'GET', '/v1/program', '0', 'shopper' );
 		} catch ( ApiException $e ) {
-			set_transient( 'vafa_down', 1, 30 );
-			$last = get_option( 'vafa_program_last' );
-			return is_array( $last ) ? $last : null;
+			if ( ApiClient::means_down( $e ) ) {
+				set_transient( Settings::PREFIX . 'down', 1, 30 );
+			}
+			return self::last();
 		}
 		set_transient( self::TRANSIENT, $p, 10 * MINUTE_IN_SECONDS );
-		update_option( 'vafa_program_last', $p, false );
+		update_option( Settings::PROGRAM_LAST, $p, false );
 		return $p;
+	}
+
+	/**
+	 * The last program the service answered, or null.
+	 *
+	 * @return array<string,mixed>|null
+	 */
+	private static function last(): ?array {
+		$last = get_option( Settings::PROGRAM_LAST );
+		return is_array( $last ) ? $last : null;
 	}
 
 	/**

@@ -57,8 +57,13 @@ final class Account {
 	 * Prints the Rewards tab.
 	 */
 	public static function render(): void {
-		echo Shortcodes::points(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- View escapes everything.
-		echo '<h3>' . esc_html__( 'Recent activity', 'vafa' ) . '</h3>';
-		echo Shortcodes::activity(); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- View escapes everything.
+		NoCache::mark();
+		echo \Vafa\Templates::render( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the templates escape.
+			'myaccount/rewards.php',
+			array(
+				'balance_html'  => Shortcodes::points(),
+				'activity_html' => Shortcodes::activity(),
+			)
+		);
 	}
 }

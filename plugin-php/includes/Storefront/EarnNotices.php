@@ -9,6 +9,7 @@ namespace Vafa\Storefront;
 
 use Vafa\Format;
 use Vafa\Program;
+use Vafa\Templates;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -18,16 +19,32 @@ defined( 'ABSPATH' ) || exit;
  */
 final class EarnNotices {
 	/**
+	 * Where the earn rule comes from.
+	 *
+	 * @var Program
+	 */
+	private $program;
+
+	/**
+	 * Constructor.
+	 *
+	 * @param Program $program The program source (injected: tests pass one with a fake client).
+	 */
+	public function __construct( Program $program ) {
+		$this->program = $program;
+	}
+
+	/**
 	 * Registers the hooks.
 	 */
-	public static function register(): void {
-		add_action( 'woocommerce_single_product_summary', array( self::class, 'product' ), 25 );
-		add_action( 'woocommerce_cart_totals_after_order_total', array( self::class, 'cart_row' ) );
-		add_action( 'woocommerce_review_order_after_order_total', array( self::class, 'cart_row' ) );
+	public function register(): void {
+		add_action( 'woocommerce_single_product_summary', array( $this, 'product' ), 25 );
+		add_action( 'woocommerce_cart_totals_after_order_total', array( $this, 'cart_row' ) );
+		add_action( 'woocommerce_review_order_after_order_total', array( $this, 'cart_row' ) );
 		// Block cart and checkout (the default since WooCommerce 8.3): a line under the block,
 		// computed from the cart as the page is served.
-		add_filter( 'render_block_woocommerce/cart', array( self::class, 'after_block' ) );
-		add_filter( 'render_block_woocommerce/checkout', array( self::class, 'after_block' ) );
+		add_filter( 'render_block_woocommerce/cart', array( $this, 'after_block' ) );
+		add_filter( 'render_block_woocommerce/checkout', array( $this, 'after_block' ) );
 	}
 
 	/**
@@ -35,25 +52,32 @@ final class EarnNotices {
 	 *
 	 * @param string $html Block markup.
 	 */
-	public static function after_block( $html ): string {
-		$points = self::cart_points();
+	public function after_block( $html ): string {
+		$points = $this->cart_points();
 		if ( $points <= 0 ) {
 			return (string) $html;
 		}
-		return $html . '<p class="vafa vafa-earn">' . esc_html( self::cart_text( $points ) ) . '</p>';
+		return $html . Templates::render(
+			'cart/earn-line.php',
+			array(
+				'points' => $points,
+				'text'   => self::cart_text( $points ),
+			)
+		);
 	}
 
 	/**
 	 * Points the current cart earns (0 when unknown).
 	 */
-	private static function cart_points(): int {
-		$program = Program::get();
+	private function cart_points(): int {
+		$program = $this->program->fetch();
 		if ( ! $program || ! function_exists( 'WC' ) || ! WC()->cart ) {
 			return 0;
 		}
 		$cart = WC()->cart;
 		$net  = (float) $cart->get_subtotal() - (float) $cart->get_discount_total();
-		return Program::points_for( $program, wc_format_decimal( $net, (int) $program['currency_exponent'] ) );
+		/** Filters the points shown for the cart ("cart") or a product ("product"). */
+		return (int) apply_filters( 'vafa_earn_notice_points', Program::points_for( $program, wc_format_decimal( $net, (int) $program['currency_exponent'] ) ), 'cart' );
 	}
 
 	/**
@@ -61,7 +85,7 @@ final class EarnNotices {
 	 *
 	 * @param int $points Points.
 	 */
-	private static function cart_text( int $points ): string {
+	public static function cart_text( int $points ): string {
 		/* translators: %s: number of points */
 		return sprintf( _n( 'You will earn %s point with this order', 'You will earn %s points with this order', $points, 'vafa' ), Format::points( $points, determine_locale() ) );
 	}
@@ -69,28 +93,33 @@ final class EarnNotices {
 	/**
 	 * Product page line.
 	 */
-	public static function product(): void {
+	public function product(): void {
 		global $product;
-		$program = Program::get();
+		$program = $this->program->fetch();
 		if ( ! $program || ! $product instanceof \WC_Product ) {
 			return;
 		}
-		$points = Program::points_for( $program, (string) wc_get_price_excluding_tax( $product ) );
+		$points = (int) apply_filters( 'vafa_earn_notice_points', Program::points_for( $program, (string) wc_get_price_excluding_tax( $product ) ), 'product' );
 		if ( $points <= 0 ) {
 			return;
 		}
-		/* translators: %s: number of points */
-		echo '<p class="vafa vafa-earn">' . esc_html( sprintf( _n( 'Earn %s point', 'Earn %s points', $points, 'vafa' ), Format::points( $points, determine_locale() ) ) ) . '</p>';
+		echo Templates::render( 'product/earn-notice.php', array( 'points' => $points ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the template escapes.
 	}
 
 	/**
 	 * Cart and checkout totals row.
 	 */
-	public static function cart_row(): void {
-		$points = self::cart_points();
+	public function cart_row(): void {
+		$points = $this->cart_points();
 		if ( $points <= 0 ) {
 			return;
 		}
-		echo '<tr class="vafa vafa-earn"><th>' . esc_html__( 'Rewards', 'vafa' ) . '</th><td>' . esc_html( self::cart_text( $points ) ) . '</td></tr>';
+		echo Templates::render( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the template escapes.
+			'cart/earn-row.php',
+			array(
+				'points' => $points,
+				'text'   => self::cart_text( $points ),
+			)
+		);
 	}
 }

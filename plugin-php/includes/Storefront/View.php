@@ -9,6 +9,8 @@ namespace Vafa\Storefront;
 
 use Vafa\ApiClient;
 use Vafa\Format;
+use Vafa\Settings;
+use Vafa\Templates;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -18,42 +20,28 @@ defined( 'ABSPATH' ) || exit;
  */
 final class View {
 	/**
-	 * The balance box for a user.
+	 * The balance box for a user (template storefront/balance.php).
 	 *
 	 * @param int $user_id WordPress user id.
 	 */
 	public static function balance( int $user_id ): string {
-		$client = ApiClient::connected();
+		$client = self::client();
 		$me     = $client ? $client->cached_get( $user_id, '/v1/me' ) : null;
 		if ( null === $me ) {
-			return '<div class="vafa vafa-unavailable">' . esc_html__( 'Rewards are temporarily unavailable.', 'vafa' ) . '</div>';
+			return Templates::render( 'storefront/unavailable.php' );
 		}
-		$locale = determine_locale();
-		$out    = '<div class="vafa vafa-balance" dir="' . ( Format::is_rtl( $locale ) ? 'rtl' : 'ltr' ) . '">';
-		$out   .= '<p class="vafa-available"><span class="vafa-label">' . esc_html__( 'Your points', 'vafa' ) . '</span> <strong class="vafa-points" data-points="' . esc_attr( (string) (int) $me['available'] ) . '">'
-			. esc_html( Format::points( (int) $me['available'], $locale ) ) . '</strong></p>';
-		if ( isset( $me['available_value_minor'], $me['currency'], $me['currency_exponent'] ) && (int) $me['available'] > 0 ) {
-			/* translators: %s: money value of the points, e.g. 4.50 USD */
-			$out .= '<p class="vafa-value">' . esc_html( sprintf( __( 'Worth %s', 'vafa' ), Format::money( (int) $me['available_value_minor'], (int) $me['currency_exponent'], (string) $me['currency'], $locale ) ) ) . '</p>';
-		}
-		if ( (int) $me['available'] < 0 ) {
-			$out .= '<p class="vafa-negative">' . esc_html__( 'Your balance is negative because points you spent were taken back by a refund. New orders will bring it back up.', 'vafa' ) . '</p>';
-		}
-		if ( ! empty( $me['pending'] ) ) {
-			/* translators: %s: number of points waiting for the return window to pass */
-			$out .= '<p class="vafa-pending">' . esc_html( sprintf( __( '%s points pending (they become available when the return period ends)', 'vafa' ), Format::points( (int) $me['pending'], $locale ) ) ) . '</p>';
-		}
-		/* translators: %s: lifetime points */
-		$out .= '<p class="vafa-lifetime">' . esc_html( sprintf( __( 'Lifetime points: %s', 'vafa' ), Format::points( (int) ( $me['lifetime'] ?? 0 ), $locale ) ) ) . '</p>';
-		if ( ! empty( $me['stale_since'] ) ) {
-			/* translators: %s: date and time the figures were last updated */
-			$out .= '<p class="vafa-stale">' . esc_html( sprintf( __( 'Rewards are temporarily unavailable; figures as of %s.', 'vafa' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $me['stale_since'] ) ) ) . '</p>';
-		}
-		return $out . '</div>';
+		self::notice_change( $user_id, $me );
+		return Templates::render(
+			'storefront/balance.php',
+			array(
+				'me'     => $me,
+				'locale' => determine_locale(),
+			)
+		);
 	}
 
 	/**
-	 * The recent activity list for a user.
+	 * The recent activity list for a user (template storefront/activity.php).
 	 *
 	 * @param int    $user_id WordPress user id.
 	 * @param string $cursor  Page cursor ('' for the newest).
@@ -62,29 +50,62 @@ final class View {
 		if ( ! self::valid_cursor( $cursor ) ) {
 			$cursor = '';
 		}
-		$client = ApiClient::connected();
+		$client = self::client();
 		$path   = '/v1/me/activity?limit=10' . ( '' !== $cursor ? '&cursor=' . rawurlencode( $cursor ) : '' );
 		$page   = $client ? $client->cached_get( $user_id, $path ) : null;
 		if ( null === $page ) {
-			return '<div class="vafa vafa-unavailable">' . esc_html__( 'Rewards are temporarily unavailable.', 'vafa' ) . '</div>';
+			return Templates::render( 'storefront/unavailable.php' );
 		}
-		$locale = determine_locale();
-		$items  = is_array( $page['items'] ?? null ) ? $page['items'] : array();
-		if ( ! $items ) {
-			return '<div class="vafa vafa-activity"><p>' . esc_html__( 'No points activity yet.', 'vafa' ) . '</p></div>';
+		$rows = array();
+		foreach ( is_array( $page['items'] ?? null ) ? $page['items'] : array() as $it ) {
+			$when   = strtotime( (string) ( $it['created_at'] ?? '' ) );
+			$rows[] = array(
+				'when'  => $when ? $when : 0,
+				'text'  => self::describe( $it ),
+				'delta' => (int) ( $it['available_delta'] ?? 0 ) + (int) ( $it['pending_delta'] ?? 0 ),
+			);
 		}
-		$out = '<table class="vafa vafa-activity shop_table"><thead><tr><th>' . esc_html__( 'Date', 'vafa' ) . '</th><th>' . esc_html__( 'Activity', 'vafa' ) . '</th><th>' . esc_html__( 'Points', 'vafa' ) . '</th></tr></thead><tbody>';
-		foreach ( $items as $it ) {
-			$delta = (int) ( $it['available_delta'] ?? 0 ) + (int) ( $it['pending_delta'] ?? 0 );
-			$when  = strtotime( (string) ( $it['created_at'] ?? '' ) );
-			$out  .= '<tr><td>' . esc_html( $when ? wp_date( get_option( 'date_format' ), $when ) : '' ) . '</td><td>' . esc_html( self::describe( $it ) ) . '</td><td class="vafa-delta">'
-				. esc_html( ( $delta > 0 ? '+' : '' ) . Format::points( $delta, $locale ) ) . '</td></tr>';
+		return Templates::render(
+			'storefront/activity.php',
+			array(
+				'rows'     => $rows,
+				'next_url' => ! empty( $page['next_cursor'] ) ? add_query_arg( 'vafa_cursor', (string) $page['next_cursor'] ) : '',
+				'locale'   => determine_locale(),
+			)
+		);
+	}
+
+	/**
+	 * The client the storefront uses (null when not connected). Tests and
+	 * other plugins can replace it through the vafa_api_client filter.
+	 */
+	public static function client(): ?ApiClient {
+		return apply_filters( 'vafa_api_client', ApiClient::connected() );
+	}
+
+	/**
+	 * Tells other plugins when a shopper's balance differs from the last one
+	 * the plugin saw: do_action( 'vafa_points_changed', $user_id, $now, $before ).
+	 *
+	 * @param int                 $user_id WordPress user id.
+	 * @param array<string,mixed> $me      The fresh balance.
+	 */
+	private static function notice_change( int $user_id, array $me ): void {
+		if ( ! empty( $me['stale_since'] ) ) {
+			return;
 		}
-		$out .= '</tbody></table>';
-		if ( ! empty( $page['next_cursor'] ) ) {
-			$out .= '<p><a class="vafa-more" href="' . esc_url( add_query_arg( 'vafa_cursor', (string) $page['next_cursor'] ) ) . '">' . esc_html__( 'Older activity', 'vafa' ) . '</a></p>';
+		$key    = Settings::PREFIX . 'seen_balance';
+		$now    = array(
+			'available' => (int) ( $me['available'] ?? 0 ),
+			'pending'   => (int) ( $me['pending'] ?? 0 ),
+		);
+		$before = get_user_meta( $user_id, $key, true );
+		if ( $before !== $now ) {
+			update_user_meta( $user_id, $key, $now );
+			if ( is_array( $before ) ) {
+				do_action( 'vafa_points_changed', $user_id, $now, $before );
+			}
 		}
-		return $out;
 	}
 
 	/**

@@ -1,0 +1,59 @@
+<?php
+/**
+ * The stored plugin version and its upgrade routine.
+ *
+ * @package Vafa
+ */
+
+namespace Vafa;
+
+defined( 'ABSPATH' ) || exit;
+
+/**
+ * Like the WooCommerce Stripe gateway's install(): the version that last
+ * ran is stored; when the code is newer, each upgrade step above the stored
+ * version runs once, in order, then the new version is stored. Activation
+ * runs the same routine.
+ */
+final class Install {
+	/**
+	 * Upgrade steps by the version that introduced them.
+	 *
+	 * @return array<string,callable>
+	 */
+	public static function steps(): array {
+		return array(
+			// 0.2.0: the program gained redemption settings; drop the cached copy so
+			// the storefront reads them, and check the connection in the background.
+			'0.2.0' => static function () {
+				delete_transient( Program::TRANSIENT );
+				delete_option( Settings::STATUS );
+			},
+		);
+	}
+
+	/**
+	 * Runs pending upgrade steps when the stored version is older than the code.
+	 */
+	public static function maybe_upgrade(): void {
+		$stored = (string) get_option( Settings::VERSION, '' );
+		if ( '' !== $stored && version_compare( $stored, VAFA_VERSION, '>=' ) ) {
+			return;
+		}
+		self::install();
+	}
+
+	/**
+	 * Runs every step newer than the stored version and stores the current one.
+	 */
+	public static function install(): void {
+		$stored = (string) get_option( Settings::VERSION, '0.0.0' );
+		foreach ( self::steps() as $version => $step ) {
+			if ( version_compare( $stored, $version, '<' ) && version_compare( $version, VAFA_VERSION, '<=' ) ) {
+				$step();
+			}
+		}
+		update_option( Settings::VERSION, VAFA_VERSION, true );
+		do_action( 'vafa_installed', $stored, VAFA_VERSION );
+	}
+}

@@ -1,0 +1,19 @@
+<?php
+/**
+ * My Account > Rewards: the balance and the activity.
+ *
+ * Override by copying to yourtheme/vafa/myaccount/rewards.php.
+ *
+ * @package Vafa
+ *
+ * @var string $balance_html  The balance box (storefront/balance.php), escaped.
+ * @var string $activity_html The activity list (storefront/activity.php), escaped.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+echo $balance_html; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- rendered by escaping templates.
+?>
+<h3><?php esc_html_e( 'Recent activity', 'vafa' ); ?></h3>
+<?php
+echo $activity_html; // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- rendered by escaping templates.
