@@ -18,7 +18,9 @@ final class Plugin {
 	 */
 	public static function boot(): void {
 		load_plugin_textdomain( 'vafa', false, dirname( plugin_basename( VAFA_FILE ) ) . '/languages' );
-		Install::maybe_upgrade();
+		// Upgrades run on an admin request (and on activation), as the Stripe
+		// gateway does: never in the middle of a shopper's page.
+		add_action( 'admin_init', array( Install::class, 'maybe_upgrade' ) );
 		Webhooks::allow_service_host();
 
 		$woo = class_exists( 'WooCommerce' );
