@@ -25,6 +25,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -189,6 +190,15 @@ func run(c config) error {
 	add(ratio(result{Metric: fmt.Sprintf("GET /v1/me at %d ledger entries", entries), Value: me, Unit: "req/s", Target: ">= 0.25"}, ginRate, "bare Gin", 0.25))
 	add(latency(fmt.Sprintf("GET /v1/me p50 at %d entries", entries), p50, 0))
 	add(latency(fmt.Sprintf("GET /v1/me p99 at %d entries", entries), p99, 10))
+
+	red, rp50, rp99, check2, err := redemptions(svc, c)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: fmt.Sprintf("redemptions (%d customers)", customers), Value: red, Unit: "req/s", Target: ">= 0.3"}, rawTx, "raw INSERT+UPDATE tx", 0.3))
+	add(latency("redemption p50", rp50, 0))
+	add(latency("redemption p99", rp99, 25))
+	logf("redemption check: %s", check2)
 
 	if c.inflate > 0 {
 		if err := svc.inflate(c.inflate); err != nil {
@@ -686,6 +696,88 @@ func balanceReads(s *service, c config) (float64, time.Duration, time.Duration, 
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	return rate, all[len(all)/2], all[len(all)*99/100], nil
+}
+
+// redemptions creates a reward and lets the customers of the ledger run
+// redeem it concurrently, each request with its own Idempotency-Key, until
+// the measurement ends: issued (201) and refused for too few points (409)
+// both count as answered. Then no balance may be negative (no overdraft)
+// and held points must equal the open rewards (audit, after the run).
+func redemptions(s *service, c config) (float64, time.Duration, time.Duration, string, error) {
+	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
+	if err != nil {
+		return 0, 0, 0, "", err
+	}
+	priv := ed25519.PrivateKey(raw)
+	storeID, _ := strconv.ParseInt(s.store.StoreID, 10, 64)
+	admin, err := auth.Mint(priv, s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 10*time.Minute)
+	if err != nil {
+		return 0, 0, 0, "", err
+	}
+	req, _ := http.NewRequest("POST", s.base+"/v1/admin/rewards", strings.NewReader(`{"kind":"fixed_discount","names":{"en":"Bench"},"points_cost":10,"value_minor":100}`))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	res, err := s.client.Do(req)
+	if err != nil {
+		return 0, 0, 0, "", err
+	}
+	var reward struct {
+		ID string `json:"id"`
+	}
+	json.NewDecoder(res.Body).Decode(&reward)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated || reward.ID == "" {
+		return 0, 0, 0, "", fmt.Errorf("create reward: status %d", res.StatusCode)
+	}
+	tokens := make([]string, customers)
+	for i := range tokens {
+		if tokens[i], err = auth.Mint(priv, s.store.Kid, storeID, strconv.Itoa(1+i), auth.ScopeShopper, time.Now(), 10*time.Minute); err != nil {
+			return 0, 0, 0, "", err
+		}
+	}
+	body := []byte(`{"reward_id":"` + reward.ID + `"}`)
+	logf("redemptions for %v", c.duration)
+	lat := make([][]time.Duration, c.concurrency)
+	var issued, refused atomic.Int64
+	rate := hammer(c.concurrency, c.duration, func(w, i int) bool {
+		req, _ := http.NewRequest("POST", s.base+"/v1/me/redemptions", bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tokens[(w*7919+i*31)%len(tokens)])
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("b%d-%d", w, i))
+		req.Header.Set("Content-Type", "application/json")
+		t0 := time.Now()
+		res, err := s.client.Do(req)
+		if err != nil {
+			return false
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		lat[w] = append(lat[w], time.Since(t0))
+		switch res.StatusCode {
+		case http.StatusCreated:
+			issued.Add(1)
+			return true
+		case http.StatusConflict:
+			refused.Add(1)
+			return true
+		}
+		return false
+	})
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		return 0, 0, 0, "", fmt.Errorf("no redemption answered")
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	negative := s.count("SELECT COUNT(*) FROM customers WHERE available < 0 OR held < 0")
+	held := s.count("SELECT COALESCE(SUM(held),0) FROM customers")
+	open := s.count("SELECT COALESCE(SUM(points),0) FROM redemptions WHERE state='issued'")
+	check := fmt.Sprintf("%d issued, %d refused for too few points, %d overdrawn balances, held %d = open rewards %d",
+		issued.Load(), refused.Load(), negative, held, open)
+	if negative != 0 || held != open {
+		return 0, 0, 0, check, fmt.Errorf("redemption check failed: %s", check)
+	}
+	return rate, all[len(all)/2], all[len(all)*99/100], check, nil
 }
 
 // inflate adds ledger history for other customers directly with SQL, to show
