@@ -160,7 +160,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	limiter := auth.NewFailureLimiter(cfg.AuthFailures, time.Minute/time.Duration(cfg.AuthFailures), svc.db.Now)
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
-		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions,
+		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Programs: svc.stores,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,

@@ -36,6 +36,7 @@ type Deps struct {
 	Ledger      loyalty.CustomerLedger
 	Claims      loyalty.GuestClaims
 	Privacy     loyalty.Privacy
+	Programs    loyalty.Programs
 	Catalog     loyalty.Catalog
 	Redemptions loyalty.Redemptions
 	Verifier    Verifier
@@ -106,10 +107,10 @@ func New(d Deps) http.Handler {
 	a.webhookRoutes(r)
 	a.connectRoutes(r)
 	v1 := r.Group("/v1", a.authenticate)
-	a.programRoutes(v1)
 	me := v1.Group("/me", a.require(auth.ScopeShopper))
 	a.meRoutes(me)
 	admin := v1.Group("/admin", a.require(auth.ScopeAdmin))
+	a.programRoutes(v1, admin)
 	a.claimRoutes(me, admin)
 	a.customerRoutes(admin)
 	a.keyRoutes(admin)

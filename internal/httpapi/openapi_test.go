@@ -175,7 +175,15 @@ var (
 	_ loyalty.Privacy     = (*specServices)(nil)
 	_ loyalty.Catalog     = (*specServices)(nil)
 	_ loyalty.Redemptions = (*specServices)(nil)
+	_ loyalty.Programs    = (*specServices)(nil)
 )
+
+func (f *specServices) SetProgram(_ context.Context, _ loyalty.StoreID, p loyalty.Program) error {
+	if f.fail {
+		return errSpecDB
+	}
+	return p.Validate()
+}
 
 var specPaid = time.Date(2026, 11, 20, 9, 14, 3, 0, time.UTC)
 
@@ -463,7 +471,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	t.Helper()
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
-		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services,
+		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Programs: w.services,
 		Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -589,8 +597,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 27 {
-		t.Errorf("New registers %d routes, want 27: update this test and openapi.json together", len(served))
+	if len(served) != 28 {
+		t.Errorf("New registers %d routes, want 28: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -861,6 +869,15 @@ func specCases() []specCase {
 		{"release unknown", "DELETE", "/v1/me/redemptions/1", specBearer("shopper"), "", nil, 404},
 		{"release on an order", "DELETE", "/v1/me/redemptions/305", specBearer("shopper"), "", nil, 409},
 		{"release fails", "DELETE", "/v1/me/redemptions/311", specBearer("shopper"), "", failServices, 500},
+
+		{"set program", "PATCH", "/v1/admin/program", adminJS, `{"redeem_max_share_percent":50,"redeem_return_on_refund":false}`, nil, 200},
+		{"set program unknown setting", "PATCH", "/v1/admin/program", adminJS, `{"bonus":1}`, nil, 400},
+		{"set program out of range", "PATCH", "/v1/admin/program", adminJS, `{"return_days":400}`, nil, 400},
+		{"set program no token", "PATCH", "/v1/admin/program", nil, `{}`, nil, 401},
+		{"set program as shopper", "PATCH", "/v1/admin/program", specBearer("shopper"), `{}`, nil, 403},
+		{"set program store gone", "PATCH", "/v1/admin/program", specBearer("admin-gonestore"), `{}`, nil, 404},
+		{"set program too large", "PATCH", "/v1/admin/program", adminJS, `{"currency":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"set program fails", "PATCH", "/v1/admin/program", adminJS, `{"earn_points":2}`, failServices, 500},
 	}
 }
 

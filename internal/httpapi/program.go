@@ -12,8 +12,9 @@ import (
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
 
-func (a *api) programRoutes(v1 *gin.RouterGroup) {
+func (a *api) programRoutes(v1, admin *gin.RouterGroup) {
 	v1.GET("/program", a.handle(a.program))
+	admin.PATCH("/program", a.handle(a.adminSetProgram))
 }
 
 // programResponse is the store id and every program setting, each under
@@ -48,5 +49,43 @@ func (a *api) program(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(store.ID, 10), Program: store.Program})
+	return nil
+}
+
+// adminSetProgram changes the settings named in the body (a JSON object of
+// setting name to value, as GET /v1/program shows them); the others keep
+// their values. Unknown names and wrong types are EInvalid.
+func (a *api) adminSetProgram(c *gin.Context) error {
+	var req map[string]json.RawMessage
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	ctx := c.Request.Context()
+	store, err := a.Stores.Store(ctx, p.StoreID)
+	if err != nil {
+		return err
+	}
+	prog := store.Program
+	known := map[string]bool{}
+	for _, s := range prog.Settings() {
+		known[s.Name] = true
+		if raw, ok := req[s.Name]; ok {
+			if err := json.Unmarshal(raw, s.Value); err != nil {
+				return loyalty.Errorf(loyalty.EInvalid, "%s has the wrong type", s.Name)
+			}
+		}
+	}
+	for name := range req {
+		if !known[name] {
+			return loyalty.Errorf(loyalty.EInvalid, "unknown setting (see GET /v1/program for the names)")
+		}
+	}
+	if err := a.Programs.SetProgram(ctx, p.StoreID, prog); err != nil {
+		return err
+	}
+	a.stores.forget(p.StoreID)
+	a.Logger.Info("program changed", "store_id", p.StoreID, "actor", p.Subject)
+	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(p.StoreID, 10), Program: prog})
 	return nil
 }

@@ -99,8 +99,13 @@ func (a *api) redeem(c *gin.Context) error {
 	if err != nil || rid <= 0 {
 		return loyalty.Errorf(loyalty.EInvalid, "reward_id must be a reward's id (a decimal string)")
 	}
-	r, replayed, err := a.Redemptions.Redeem(c.Request.Context(), p.StoreID, cid, loyalty.RedeemInput{RewardID: rid,
-		Points: req.Points, CartSubtotal: req.CartSubtotalMinor, Key: c.GetHeader("Idempotency-Key")})
+	ctx := c.Request.Context()
+	store, err := a.stores.Store(ctx, p.StoreID)
+	if err != nil {
+		return err
+	}
+	r, replayed, err := a.Redemptions.Redeem(ctx, p.StoreID, cid, loyalty.RedeemInput{RewardID: rid,
+		Points: req.Points, CartSubtotal: req.CartSubtotalMinor, Key: c.GetHeader("Idempotency-Key"), Program: &store.Program})
 	if err != nil {
 		return err
 	}

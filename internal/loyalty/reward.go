@@ -249,6 +249,7 @@ type RedeemInput struct {
 	Points       int64 // points_discount only
 	CartSubtotal int64 // minor units
 	Key          string
+	Program      *Program // the store's program when the caller has a recent copy; nil reads it
 }
 
 // Catalog keeps a store's rewards.

@@ -64,6 +64,13 @@ type Stores interface {
 	Store(ctx context.Context, id StoreID) (Store, error)
 }
 
+// Programs changes stores' program settings.
+type Programs interface {
+	// SetProgram replaces the store's settings; orders already paid keep
+	// their frozen terms. EInvalid, ENotFound.
+	SetProgram(ctx context.Context, id StoreID, p Program) error
+}
+
 // Keys holds the public keys stores' plugins sign tokens with.
 type Keys interface {
 	// PublicKey returns the store's active key with kid, or ENotFound.

@@ -100,6 +100,28 @@ func ensureCustomer(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, wcI
 		[]any{store, wcID, em, now, now}, "customers_wc")
 }
 
+// lockCustomerByWC locks the WooCommerce customer's row (creating it when
+// missing) and returns it with its balances, in one read when it exists.
+func lockCustomerByWC(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, wcID int64, now time.Time) (customerRow, error) {
+	var r customerRow
+	err := tx.GetContext(ctx, &r, `SELECT `+customerColumns+` FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`, store, wcID)
+	if err == nil {
+		return r, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return customerRow{}, fmt.Errorf("lock customer: %w", err)
+	}
+	id, err := ensureCustomer(ctx, tx, store, wcID, "", now)
+	if err != nil {
+		return customerRow{}, err
+	}
+	rows, err := lockCustomers(ctx, tx, store, id)
+	if err != nil {
+		return customerRow{}, err
+	}
+	return rows[id], nil
+}
+
 // ensureGuest returns the internal id for a guest e-mail, following a merge
 // into a registered customer when there was one.
 func ensureGuest(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, email string, now time.Time) (int64, error) {

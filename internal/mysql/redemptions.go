@@ -90,18 +90,26 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 	var replayed bool
 	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
 		replayed = false
-		st, err := loadStore(ctx, tx, store)
-		if err != nil {
-			return err
+		var program loyalty.Program
+		if in.Program != nil {
+			program = *in.Program // the caller's recently read copy saves two reads
+		} else {
+			st, err := loadStore(ctx, tx, store)
+			if err != nil {
+				return err
+			}
+			program = st.Program
 		}
 		reward, err := loadReward(ctx, tx, store, in.RewardID, false)
 		if err != nil {
 			return err
 		}
-		pk, err := ensureCustomer(ctx, tx, store, customerID, "", now)
+		// One read locks the customer's row and gives its balance.
+		cust, err := lockCustomerByWC(ctx, tx, store, customerID, now)
 		if err != nil {
 			return err
 		}
+		pk := cust.ID
 		var prev redemptionRow
 		err = tx.GetContext(ctx, &prev, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND customer_pk=? AND idempotency_key=?`,
 			store, pk, in.Key)
@@ -115,12 +123,8 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 		if !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("find redemption: %w", err)
 		}
-		rows, err := lockCustomers(ctx, tx, store, pk)
-		if err != nil {
-			return err
-		}
-		red, err := loyalty.PlanRedemption(st.Program, loyalty.RedeemRequest{Reward: reward, Points: in.Points,
-			CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, rows[pk].Available, now)
+		red, err := loyalty.PlanRedemption(program, loyalty.RedeemRequest{Reward: reward, Points: in.Points,
+			CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, cust.Available, now)
 		if err != nil {
 			return err
 		}
