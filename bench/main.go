@@ -48,6 +48,7 @@ type config struct {
 	out         string
 	serveGin    string
 	compare     string // a git revision whose webhook-to-ledger rate is measured beside this tree's
+	compareOnly bool   // measure only the comparison
 }
 
 type result struct {
@@ -71,6 +72,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "bench/results/latest.json", "where to write the results as JSON")
 	flag.StringVar(&c.serveGin, "serve-gin", "", "internal: serve the bare Gin baseline on this address")
 	flag.StringVar(&c.compare, "compare", "", "also measure webhook to ledger for this git revision and this tree, each on a fresh database, in this run")
+	flag.BoolVar(&c.compareOnly, "compare-only", false, "with -compare: measure only the comparison")
 	flag.Parse()
 	if c.serveGin != "" {
 		serveBareGin(c.serveGin)
@@ -131,6 +133,23 @@ func run(c config) error {
 	add := func(r result) {
 		results = append(results, r)
 		logf("%-40s %12.0f %s", r.Metric, r.Value, r.Unit)
+	}
+
+	if c.compareOnly && c.compare != "" {
+		bin, cleanup, err := buildService("")
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		rs, err := compareLedger(ctx, admin, base, c, bin)
+		if err != nil {
+			return err
+		}
+		for _, r := range rs {
+			add(r)
+		}
+		printTable(results, version, c)
+		return nil
 	}
 
 	// Baselines.
@@ -486,17 +505,26 @@ func compareLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c con
 		}
 		return r, err
 	}
-	before, err := rate(old)
-	if err != nil {
-		return nil, fmt.Errorf("webhook to ledger at %s: %w", c.compare, err)
-	}
-	after, err := rate(current)
-	if err != nil {
-		return nil, err
+	// A, B, B, A: each binary runs once first and once after the other, so
+	// neither gains from the order (a dropped database's background purge,
+	// a warmer cache); the figure is each binary's mean.
+	var before, after float64
+	for i, bin := range []string{old, current, current, old} {
+		r, err := rate(bin)
+		if err != nil {
+			return nil, fmt.Errorf("webhook to ledger, run %d: %w", i+1, err)
+		}
+		logf("webhook to ledger run %d (%s): %.0f orders/s", i+1, map[bool]string{true: c.compare, false: "this tree"}[bin == old], r)
+		if bin == old {
+			before += r / 2
+		} else {
+			after += r / 2
+		}
+		time.Sleep(5 * time.Second) // let the dropped database's purge settle
 	}
 	return []result{
-		{Metric: fmt.Sprintf("webhook to ledger at %s (%d orders, fresh db)", c.compare, c.orders), Value: before, Unit: "orders/s"},
-		ratio(result{Metric: fmt.Sprintf("webhook to ledger, this tree (%d orders, fresh db)", c.orders), Value: after, Unit: "orders/s", Target: ">= 0.95"},
+		{Metric: fmt.Sprintf("webhook to ledger at %s (%d orders, fresh db, mean of 2)", c.compare, c.orders), Value: before, Unit: "orders/s"},
+		ratio(result{Metric: fmt.Sprintf("webhook to ledger, this tree (%d orders, fresh db, mean of 2)", c.orders), Value: after, Unit: "orders/s", Target: ">= 0.95"},
 			before, c.compare, 0.95),
 	}, nil
 }

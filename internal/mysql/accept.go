@@ -2,7 +2,6 @@ package mysql
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
@@ -159,27 +158,25 @@ func (a *acceptor) write(batch []acceptReq) {
 func (a *acceptor) insert(batch []acceptReq) error {
 	now := a.d.now()
 	var q strings.Builder
-	q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, webhook_id, delivery_id, received_at, body, body_hash, next_attempt_at) VALUES `)
-	args := make([]any, 0, 9*len(batch))
+	q.WriteString(`INSERT INTO webhook_inbox (store_id, topic, source, webhook_id, delivery_id, received_at, body, next_attempt_at) VALUES `)
+	args := make([]any, 0, 8*len(batch))
 	for i, r := range batch {
 		if i > 0 {
 			q.WriteString(",")
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?)")
+		q.WriteString("(?,?,?,?,?,?,?,?)")
 		m := r.m
 		if m.Source == "" {
 			m.Source = "webhook"
 		}
-		var webhook, delivery, hash any
+		var webhook, delivery any
 		if m.WebhookID != 0 {
 			webhook = m.WebhookID
 		}
 		if m.DeliveryID != "" {
 			delivery = truncate(m.DeliveryID, 64)
-			h := sha256.Sum256(m.Body)
-			hash = h[:]
 		}
-		args = append(args, m.StoreID, truncate(m.Topic, 100), m.Source, webhook, delivery, now, m.Body, hash, now)
+		args = append(args, m.StoreID, truncate(m.Topic, 100), m.Source, webhook, delivery, now, m.Body, now)
 	}
 	// A background context: a row is either written for every waiter or for none.
 	res, err := a.d.db.ExecContext(context.Background(), q.String(), args...)

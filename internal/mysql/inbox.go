@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -93,11 +94,10 @@ type inboxRow struct {
 	Body       []byte  `db:"body"`
 	Attempts   int     `db:"attempts"`
 	DeliveryID *string `db:"delivery_id"`
-	BodyHash   []byte  `db:"body_hash"`
 }
 
 // inboxClaimColumns are read into inboxRow.
-const inboxClaimColumns = `id, store_id, topic, body, attempts, delivery_id, body_hash`
+const inboxClaimColumns = `id, store_id, topic, body, attempts, delivery_id`
 
 // ProcessNext claims one due inbox row and applies it to the ledger in the
 // same transaction that marks it done, so a crash at any point either keeps
@@ -199,19 +199,31 @@ func (s *InboxService) recordFailure(ctx context.Context, row inboxRow, cause er
 	return nil
 }
 
-// replayedDelivery reports whether an earlier row of the store with the
-// same delivery id and body was already applied.
-func replayedDelivery(ctx context.Context, tx *sqlx.Tx, row inboxRow) (bool, error) {
-	if row.DeliveryID == nil || *row.DeliveryID == "" || len(row.BodyHash) == 0 {
+// replayedDelete reports whether the same order.deleted delivery (delivery
+// id and body) was applied before, and records this one otherwise: the
+// table is written only for deletes, so the accept path pays nothing.
+func replayedDelete(ctx context.Context, tx *sqlx.Tx, row inboxRow) (bool, error) {
+	if row.DeliveryID == nil || *row.DeliveryID == "" {
 		return false, nil
 	}
-	var n int
-	err := tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM webhook_inbox WHERE store_id=? AND delivery_id=? AND body_hash=?
-		AND id<? AND state='done'`, row.StoreID, *row.DeliveryID, row.BodyHash, row.ID)
+	h := sha256.Sum256(row.Body)
+	res, err := tx.ExecContext(ctx, `INSERT INTO applied_deletes (store_id, delivery_id, body_hash, inbox_id) VALUES (?,?,?,?)
+		ON DUPLICATE KEY UPDATE inbox_id = inbox_id`,
+		row.StoreID, *row.DeliveryID, h[:], row.ID)
 	if err != nil {
-		return false, fmt.Errorf("find replayed delivery: %w", err)
+		return false, fmt.Errorf("record delete delivery: %w", err)
 	}
-	return n > 0, nil
+	n, _ := res.RowsAffected()
+	if n == 1 {
+		return false, nil
+	}
+	// A row is there: a replay, unless it is this row's own (a retry after a rollback cannot leave one).
+	var first int64
+	if err := tx.GetContext(ctx, &first, `SELECT inbox_id FROM applied_deletes WHERE store_id=? AND delivery_id=? AND body_hash=?`,
+		row.StoreID, *row.DeliveryID, h[:]); err != nil {
+		return false, fmt.Errorf("find delete delivery: %w", err)
+	}
+	return first != row.ID, nil
 }
 
 type inboxUpdate struct {
@@ -277,7 +289,7 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 		if evs[i].Kind == loyalty.EventOrderDeleted {
 			// A delete is the same {"id":N} bytes every time: a replay of
 			// one already applied (same delivery id, same body) is ignored.
-			dup, err := replayedDelivery(ctx, tx, row)
+			dup, err := replayedDelete(ctx, tx, row)
 			if err != nil {
 				return err
 			}
