@@ -25,9 +25,11 @@ if ( function_exists( 'as_unschedule_all_actions' ) ) {
 foreach ( \Vafa\Settings::all_options() as $vafa_option ) {
 	delete_option( $vafa_option );
 }
-// Cached storefront figures: per-user transients and the last good answers.
+// Cached storefront figures: per-user transients and the last good answers;
+// and the reward codes the plugin issued (vafa_code_*).
 global $wpdb;
 $vafa_like = $wpdb->esc_like( \Vafa\Settings::PREFIX ) . '%';
 $wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", '_transient_' . $vafa_like, '_transient_timeout_' . $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 $wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE %s", $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $wpdb->esc_like( \Vafa\Rewards\Codes::PREFIX ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 wp_cache_flush();

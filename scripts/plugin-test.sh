@@ -258,6 +258,24 @@ wpcli connect "$t" > "$tmp/connect.json" 2>"$tmp/reconnect.err" || fail "reconne
 wsecret=$(sql "SELECT webhook_secret FROM $svcdb.stores WHERE id=$store_id")
 wpcli forget-cache "$shopper" >/dev/null
 
+# Rewards through the plugin (no WooCommerce needed): a catalog reward at the
+# service, redeemed by the shopper (points held, a code remembered for the
+# coupon), released again.
+echo "== rewards"
+admin_tok=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+r1=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+  --data '{"kind":"percent_discount","names":{"en":"10% off","fa_IR":"۱۰٪ تخفیف","ar":"خصم ١٠٪"},"points_cost":100,"percent":10,"value_minor":500}' |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+check "the catalog accepts a reward" test -n "$r1"
+wpcli redeem "$shopper" "$r1" > "$tmp/redeem-ci.json"
+check "redeeming through the plugin holds 100 points (145 -> 45)" test "$(points_of "$shopper")" = 45
+check "the code becomes a 10% coupon (capped at 5.00 by the plugin) for the shopper's e-mail" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=d["coupon"]; sys.exit(0 if c["discount_type"]=="percent" and c["amount"]=="10" and c["email_restrictions"]==["sara@example.com"] and d["redemption"]["code"].startswith("VAFA-") else 1)' "$tmp/redeem-ci.json"
+wpcli redeem "$shopper" "$r1" > "$tmp/redeem-ci2.json"
+check "a second reward with 45 points is refused with the service's reason" grep -q 'needs 100 points' "$tmp/redeem-ci2.json"
+wpcli release "$shopper" "$(j "$tmp/redeem-ci.json" 'd["redemption"]["code"]')" > "$tmp/release-ci.json"
+check "releasing it gives the points back (145)" test "$(points_of "$shopper")" = 145
+wpcli forget-cache "$shopper" >/dev/null
+
 # The service goes down: a hanging service costs at most the timeout, and the
 # page shows the last figures with their time, or the fallback text.
 kill "$svc_pid"; wait "$svc_pid" 2>/dev/null || true
@@ -385,6 +403,52 @@ except Exception: print(0)' "$tmp/checkout.json")
   check "while the delivery was lost, the points are missing" grep -q '"available":145,' "$tmp/me.json"
   wpcli reconcile > "$tmp/reconcile.json"
   check "the reconciliation sync brings them in" wait_points 190
+  # Rewards: a catalog reward redeemed by the shopper (points held), the code a
+  # WooCommerce coupon on orders made by WooCommerce's own code.
+  admin_tok=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  reward=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data '{"kind":"fixed_discount","names":{"en":"1 off","fa_IR":"۱ تخفیف","ar":"خصم ١"},"points_cost":40,"value_minor":100}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  wpcli redeem "$shopper" "$reward" > "$tmp/redeem.json"
+  code=$(j "$tmp/redeem.json" 'd["redemption"]["code"]')
+  check "redeeming holds the points (190 - 40 = 150 available)" wait_points 150
+  check "the code is a single-use fixed-cart coupon of 1.00 for the shopper's e-mail" python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["coupon"]; sys.exit(0 if c["discount_type"]=="fixed_cart" and c["amount"]=="1.00" and c["usage_limit"]==1 and c["email_restrictions"]==["sara@example.com"] else 1)' "$tmp/redeem.json"
+  wpcli wc-order-coupon "$shopper" "$product" "$code" processing > "$tmp/coupon-order.json"
+  check "an order with the code is lower by exactly 1.00 and carries the coupon line" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if float(d["discount"])==1.0 and d["coupons"]==[sys.argv[2].lower()] else 1)' "$tmp/coupon-order.json" "$code"
+  check "the paid order earns on what the shopper paid (150 + 44)" wait_points 194
+  redemption_state() { curl -s "http://127.0.0.1:$svc_port/v1/me/redemptions" -H "Authorization: Bearer $(wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')" |
+    python3 -c 'import json,sys; c=sys.argv[1]; print(next((r["state"] for r in json.load(sys.stdin)["items"] if r["code"]==c), ""))' "$1"; }
+  wait_state() { for _ in $(seq 1 40); do [ "$(redemption_state "$1")" = "$2" ] && return 0; wpcli run-queue >/dev/null; sleep 0.3; done; return 1; }
+  check "the reward is used once its order is paid" wait_state "$code" used
+  wpcli wc-order-coupon "$shopper" "$product" "$code" processing > "$tmp/coupon-again.json"
+  check "the code is refused on a second order" grep -q '"error"' "$tmp/coupon-again.json"
+  wpcli wc-order-coupon "$other" "$product" "$code" processing > "$tmp/coupon-other.json"
+  check "the code is refused for another shopper" grep -q '"error"' "$tmp/coupon-other.json"
+  wpcli redeem "$shopper" "$reward" > "$tmp/redeem2.json"
+  code2=$(j "$tmp/redeem2.json" 'd["redemption"]["code"]')
+  wpcli wc-order-coupon "$shopper" "$product" "$code2" pending cancelled > "$tmp/coupon-cancel.json"
+  check "a cancelled unpaid order releases its reward" wait_state "$code2" released
+  check "  and the points are back (194)" wait_points 194
+  # The block checkout: the Store API extension redeems and applies the code in one request.
+  store_api POST /wc/store/v1/cart/add-item "{\"id\":$product,\"quantity\":1}" > /dev/null
+  store_api POST /wc/store/v1/cart/extensions "{\"namespace\":\"vafa\",\"data\":{\"reward_id\":\"$reward\",\"token\":\"blk1\"}}" > "$tmp/ext.json"
+  check "block cart: the cart carries the shopper's points and rewards (extensions.vafa)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d["extensions"]["vafa"]; sys.exit(0 if v["logged_in"] and v["rewards"] else 1)' "$tmp/ext.json"
+  blk_code=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next((c["code"] for c in d.get("coupons",[]) if c["code"].startswith("vafa-")), ""))' "$tmp/ext.json")
+  check "block cart: redeeming applies the reward's code as a coupon" test -n "$blk_code"
+  store_api POST /wc/store/v1/checkout '{"billing_address":{"first_name":"Sara","last_name":"Ahmadi","address_1":"12 Valiasr St","city":"Tehran","state":"THR","postcode":"1234567890","country":"IR","email":"sara@example.com","phone":"0912"},"payment_method":"cod"}' > "$tmp/checkout2.json"
+  blk_order=$(python3 -c 'import json,sys
+try: print(int(json.load(open(sys.argv[1])).get("order_id") or 0))
+except Exception: print(0)' "$tmp/checkout2.json")
+  check "block checkout: the order is placed with the code" test "$blk_order" -gt 0
+  wpcli wc-status "$blk_order" completed >/dev/null
+  check "block checkout: the reward is used and the order earns on what was paid (194 - 40 + 44)" wait_points 198
+  check "block checkout: the reward's state is used" wait_state "$blk_code" used
+  # Removing the code from the cart gives the points back.
+  store_api POST /wc/store/v1/cart/add-item "{\"id\":$product,\"quantity\":1}" > /dev/null
+  store_api POST /wc/store/v1/cart/extensions "{\"namespace\":\"vafa\",\"data\":{\"reward_id\":\"$reward\",\"token\":\"blk2\"}}" > "$tmp/ext2.json"
+  rm_code=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(next((c["code"] for c in d.get("coupons",[]) if c["code"].startswith("vafa-")), ""))' "$tmp/ext2.json")
+  check "block cart: a second reward is held (198 - 40)" wait_points 158
+  store_api POST /wc/store/v1/cart/remove-coupon "{\"code\":\"$rm_code\"}" > /dev/null
+  check "removing the code from the cart gives the points back (198)" wait_points 198
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")

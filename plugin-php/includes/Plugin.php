@@ -39,6 +39,9 @@ final class Plugin {
 		if ( $woo ) {
 			Storefront\Account::register();
 			( new Storefront\EarnNotices( Program::current() ) )->register();
+			Rewards\Coupons::register();
+			Rewards\CartBox::register();
+			Rewards\BlockCheckout::register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).

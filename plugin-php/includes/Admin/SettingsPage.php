@@ -91,6 +91,11 @@ final class SettingsPage {
 					update_option( Settings::TIMEOUT, max( 0.2, min( 10.0, $timeout ) ) );
 					$notice[1] = __( 'Settings saved.', 'vafa' );
 					break;
+				case 'reward_add':
+				case 'reward_toggle':
+				case 'redeem_settings':
+					$notice[1] = RewardsAdmin::handle( $op );
+					break;
 				default:
 					throw new ApiException( __( 'Unknown action.', 'vafa' ), 'invalid' );
 			}
@@ -178,6 +183,12 @@ final class SettingsPage {
 
 		echo '<h2>' . esc_html__( 'Settings', 'vafa' ) . '</h2>';
 		self::form( 'settings', __( 'Save', 'vafa' ), '<label>' . esc_html__( 'Storefront timeout (seconds)', 'vafa' ) . ' <input type="number" step="0.1" min="0.2" max="10" name="vafa_timeout" value="' . esc_attr( (string) Settings::timeout() ) . '"></label>' );
+
+		RewardsAdmin::render(
+			static function ( $op, $label, $fields = '', $class = 'button' ) {
+				self::form( $op, $label, $fields, $class );
+			}
+		);
 
 		echo '<h2>' . esc_html__( 'Disconnect', 'vafa' ) . '</h2>';
 		self::form( 'disconnect', __( 'Disconnect', 'vafa' ), '', 'button button-link-delete' );

@@ -54,6 +54,21 @@ final class Account {
 	}
 
 	/**
+	 * The Redeem form and the shopper's issued rewards.
+	 */
+	private static function rewards_html(): string {
+		$user = get_current_user_id();
+		if ( ! $user ) {
+			return '';
+		}
+		ob_start();
+		\Vafa\Rewards\CartBox::render();
+		$issued = \Vafa\Rewards\Redeemer::current()->issued( $user );
+		echo \Vafa\Templates::render( 'myaccount/redemptions.php', array( 'issued' => (array) $issued ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the template escapes.
+		return (string) ob_get_clean();
+	}
+
+	/**
 	 * Prints the Rewards tab.
 	 */
 	public static function render(): void {
@@ -63,6 +78,7 @@ final class Account {
 			array(
 				'balance_html'  => Shortcodes::points(),
 				'activity_html' => Shortcodes::activity(),
+				'rewards_html'  => self::rewards_html(),
 			)
 		);
 	}

@@ -271,6 +271,40 @@ switch ( $cmd ) {
 		$erasers = apply_filters( 'wp_privacy_personal_data_erasers', array() );
 		echo json_encode( call_user_func( $erasers['vafa']['callback'], $argv[3], 1 ) ), "\n";
 		break;
+	case 'redeem':
+		// php wp.php SITE redeem USER REWARD [POINTS]: what the Redeem button does.
+		wp_set_current_user( (int) $argv[3] );
+		try {
+			$r = \Vafa\Rewards\Redeemer::current()->redeem( (int) $argv[3], $argv[4], (int) ( $argv[5] ?? 0 ), 0, 'test-' . uniqid() );
+			echo json_encode( array( 'redemption' => $r, 'coupon' => \Vafa\Rewards\Codes::coupon_props( \Vafa\Rewards\Codes::get( $r['code'] ) ) ) ), "\n";
+		} catch ( \Vafa\ApiException $e ) {
+			echo json_encode( array( 'error' => $e->getMessage(), 'status' => $e->status ) ), "\n";
+		}
+		break;
+	case 'release':
+		wp_set_current_user( (int) $argv[3] );
+		echo json_encode( array( 'released' => \Vafa\Rewards\Redeemer::current()->release( (int) $argv[3], $argv[4] ) ) ), "\n";
+		break;
+	case 'wc-order-coupon':
+		// php wp.php SITE wc-order-coupon USER PRODUCT CODE STATUS...: an order placed by USER with a reward code.
+		wp_set_current_user( (int) $argv[3] );
+		$order = wc_create_order( array( 'customer_id' => (int) $argv[3] ) );
+		$order->add_product( wc_get_product( (int) $argv[4] ), 1 );
+		$order->set_billing_email( get_userdata( (int) $argv[3] )->user_email );
+		$order->set_payment_method( 'cod' );
+		$order->calculate_totals();
+		$applied = $order->apply_coupon( $argv[5] );
+		if ( is_wp_error( $applied ) ) {
+			$order->delete( true );
+			echo json_encode( array( 'error' => $applied->get_error_message() ) ), "\n";
+			break;
+		}
+		$order->calculate_totals();
+		foreach ( array_slice( $argv, 6 ) as $status ) {
+			$order->update_status( $status );
+		}
+		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total(), 'discount' => $order->get_discount_total(), 'coupons' => $order->get_coupon_codes() ) ), "\n";
+		break;
 	default:
 		fwrite( STDERR, "unknown command $cmd\n" );
 		exit( 2 );
