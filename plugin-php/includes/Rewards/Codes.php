@@ -124,8 +124,9 @@ final class Codes {
 			'code'               => strtolower( (string) $r['code'] ),
 			'discount_type'      => 'fixed_cart',
 			'amount'             => '0',
+			// Single use is enforced by Coupons::valid and the service (a virtual
+			// coupon has no data store for WooCommerce's per-user usage count).
 			'usage_limit'        => 1,
-			'usage_limit_per_user' => 1,
 			'individual_use'     => false,
 			'email_restrictions' => '' !== (string) $r['email'] ? array( (string) $r['email'] ) : array(),
 			'date_expires'       => (int) $r['expires'],

@@ -69,13 +69,26 @@ final class Coupons {
 		if ( ! $manager && get_current_user_id() !== (int) $r['user_id'] ) {
 			return false;
 		}
-		if ( ! empty( $r['order_id'] ) ) {
+		if ( ! empty( $r['order_id'] ) && (int) $r['order_id'] !== self::current_order_id() ) {
 			$order = wc_get_order( (int) $r['order_id'] );
-			if ( $order && ! $order->has_status( array( 'failed', 'cancelled' ) ) ) {
-				return false; // used on an order already
+			if ( $order && ! $order->has_status( array( 'failed', 'cancelled', 'checkout-draft' ) ) ) {
+				return false; // on another order already
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * The order the shopper's checkout is building (the block checkout's
+	 * draft or the classic checkout's order awaiting payment), 0 when none:
+	 * a code recorded on it is not "used elsewhere".
+	 */
+	private static function current_order_id(): int {
+		if ( ! function_exists( 'WC' ) || ! WC()->session ) {
+			return 0;
+		}
+		$draft = (int) WC()->session->get( 'store_api_draft_order', 0 );
+		return $draft > 0 ? $draft : (int) WC()->session->get( 'order_awaiting_payment', 0 );
 	}
 
 	/**
