@@ -33,3 +33,4 @@ function do_action( $hook, ...$args ) { $GLOBALS['vafa_test_store']['actions'][]
 if ( ! defined( 'MINUTE_IN_SECONDS' ) ) { define( 'MINUTE_IN_SECONDS', 60 ); }
 if ( ! defined( 'VAFA_VERSION' ) ) { define( 'VAFA_VERSION', '0.2.0' ); }
 function untrailingslashit( $s ) { return rtrim( $s, '/\\' ); }
+function wp_parse_url( $url, $component = -1 ) { return parse_url( $url, $component ); }
