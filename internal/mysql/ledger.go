@@ -3,6 +3,7 @@ package mysql
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strconv"
@@ -292,6 +293,15 @@ func (w *writes) add(query string, args ...any) {
 	}
 	w.q.WriteString(query)
 	w.args = append(w.args, args...)
+}
+
+// exec sends the statements and returns the result (its insert id is the
+// last statement's).
+func (w *writes) exec(ctx context.Context, tx *sqlx.Tx) (sql.Result, error) {
+	res, err := tx.ExecContext(ctx, w.q.String(), w.args...)
+	w.q.Reset()
+	w.args = w.args[:0]
+	return res, err
 }
 
 func (w *writes) flush(ctx context.Context, tx *sqlx.Tx) error {

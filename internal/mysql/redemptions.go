@@ -128,21 +128,29 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
+		// One round trip writes the hold: the ledger rows and the balance
+		// (the ledger writer's batched rendering: the code is new, so the
+		// transaction's key cannot repeat) and, last, the redemption, whose
+		// id is then the statement's insert id.
+		l := newBatchLedger(tx, s.db.idStep)
+		if _, _, err := l.Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
+			return err
+		}
+		var w writes
+		l.render(&w)
+		w.add(`INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
 			points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			store, pk, red.RewardID, red.Kind, red.Code, in.Key, red.Points, red.ValueMinor, red.Percent, red.ProductID,
 			red.State, red.IssuedAt, red.ExpiresAt, now)
+		res, err := w.exec(ctx, tx)
 		if isDuplicate(err, "redemptions_code") {
 			return errRaced // a code collision: run again with a new code
 		}
 		if err != nil {
-			return fmt.Errorf("insert redemption: %w", err)
+			return fmt.Errorf("write redemption: %w", err)
 		}
-		if red.ID, err = res.LastInsertId(); err != nil {
-			return fmt.Errorf("redemption id: %w", err)
-		}
-		if _, _, err := newLedger(tx).Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
-			return err
+		if red.ID, err = res.LastInsertId(); err != nil || red.ID <= 0 {
+			return fmt.Errorf("redemption id: %d, %v", red.ID, err)
 		}
 		out = red
 		return nil
