@@ -1,1 +1,1 @@
-<?php return array( 'dependencies' => array( 'wc-blocks-checkout', 'wp-element', 'wp-i18n', 'wp-plugins' ), 'version' => 'ed5ac0939165a810baf7' );
+<?php return array('dependencies' => array('react', 'wc-blocks-checkout', 'wp-element', 'wp-i18n', 'wp-plugins'), 'version' => 'c711ed4b21362109c601');
