@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
 
@@ -60,19 +61,25 @@ type activityPage struct {
 	NextCursor *string            `json:"next_cursor"`
 }
 
-// me answers the shopper's balance and its money value.
-func (a *api) me(c *gin.Context) error {
+// shopperBalance reads the calling shopper's store (cached) and balance.
+func (a *api) shopperBalance(c *gin.Context) (auth.Principal, loyalty.Store, loyalty.Balance, error) {
 	p := principal(c)
 	cid, err := p.CustomerID()
 	if err != nil {
-		return err
+		return p, loyalty.Store{}, loyalty.Balance{}, err
 	}
 	ctx := c.Request.Context()
 	store, err := a.stores.Store(ctx, p.StoreID)
 	if err != nil {
-		return err
+		return p, loyalty.Store{}, loyalty.Balance{}, err
 	}
 	b, err := a.Ledger.Balance(ctx, p.StoreID, cid)
+	return p, store, b, err
+}
+
+// me answers the shopper's balance and its money value.
+func (a *api) me(c *gin.Context) error {
+	p, store, b, err := a.shopperBalance(c)
 	if err != nil {
 		return err
 	}

@@ -189,21 +189,11 @@ type shopperRewardList struct {
 // myRewards lists the active catalog with whether the shopper can afford
 // each reward now and, when not, why.
 func (a *api) myRewards(c *gin.Context) error {
-	p := principal(c)
-	cid, err := p.CustomerID()
+	p, store, b, err := a.shopperBalance(c)
 	if err != nil {
 		return err
 	}
-	ctx := c.Request.Context()
-	store, err := a.stores.Store(ctx, p.StoreID)
-	if err != nil {
-		return err
-	}
-	b, err := a.Ledger.Balance(ctx, p.StoreID, cid)
-	if err != nil {
-		return err
-	}
-	list, err := a.Catalog.Rewards(ctx, p.StoreID, true)
+	list, err := a.Catalog.Rewards(c.Request.Context(), p.StoreID, true)
 	if err != nil {
 		return err
 	}

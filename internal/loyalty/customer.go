@@ -23,16 +23,12 @@ type Merge struct {
 }
 
 // MergeGuest decides how a guest's points and orders go to the registered
-// customer with the same e-mail: once, and never away from another customer
-// who claimed the address first. claimedNow says the guest identity was only
-// just created for the customer (no guest order arrived yet).
-func MergeGuest(g Guest, customer int64, claimedNow bool, now time.Time) Merge {
+// customer with the same e-mail (once a claim link proved the address): once,
+// and never away from another customer who claimed the address first.
+func MergeGuest(g Guest, customer int64, now time.Time) Merge {
 	if g.MergedInto != 0 {
-		switch {
-		case g.MergedInto != customer:
+		if g.MergedInto != customer {
 			return Merge{Note: "guest e-mail already belongs to another customer"}
-		case claimedNow:
-			return Merge{Note: "no guest activity yet; later guest orders with this e-mail go to the customer"}
 		}
 		return Merge{}
 	}

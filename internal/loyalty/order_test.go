@@ -252,18 +252,18 @@ func TestNoteRefundAndMatureOrder(t *testing.T) {
 }
 
 func TestMergeGuest(t *testing.T) {
-	m := MergeGuest(Guest{ID: 3, Balance: Balance{Available: 30, Pending: 15, Lifetime: 45}}, 8, false, t0)
+	m := MergeGuest(Guest{ID: 3, Balance: Balance{Available: 30, Pending: 15, Lifetime: 45}}, 8, t0)
 	if !m.Link || m.Lifetime != 45 || m.Transaction == nil || m.Transaction.Key != MergeKey(3, 8) || len(m.Transaction.Postings) != 2 {
 		t.Fatalf("merge = %+v", m)
 	}
-	neg := MergeGuest(Guest{ID: 3, Balance: Balance{Available: -5}}, 8, false, t0)
+	neg := MergeGuest(Guest{ID: 3, Balance: Balance{Available: -5}}, 8, t0)
 	if p := neg.Transaction.Postings[0]; p.From != CustomerAccount(AccountAvailable, 8) || p.To != CustomerAccount(AccountAvailable, 3) || p.Amount != 5 {
 		t.Fatalf("a negative guest balance moves the other way: %+v", p)
 	}
-	if empty := MergeGuest(Guest{ID: 3}, 8, false, t0); !empty.Link || empty.Transaction != nil {
+	if empty := MergeGuest(Guest{ID: 3}, 8, t0); !empty.Link || empty.Transaction != nil {
 		t.Fatalf("empty guest: %+v", empty)
 	}
-	if other := MergeGuest(Guest{ID: 3, MergedInto: 9, Balance: Balance{Available: 5}}, 8, false, t0); other.Link || other.Transaction != nil || !contains(other.Note, "another customer") {
+	if other := MergeGuest(Guest{ID: 3, MergedInto: 9, Balance: Balance{Available: 5}}, 8, t0); other.Link || other.Transaction != nil || !contains(other.Note, "another customer") {
 		t.Fatalf("guest of another customer: %+v", other)
 	}
 }

@@ -130,7 +130,7 @@ func mergeGuestInto(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, gue
 		return 0, err
 	}
 	g := rows[guest].guest()
-	m := loyalty.MergeGuest(g, customer, false, now)
+	m := loyalty.MergeGuest(g, customer, now)
 	if !m.Link {
 		if g.MergedInto == customer {
 			return 0, nil
