@@ -450,6 +450,17 @@ except Exception: print(0)' "$tmp/checkout2.json")
   check "block cart: a second reward is held (198 - 40)" wait_points 158
   store_api POST /wc/store/v1/cart/remove-coupon "{\"code\":\"$rm_code\"}" > /dev/null
   check "removing the code from the cart gives the points back (198)" wait_points 198
+  # The new screens in Persian: right to left, translated, Persian digits.
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
+  cp "$tmp/myaccount-fa.html" plugin-php/tests/artifacts/my-account-rewards-fa.html
+  check "My Account > Rewards in Persian: the redeem box is right to left and translated" sh -c "grep -q 'vafa-redeem\" dir=\"rtl\"' '$tmp/myaccount-fa.html' && grep -q 'از امتیازهایتان استفاده کنید' '$tmp/myaccount-fa.html'"
+  check "My Account > Rewards in Persian: issued rewards listed with Persian states and digits" sh -c "grep -q 'پاداش‌های شما' '$tmp/myaccount-fa.html' && grep -q 'استفاده‌شده' '$tmp/myaccount-fa.html' && grep -q '۱۹۸' '$tmp/myaccount-fa.html'"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-fa" --hide-scrollbars --window-size=1000,1400 \
+    --screenshot=plugin-php/tests/artifacts/my-account-rewards-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa&vafa_test_locale=fa_IR" > "$tmp/admin-fa.html"
+  check "admin page in Persian: the catalog editor and redemption settings are translated" sh -c "grep -q 'افزودن پاداش' '$tmp/admin-fa.html' && grep -q 'تنظیمات استفاده از امتیاز' '$tmp/admin-fa.html'"
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")
