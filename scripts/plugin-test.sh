@@ -456,6 +456,13 @@ except Exception: print(0)' "$tmp/checkout2.json")
   cp "$tmp/myaccount-fa.html" plugin-php/tests/artifacts/my-account-rewards-fa.html
   check "My Account > Rewards in Persian: the redeem box is right to left and translated" sh -c "grep -q 'vafa-redeem\" dir=\"rtl\"' '$tmp/myaccount-fa.html' && grep -q 'از امتیازهایتان استفاده کنید' '$tmp/myaccount-fa.html'"
   check "My Account > Rewards in Persian: issued rewards listed with Persian states and digits" sh -c "grep -q 'پاداش‌های شما' '$tmp/myaccount-fa.html' && grep -q 'استفاده‌شده' '$tmp/myaccount-fa.html' && grep -q '۱۹۸' '$tmp/myaccount-fa.html'"
+  check "My Account > Rewards in Persian: expiry dates are Jalali in Persian digits" python3 -c 'import re,sys
+h=open(sys.argv[1]).read()
+h=h[h.find("vafa-redemptions"):h.find("</table>", h.find("vafa-redemptions"))]
+jalali=r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}"
+months="January|February|March|April|May|June|July|August|September|October|November|December"
+sys.exit(0 if re.search(jalali, h) and not re.search(months, h) else 1)' "$tmp/myaccount-fa.html"
+  check "My Account activity in Persian names reward steps (used on an order, removed)" sh -c "grep -q 'پاداش در سفارش #' '$tmp/myaccount-fa.html' && grep -q 'پاداش برداشته شد' '$tmp/myaccount-fa.html'"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-fa" --hide-scrollbars --window-size=1000,1400 \
     --screenshot=plugin-php/tests/artifacts/my-account-rewards-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true

@@ -87,6 +87,44 @@ final class Format {
 	}
 
 	/**
+	 * A date (and optionally the time) in the site's time zone as the locale
+	 * writes it. Persian uses the Solar Hijri (Jalali) calendar through ICU
+	 * (PHP intl) with Persian digits and month names; Arabic uses ICU's Arabic
+	 * month names and digits; other locales keep the site's date format.
+	 * Without intl, the site's format with the locale's digits.
+	 *
+	 * @param int    $timestamp Unix time.
+	 * @param string $locale    WordPress locale.
+	 * @param bool   $with_time Whether to add the time of day.
+	 */
+	public static function date( int $timestamp, string $locale, bool $with_time = false ): string {
+		$lang = self::lang( $locale );
+		if ( in_array( $lang, array( 'fa', 'ar' ), true ) && class_exists( '\IntlDateFormatter' ) ) {
+			/**
+			 * The ICU locale for dates; Persian stores get the Jalali calendar by
+			 * default, a store that prefers Gregorian can return 'fa_IR'.
+			 *
+			 * @param string $icu    ICU locale with an optional calendar keyword.
+			 * @param string $locale WordPress locale.
+			 */
+			$icu       = (string) apply_filters( 'vafa_date_icu_locale', 'fa' === $lang ? 'fa_IR@calendar=persian' : 'ar', $locale );
+			$formatter = new \IntlDateFormatter(
+				$icu,
+				\IntlDateFormatter::LONG,
+				$with_time ? \IntlDateFormatter::SHORT : \IntlDateFormatter::NONE,
+				function_exists( 'wp_timezone' ) ? wp_timezone() : null,
+				false !== strpos( $icu, 'calendar=' ) ? \IntlDateFormatter::TRADITIONAL : \IntlDateFormatter::GREGORIAN
+			);
+			$text = $formatter->format( $timestamp );
+			if ( is_string( $text ) && '' !== $text ) {
+				return $text;
+			}
+		}
+		$format = (string) get_option( 'date_format', 'Y-m-d' ) . ( $with_time ? ' ' . (string) get_option( 'time_format', 'H:i' ) : '' );
+		return self::digits( wp_date( $format, $timestamp ), $locale );
+	}
+
+	/**
 	 * Whether the locale is written right to left.
 	 *
 	 * @param string $locale Locale.

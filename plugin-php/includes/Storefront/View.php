@@ -130,6 +130,18 @@ final class View {
 			case 'adjustment':
 				$reason = (string) ( $it['reason'] ?? '' );
 				return '' !== $reason ? $reason : __( 'Adjustment by the store', 'vafa' );
+			case 'redeem_hold':
+				return __( 'Points spent on a reward', 'vafa' );
+			case 'redeem_use':
+				/* translators: %s: order number */
+				return '' !== $order ? sprintf( __( 'Reward used on order #%s', 'vafa' ), $order ) : __( 'Reward used', 'vafa' );
+			case 'redeem_release':
+				return __( 'Reward removed: points back', 'vafa' );
+			case 'redeem_expire':
+				return __( 'Unused reward expired: points back', 'vafa' );
+			case 'redeem_return':
+				/* translators: %s: order number */
+				return sprintf( __( 'Order #%s refunded or cancelled: reward points back', 'vafa' ), $order );
 		}
 		return __( 'Points activity', 'vafa' );
 	}

@@ -30,6 +30,6 @@ defined( 'ABSPATH' ) || exit;
 <p class="vafa-lifetime"><?php echo esc_html( sprintf( __( 'Lifetime points: %s', 'vafa' ), Format::points( (int) ( $me['lifetime'] ?? 0 ), $locale ) ) ); ?></p>
 <?php if ( ! empty( $me['stale_since'] ) ) : ?>
 	<?php /* translators: %s: date and time the figures were last updated */ ?>
-<p class="vafa-stale"><?php echo esc_html( sprintf( __( 'Rewards are temporarily unavailable; figures as of %s.', 'vafa' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), (int) $me['stale_since'] ) ) ); ?></p>
+<p class="vafa-stale"><?php echo esc_html( sprintf( __( 'Rewards are temporarily unavailable; figures as of %s.', 'vafa' ), Format::date( (int) $me['stale_since'], $locale, true ) ) ); ?></p>
 <?php endif; ?>
 </div>

@@ -37,6 +37,25 @@ final class FormatTest extends TestCase {
 		$this->assertSame( $want, Format::money( $minor, $exp, $currency, $locale ) );
 	}
 
+	public static function date_cases(): array {
+		// 2026-12-23 00:00 UTC is 03:30 in Tehran: 2 Dey 1405 in the Jalali calendar.
+		return array(
+			'persian is jalali'      => array( 1797984000, 'fa_IR', false, '۲ دی ۱۴۰۵' ),
+			'arabic months, digits'  => array( 1797984000, 'ar', false, '٢٣ ديسمبر ٢٠٢٦' ),
+			'english keeps format'   => array( 1797984000, 'en_US', false, 'December 23, 2026' ),
+			'persian with the time'  => array( 1797984000, 'fa_IR', true, '۲ دی ۱۴۰۵ ساعت ۳:۳۰' ),
+		);
+	}
+
+	/** @dataProvider date_cases */
+	public function test_date( int $ts, string $locale, bool $with_time, string $want ): void {
+		vafa_test_reset();
+		update_option( 'timezone_string', 'Asia/Tehran' );
+		update_option( 'date_format', 'F j, Y' );
+		update_option( 'time_format', 'g:i a' );
+		$this->assertSame( $want, Format::date( $ts, $locale, $with_time ) );
+	}
+
 	public function test_rtl(): void {
 		$this->assertTrue( Format::is_rtl( 'fa_IR' ) );
 		$this->assertTrue( Format::is_rtl( 'ar' ) );

@@ -34,3 +34,5 @@ if ( ! defined( 'MINUTE_IN_SECONDS' ) ) { define( 'MINUTE_IN_SECONDS', 60 ); }
 if ( ! defined( 'VAFA_VERSION' ) ) { define( 'VAFA_VERSION', '0.2.0' ); }
 function untrailingslashit( $s ) { return rtrim( $s, '/\\' ); }
 function wp_parse_url( $url, $component = -1 ) { return parse_url( $url, $component ); }
+function wp_timezone() { return new DateTimeZone( get_option( 'timezone_string' ) ?: 'UTC' ); }
+function wp_date( $format, $timestamp = null ) { return ( new DateTimeImmutable( '@' . (int) $timestamp ) )->setTimezone( wp_timezone() )->format( $format ); }
