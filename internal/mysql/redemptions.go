@@ -3,11 +3,11 @@ package mysql
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -100,28 +100,25 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 			}
 			program = st.Program
 		}
-		reward, err := loadReward(ctx, tx, store, in.RewardID, false)
+		reads, err := readForRedeem(ctx, tx, store, in.RewardID, customerID, in.Key)
 		if err != nil {
 			return err
 		}
-		// One read locks the customer's row and gives its balance.
-		cust, err := lockCustomerByWC(ctx, tx, store, customerID, now)
-		if err != nil {
-			return err
+		reward, cust := reads.reward, reads.customer
+		if !reads.customerFound {
+			// A customer the service has not seen yet: create the row (its
+			// balance is zero; the plan below answers why not).
+			if cust, err = lockCustomerByWC(ctx, tx, store, customerID, now); err != nil {
+				return err
+			}
 		}
 		pk := cust.ID
-		var prev redemptionRow
-		err = tx.GetContext(ctx, &prev, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND customer_pk=? AND idempotency_key=?`,
-			store, pk, in.Key)
-		if err == nil {
+		if prev := reads.previous; prev != nil {
 			if prev.RewardID != in.RewardID || (reward.Kind == loyalty.RewardPointsDiscount && prev.Points != in.Points) {
 				return loyalty.Errorf(loyalty.EConflict, "idempotency key was already used with different inputs")
 			}
 			out, replayed = prev.redemption(), true
 			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("find redemption: %w", err)
 		}
 		red, err := loyalty.PlanRedemption(program, loyalty.RedeemRequest{Reward: reward, Points: in.Points,
 			CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, cust.Available, now)
@@ -156,6 +153,86 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 		return nil
 	})
 	return out, replayed, err
+}
+
+// redeemReads is what a redemption decides on.
+type redeemReads struct {
+	reward        loyalty.Reward
+	customer      customerRow
+	customerFound bool
+	previous      *redemptionRow // an earlier redemption under the same key
+}
+
+// readForRedeem reads, in one round trip, the reward (unlocked: it is a row
+// every redeeming shopper shares, and locking it would queue them all), the
+// customer's row locked (the lock that keeps concurrent redemptions from
+// overdrawing), and the redemption already issued under the key, read after
+// the lock so that a concurrent request with the same key is seen once it
+// commits. ENotFound when the reward is not the store's.
+func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key string) (redeemReads, error) {
+	var out redeemReads
+	rows, err := tx.QueryContext(ctx, `SELECT `+rewardColumns+` FROM rewards WHERE store_id=? AND id=?;
+		SELECT `+customerColumns+` FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE;
+		SELECT `+prefixColumns("r.", redemptionColumns)+` FROM customers c
+			JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
+			WHERE c.store_id=? AND c.wc_customer_id=?`,
+		store, rewardID, store, wcID, key, store, wcID)
+	if err != nil {
+		return out, fmt.Errorf("read for redemption: %w", err)
+	}
+	defer rows.Close()
+	var rw rewardRow
+	found := false
+	for rows.Next() {
+		found = true
+		if err := rows.Scan(&rw.ID, &rw.Kind, &rw.Names, &rw.Descriptions, &rw.PointsCost, &rw.ValueMinor, &rw.Percent,
+			&rw.ProductID, &rw.MinSubtotalMinor, &rw.Active, &rw.ValidDays); err != nil {
+			return out, fmt.Errorf("read reward: %w", err)
+		}
+	}
+	if !found {
+		if err := rows.Err(); err != nil {
+			return out, fmt.Errorf("read reward: %w", err)
+		}
+		return out, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", rewardID)
+	}
+	if out.reward, err = rw.reward(); err != nil {
+		return out, err
+	}
+	if !rows.NextResultSet() {
+		return out, fmt.Errorf("lock customer: %w", rows.Err())
+	}
+	c := &out.customer
+	for rows.Next() {
+		out.customerFound = true
+		if err := rows.Scan(&c.ID, &c.StoreID, &c.WCID, &c.GuestEmail, &c.MergedInto, &c.Available, &c.Pending, &c.Held, &c.Lifetime); err != nil {
+			return out, fmt.Errorf("lock customer: %w", err)
+		}
+	}
+	if !rows.NextResultSet() {
+		return out, fmt.Errorf("find redemption: %w", rows.Err())
+	}
+	for rows.Next() {
+		p := &redemptionRow{}
+		if err := rows.Scan(&p.ID, &p.CustomerPK, &p.RewardID, &p.Kind, &p.Code, &p.Key, &p.Points, &p.ValueMinor, &p.Percent,
+			&p.ProductID, &p.State, &p.OrderID, &p.IssuedAt, &p.ExpiresAt); err != nil {
+			return out, fmt.Errorf("find redemption: %w", err)
+		}
+		out.previous = p
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("find redemption: %w", err)
+	}
+	return out, nil
+}
+
+// prefixColumns qualifies a column list with a table alias.
+func prefixColumns(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // CustomerRedemptions lists the WooCommerce customer's redemptions, newest first.
