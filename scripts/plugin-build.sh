@@ -6,6 +6,9 @@
 # the plugin zip and the tests need no build step.
 set -euo pipefail
 cd "$(dirname "$0")/../plugin-php"
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+# npm ci installs exactly the lock file; some npm releases refuse a lock that
+# lacks other platforms' optional binaries (@unrs/resolver-binding-*), and
+# then an install that keeps the lock file as it is does the same job.
+npm ci --no-audit --no-fund --loglevel=error 2>/dev/null || npm install --no-save --no-audit --no-fund --loglevel=error
 npm run build
 echo "built: $(ls assets/build | tr '\n' ' ')"

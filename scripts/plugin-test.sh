@@ -27,11 +27,19 @@ else
 fi
 
 echo "== translations"
-find plugin-php -name '*.php' -not -path 'plugin-php/tests/*' | sort > "${TMPDIR:-/tmp}/vafa-pot-files.$$"
+find plugin-php -name '*.php' -not -path 'plugin-php/tests/*' -not -path 'plugin-php/node_modules/*' | sort > "${TMPDIR:-/tmp}/vafa-pot-files.$$"
 pot_now=$(mktemp)
 xgettext --language=PHP --from-code=UTF-8 --keyword=__ --keyword=esc_html__ --keyword=esc_attr__ --keyword=esc_html_e \
   --keyword=_e --keyword=_n:1,2 -o "$pot_now" -f "${TMPDIR:-/tmp}/vafa-pot-files.$$" 2>/dev/null
+xgettext --language=JavaScript --from-code=UTF-8 --join-existing --keyword=__ --keyword=_x:1,2c --keyword=_n:1,2 \
+  -o "$pot_now" plugin-php/assets/src/*.js 2>/dev/null
 rm -f "${TMPDIR:-/tmp}/vafa-pot-files.$$"
+json_now=$(mktemp -d)
+mkdir -p "$json_now/languages" && cp plugin-php/languages/*.po "$json_now/languages/"
+(cd plugin-php && python3 ../scripts/plugin-i18n-json.py "$json_now" assets/src/block-redeem.js assets/build/block-redeem.js >/dev/null)
+check "the block script's JSON translations exist and match the .po files" sh -c "
+  for f in '$json_now'/languages/*.json; do cmp -s \"\$f\" plugin-php/languages/\$(basename \"\$f\") || exit 1; done"
+rm -rf "$json_now"
 for lang in fa_IR ar; do
   check "$lang translation covers every string and compiles" sh -c "msgcmp plugin-php/languages/vafa-$lang.po '$pot_now' 2>/dev/null && msgfmt --check -o /dev/null plugin-php/languages/vafa-$lang.po 2>/dev/null"
   check "$lang .mo matches its .po" sh -c "msgfmt -o - plugin-php/languages/vafa-$lang.po | cmp -s - plugin-php/languages/vafa-$lang.mo"
@@ -382,7 +390,12 @@ import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]==
   cart_page=$(j "$tmp/wc.json" 'd["cart"]')
   curl -s -b "$tmp/cookies" "$VAFA_WP_URL/?page_id=$cart_page&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/cart.html"
   cp "$tmp/cart.html" plugin-php/tests/artifacts/cart.html
-  check "cart page: 'You will earn 45 points with this order'" grep -q 'You will earn 45 points with this order' "$tmp/cart.html"
+  if grep -q 'wp-block-woocommerce-cart' "$tmp/cart.html"; then
+    block_cart=1 # the line comes from the block script: checked in the browser below
+  else
+    block_cart=0
+    check "cart page: 'You will earn 45 points with this order'" grep -q 'You will earn 45 points with this order' "$tmp/cart.html"
+  fi
   store_api POST /wc/store/v1/checkout '{"billing_address":{"first_name":"Sara","last_name":"Ahmadi","address_1":"12 Valiasr St","city":"Tehran","state":"THR","postcode":"1234567890","country":"IR","email":"sara@example.com","phone":"0912"},"payment_method":"cod"}' > "$tmp/checkout.json"
   store_order=$(python3 -c 'import json,sys
 try: print(int(json.load(open(sys.argv[1])).get("order_id") or 0))
@@ -450,6 +463,30 @@ except Exception: print(0)' "$tmp/checkout2.json")
   check "block cart: a second reward is held (198 - 40)" wait_points 158
   store_api POST /wc/store/v1/cart/remove-coupon "{\"code\":\"$rm_code\"}" > /dev/null
   check "removing the code from the cart gives the points back (198)" wait_points 198
+  # The block cart in a real browser: the earn line follows quantities, Redeem
+  # and pay with points apply codes and lower the total, in Persian too.
+  if [ "$block_cart" = 1 ]; then
+    pay=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+      --data '{"kind":"points_discount","names":{"en":"Pay with points","fa_IR":"پرداخت با امتیاز","ar":"ادفع بالنقاط"}}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+    check "the catalog accepts a pay-with-points reward" test -n "$pay"
+    command -v npm >/dev/null 2>&1 || apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+    (cd plugin-php && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null; })
+    wpcli forget-cache "$shopper" >/dev/null
+    node plugin-php/tests/browser/block-cart.mjs "$VAFA_WP_URL" "$secret" "$shopper" "$VAFA_WP_URL/?page_id=$cart_page" "$product" "$reward" \
+      plugin-php/tests/artifacts > "$tmp/browser.json" 2>"$tmp/browser.err" || true
+    cp "$tmp/browser.json" plugin-php/tests/artifacts/block-cart.json
+    bj() { python3 -c 'import json,re,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/browser.json" "$1"; }
+    check "browser: the block cart ran without errors" bj 'not d.get("error") and not d["page_errors"]'
+    grep -q '"error"' "$tmp/browser.json" && { echo "    $(head -c 600 "$tmp/browser.json")"; head -c 600 "$tmp/browser.err"; }
+    check "browser: 'You will earn 45 points with this order' in the block cart" bj 'd["earn_before"] == 45 and d["earn_text"] == "You will earn 45 points with this order"'
+    check "browser: one more in the cart and the line says 90 without a page load" bj 'd["quantity_after"] == d["quantity_before"] + 1 and d["earn_after"] == 90'
+    check "browser: Redeem applies the reward's code (40 points held, 1.00 off)" bj 'd["available_after_reward"] == d["available_before"] - 40 and any(c.startswith("vafa-") for c in d["coupons_after_reward"])'
+    check "browser: pay with points is bounded by the rules (1 to the shopper's points)" bj 'd["pay_min"] == 1 and d["pay_max"] == d["available_after_reward"]'
+    check "browser: paying 150 points adds a second code and lowers the total by 1.50" bj 'd["available_after_pay"] == d["available_after_reward"] - 150 and len(d["coupons_after_pay"]) == 2 and round(float(re.sub(r"[^0-9.]","",d["total_after_reward"])) - float(re.sub(r"[^0-9.]","",d["total_after_pay"])), 2) == 1.5'
+    check "browser: removing both codes from the cart restores the total" bj 'd["coupons_after_remove"] == [] and d["total_after_remove"] == d["total_before"]'
+    check "removing them gives every point back (198)" wait_points 198
+    check "browser: the block in Persian is right to left, translated by the JSON files, in Persian digits" bj 'd["fa_dir"] == "rtl" and d["fa_title"] == "از امتیازهایتان استفاده کنید" and "۱۹۸" in d["fa_available"] and "۹۰" in d["fa_earn"]'
+  fi
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"

@@ -111,6 +111,43 @@ final class Program {
 	}
 
 	/**
+	 * The bounds of "pay with points" for a cart: at least the store's
+	 * minimum, at most the shopper's points, the store's per-order maximum and
+	 * the points whose value stays within the share of the subtotal points may
+	 * pay, the same rules the service applies (it has the last word).
+	 * min > max means the shopper cannot pay with points in this cart.
+	 *
+	 * @param array<string,mixed> $program        Program from get().
+	 * @param int                 $available      The shopper's available points.
+	 * @param int                 $subtotal_minor The cart subtotal in minor units.
+	 * @return array{min:int,max:int}
+	 */
+	public static function pay_bounds( array $program, int $available, int $subtotal_minor ): array {
+		$per   = (int) ( $program['redeem_points'] ?? 0 );
+		$value = (int) ( $program['redeem_value_minor'] ?? 0 );
+		$min   = max( 1, (int) ( $program['redeem_min_points'] ?? 0 ) );
+		$max   = max( 0, $available );
+		if ( $per <= 0 || $value <= 0 || $subtotal_minor <= 0 ) {
+			return array(
+				'min' => $min,
+				'max' => 0,
+			);
+		}
+		$cap = (int) ( $program['redeem_max_points'] ?? 0 );
+		if ( $cap > 0 ) {
+			$max = min( $max, $cap );
+		}
+		$share = (int) ( $program['redeem_max_share_percent'] ?? 0 );
+		$limit = ( $share <= 0 || $share >= 100 ) ? $subtotal_minor : intdiv( $subtotal_minor * $share, 100 );
+		// value(p) = floor(p * value / per) <= limit  <=>  p <= ((limit + 1) * per - 1) / value.
+		$max = min( $max, intdiv( ( $limit + 1 ) * $per - 1, $value ) );
+		return array(
+			'min' => $min,
+			'max' => $max,
+		);
+	}
+
+	/**
 	 * Converts a decimal string to minor units, half-up, like the service.
 	 *
 	 * @param string $amount   Decimal string ("12.345").

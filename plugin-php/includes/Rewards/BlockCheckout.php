@@ -8,6 +8,9 @@
 namespace Vafa\Rewards;
 
 use Vafa\ApiException;
+use Vafa\Format;
+use Vafa\Program;
+use Vafa\Storefront\EarnNotices;
 
 defined( 'ABSPATH' ) || exit;
 
@@ -57,35 +60,66 @@ final class BlockCheckout {
 	}
 
 	/**
-	 * The shopper's points and the rewards they can redeem, for the block.
+	 * What the block shows, recomputed by WooCommerce on every cart change:
+	 * the points the cart earns, the shopper's points (in the locale's digits),
+	 * the rewards they can redeem and the bounds of paying with points.
 	 *
 	 * @return array<string,mixed>
 	 */
 	public static function data(): array {
-		if ( ! is_user_logged_in() ) {
-			return array(
-				'logged_in' => false,
-				'available' => 0,
-				'rewards'   => array(),
-			);
+		$locale = determine_locale();
+		$earn   = ( new EarnNotices( Program::current() ) )->cart_points();
+		$out    = array(
+			'logged_in'       => is_user_logged_in(),
+			'rtl'             => Format::is_rtl( $locale ),
+			'earn'            => $earn,
+			'earn_text'       => $earn > 0 ? EarnNotices::cart_text( $earn ) : '',
+			'available'       => 0,
+			'available_text'  => '',
+			'rewards'         => array(),
+			'pay_with_points' => null,
+		);
+		if ( ! $out['logged_in'] ) {
+			return $out;
 		}
 		$catalog = Redeemer::current()->catalog( get_current_user_id() );
-		$rewards = array();
-		$locale  = determine_locale();
+		if ( null === $catalog ) {
+			return $out;
+		}
+		$available              = (int) ( $catalog['available'] ?? 0 );
+		$out['available']       = $available;
+		$out['available_text']  = Format::points( $available, $locale );
 		foreach ( $catalog['items'] ?? array() as $r ) {
-			$rewards[] = array(
+			$name = (string) ( $r['names'][ $locale ] ?? $r['names'][ substr( $locale, 0, 2 ) ] ?? $r['names']['en'] ?? '' );
+			if ( 'points_discount' === $r['kind'] ) {
+				$program = Program::get();
+				$bounds  = $program ? Program::pay_bounds( $program, $available, CartBox::subtotal_minor() ) : array(
+					'min' => 1,
+					'max' => 0,
+				);
+				if ( $bounds['max'] >= $bounds['min'] ) {
+					$out['pay_with_points'] = array(
+						'reward_id' => (string) $r['id'],
+						'name'      => $name,
+						'min'       => $bounds['min'],
+						'max'       => $bounds['max'],
+						/* translators: 1: fewest points, 2: most points */
+						'hint'      => sprintf( __( 'From %1$s to %2$s points', 'vafa' ), Format::points( $bounds['min'], $locale ), Format::points( $bounds['max'], $locale ) ),
+					);
+				}
+				continue;
+			}
+			$out['rewards'][] = array(
 				'id'          => (string) $r['id'],
 				'kind'        => (string) $r['kind'],
-				'name'        => (string) ( $r['names'][ $locale ] ?? $r['names'][ substr( $locale, 0, 2 ) ] ?? $r['names']['en'] ?? '' ),
+				'name'        => $name,
 				'points_cost' => (int) $r['points_cost'],
+				/* translators: %s: points the reward costs */
+				'cost_text'   => sprintf( __( '%s points', 'vafa' ), Format::points( (int) $r['points_cost'], $locale ) ),
 				'affordable'  => ! empty( $r['affordable'] ),
 			);
 		}
-		return array(
-			'logged_in' => true,
-			'available' => (int) ( $catalog['available'] ?? 0 ),
-			'rewards'   => $rewards,
-		);
+		return $out;
 	}
 
 	/**
@@ -95,9 +129,14 @@ final class BlockCheckout {
 	 */
 	public static function schema(): array {
 		return array(
-			'logged_in' => array( 'type' => 'boolean', 'readonly' => true ),
-			'available' => array( 'type' => 'integer', 'readonly' => true ),
-			'rewards'   => array( 'type' => 'array', 'readonly' => true ),
+			'logged_in'       => array( 'type' => 'boolean', 'readonly' => true ),
+			'rtl'             => array( 'type' => 'boolean', 'readonly' => true ),
+			'earn'            => array( 'type' => 'integer', 'readonly' => true ),
+			'earn_text'       => array( 'type' => 'string', 'readonly' => true ),
+			'available'       => array( 'type' => 'integer', 'readonly' => true ),
+			'available_text'  => array( 'type' => 'string', 'readonly' => true ),
+			'rewards'         => array( 'type' => 'array', 'readonly' => true ),
+			'pay_with_points' => array( 'type' => array( 'object', 'null' ), 'readonly' => true ),
 		);
 	}
 

@@ -60,6 +60,7 @@ final class CartBox {
 			array(
 				'catalog' => $catalog,
 				'program' => Program::get(),
+				'bounds'  => Program::pay_bounds( Program::get() ?? array(), (int) ( $catalog['available'] ?? 0 ), self::subtotal_minor() ),
 				'token'   => wp_generate_password( 20, false ),
 				'action'  => self::ACTION,
 			)

@@ -41,35 +41,16 @@ final class EarnNotices {
 		add_action( 'woocommerce_single_product_summary', array( $this, 'product' ), 25 );
 		add_action( 'woocommerce_cart_totals_after_order_total', array( $this, 'cart_row' ) );
 		add_action( 'woocommerce_review_order_after_order_total', array( $this, 'cart_row' ) );
-		// Block cart and checkout (the default since WooCommerce 8.3): a line under the block,
-		// computed from the cart as the page is served.
-		add_filter( 'render_block_woocommerce/cart', array( $this, 'after_block' ) );
-		add_filter( 'render_block_woocommerce/checkout', array( $this, 'after_block' ) );
+		// Block cart and checkout (the default since WooCommerce 8.3): the block
+		// script shows the line from the Store API cart (Rewards\BlockCheckout::data),
+		// so it follows quantity changes without a page load.
 	}
 
 	/**
-	 * Appends the "you will earn" line to the cart or checkout block.
-	 *
-	 * @param string $html Block markup.
+	 * Points the current cart earns (0 when unknown); the block cart reads it
+	 * from the Store API on every cart change, so the line follows quantities.
 	 */
-	public function after_block( $html ): string {
-		$points = $this->cart_points();
-		if ( $points <= 0 ) {
-			return (string) $html;
-		}
-		return $html . Templates::render(
-			'cart/earn-line.php',
-			array(
-				'points' => $points,
-				'text'   => self::cart_text( $points ),
-			)
-		);
-	}
-
-	/**
-	 * Points the current cart earns (0 when unknown).
-	 */
-	private function cart_points(): int {
+	public function cart_points(): int {
 		$program = $this->program->fetch();
 		if ( ! $program || ! function_exists( 'WC' ) || ! WC()->cart ) {
 			return 0;

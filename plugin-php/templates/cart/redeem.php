@@ -9,6 +9,7 @@
  *
  * @var array{available:int,items:array} $catalog The catalog with affordable and reason per reward.
  * @var array<string,mixed>|null         $program The program (redemption rate and bounds).
+ * @var array{min:int,max:int}           $bounds  Pay with points: fewest and most points for this cart.
  * @var string                           $token   One-time form token (the Idempotency-Key).
  * @var string                           $action  Nonce action.
  */
@@ -33,7 +34,9 @@ $vafa_locale = determine_locale();
 			<?php /* translators: %s: points the reward costs */ ?>
 			— <?php echo esc_html( sprintf( __( '%s points', 'vafa' ), Format::points( (int) $vafa_reward['points_cost'], $vafa_locale ) ) ); ?>
 		<?php else : ?>
-			<input type="number" name="vafa_points" min="<?php echo esc_attr( (string) max( 1, (int) ( $program['redeem_min_points'] ?? 1 ) ) ); ?>" max="<?php echo esc_attr( (string) max( 0, (int) $catalog['available'] ) ); ?>" step="1" placeholder="<?php esc_attr_e( 'Points', 'vafa' ); ?>">
+			<input type="number" name="vafa_points" min="<?php echo esc_attr( (string) $bounds['min'] ); ?>" max="<?php echo esc_attr( (string) max( 0, $bounds['max'] ) ); ?>" step="1" placeholder="<?php esc_attr_e( 'Points', 'vafa' ); ?>" <?php disabled( $bounds['max'] < $bounds['min'] ); ?>>
+			<?php /* translators: 1: fewest points, 2: most points */ ?>
+			<span class="vafa-bounds"><?php echo esc_html( sprintf( __( 'From %1$s to %2$s points', 'vafa' ), Format::points( $bounds['min'], $vafa_locale ), Format::points( max( 0, $bounds['max'] ), $vafa_locale ) ) ); ?></span>
 		<?php endif; ?>
 		</label>
 		<?php if ( empty( $vafa_reward['affordable'] ) ) : ?>

@@ -18,13 +18,20 @@ add_action(
 			return;
 		}
 		wp_set_current_user( (int) ( $_GET['vafa_test_user'] ?? 0 ) );
+		// A real login cookie for a browser: its later requests (the blocks'
+		// Store API calls) are then the user's without the secret.
+		if ( ! empty( $_GET['vafa_test_auth'] ) ) {
+			wp_set_auth_cookie( (int) ( $_GET['vafa_test_user'] ?? 0 ) );
+		}
 	},
 	0
 );
 add_filter(
 	'locale',
 	static function ( $locale ) {
-		return ! empty( $_GET['vafa_test_locale'] ) ? preg_replace( '/[^a-zA-Z_]/', '', (string) $_GET['vafa_test_locale'] ) : $locale;
+		// From the query, or from a cookie for a browser's later requests.
+		$want = $_GET['vafa_test_locale'] ?? $_COOKIE['vafa_test_locale'] ?? '';
+		return '' !== $want ? preg_replace( '/[^a-zA-Z_]/', '', (string) $want ) : $locale;
 	}
 );
 // Debian's WordPress ships no core translations; with them installed, Persian

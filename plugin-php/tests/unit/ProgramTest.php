@@ -40,4 +40,26 @@ final class ProgramTest extends TestCase {
 	public function test_points_match_the_service_formula( array $program, string $net, int $want ): void {
 		$this->assertSame( $want, Program::points_for( $program, $net ) );
 	}
+
+	public static function pay_bounds_cases(): array {
+		// 100 points are worth 1.00 (100 minor units) unless said otherwise.
+		$p = array( 'redeem_points' => 100, 'redeem_value_minor' => 100 );
+		return array(
+			'balance is the limit'          => array( $p, 250, 100000, array( 'min' => 1, 'max' => 250 ) ),
+			'store minimum'                 => array( $p + array( 'redeem_min_points' => 50 ), 250, 100000, array( 'min' => 50, 'max' => 250 ) ),
+			'per-order maximum'             => array( $p + array( 'redeem_max_points' => 200 ), 250, 100000, array( 'min' => 1, 'max' => 200 ) ),
+			'half the subtotal'             => array( $p + array( 'redeem_max_share_percent' => 50 ), 10000, 4000, array( 'min' => 1, 'max' => 2000 ) ),
+			'never more than the subtotal'  => array( $p, 10000, 4000, array( 'min' => 1, 'max' => 4000 ) ),
+			'floor of the value counts'     => array( array( 'redeem_points' => 3, 'redeem_value_minor' => 1 ), 1000, 10, array( 'min' => 1, 'max' => 32 ) ),
+			'irr: 1 point is 1,000 rials'   => array( array( 'redeem_points' => 1, 'redeem_value_minor' => 1000, 'redeem_max_share_percent' => 50 ), 900, 1000000, array( 'min' => 1, 'max' => 500 ) ),
+			'negative balance cannot pay'   => array( $p, -5, 100000, array( 'min' => 1, 'max' => 0 ) ),
+			'no rate, no paying'            => array( array(), 500, 100000, array( 'min' => 1, 'max' => 0 ) ),
+			'minimum above what is allowed' => array( $p + array( 'redeem_min_points' => 300 ), 250, 100000, array( 'min' => 300, 'max' => 250 ) ),
+		);
+	}
+
+	/** @dataProvider pay_bounds_cases */
+	public function test_pay_bounds( array $program, int $available, int $subtotal, array $want ): void {
+		$this->assertSame( $want, Program::pay_bounds( $program, $available, $subtotal ) );
+	}
 }
