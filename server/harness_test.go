@@ -360,6 +360,9 @@ type order struct {
 	Modified time.Time
 	Meta     map[string]string
 	Coupons  map[string]string // code -> discount, as WooCommerce's coupon_lines carry them
+	Name     string            // billing first name ("Sara" when empty)
+	Phone    string            // billing phone
+	Address  string            // billing address_1 ("1 Main St" when empty)
 }
 
 func usd(id, customer int64, status string, modified time.Time) order {
@@ -387,8 +390,8 @@ func (o order) JSON() []byte {
 		"date_modified_gmt": mod, "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": o.Shipping,
 		"shipping_tax": "0.00", "cart_tax": o.Tax, "total": o.Total, "total_tax": o.Tax, "customer_id": o.Customer,
 		"order_key": fmt.Sprintf("wc_order_%d", o.ID),
-		"billing": map[string]any{"first_name": "Sara", "last_name": "Ahmadi", "email": o.Email, "phone": "",
-			"address_1": "1 Main St", "city": "Tehran", "country": "IR"},
+		"billing": map[string]any{"first_name": or(o.Name, "Sara"), "last_name": "Ahmadi", "email": o.Email, "phone": o.Phone,
+			"address_1": or(o.Address, "1 Main St"), "city": "Tehran", "country": "IR"},
 		"shipping":       map[string]any{"first_name": "Sara", "last_name": "Ahmadi", "address_1": "1 Main St"},
 		"payment_method": "cod", "payment_method_title": "Cash on delivery", "transaction_id": "",
 		"customer_note": "", "date_paid": paid, "date_paid_gmt": paid, "date_completed": nil, "date_completed_gmt": nil,
@@ -404,6 +407,13 @@ func (o order) JSON() []byte {
 		panic(err)
 	}
 	return wpJSON(b)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func couponLines(m map[string]string) []map[string]any {

@@ -101,6 +101,7 @@ type services struct {
 	privacy     *mysql.PrivacyService
 	rewards     *mysql.RewardService
 	redemptions *mysql.RedemptionService
+	referrals   *mysql.ReferralService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -112,7 +113,8 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 	return &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
-		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db)}, nil
+		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
+		referrals: mysql.NewReferralService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -160,7 +162,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	limiter := auth.NewFailureLimiter(cfg.AuthFailures, time.Minute/time.Duration(cfg.AuthFailures), svc.db.Now)
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
-		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Programs: svc.stores,
+		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Referrals: svc.referrals, Programs: svc.stores,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,
@@ -195,7 +197,8 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	if cfg.Workers > 0 {
 		pool := worker.NewPool(processor{svc.inbox, cfg.Batch}, svc.orders, cfg.Workers, reg, log)
 		pool.MatureEvery = cfg.MatureEvery
-		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue}}
+		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue},
+			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

@@ -39,6 +39,7 @@ type Deps struct {
 	Programs    loyalty.Programs
 	Catalog     loyalty.Catalog
 	Redemptions loyalty.Redemptions
+	Referrals   loyalty.Referrals
 	Verifier    Verifier
 	Ready       func(ctx context.Context) error
 	PublicURL   string // base URL plugins are told to deliver webhooks to
@@ -117,6 +118,7 @@ func New(d Deps) http.Handler {
 	a.privacyRoutes(admin)
 	a.rewardRoutes(me, admin)
 	a.redemptionRoutes(me)
+	a.referralRoutes(v1, me, admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

@@ -176,7 +176,49 @@ var (
 	_ loyalty.Catalog     = (*specServices)(nil)
 	_ loyalty.Redemptions = (*specServices)(nil)
 	_ loyalty.Programs    = (*specServices)(nil)
+	_ loyalty.Referrals   = (*specServices)(nil)
 )
+
+var specReferral = loyalty.ReferralView{Referral: loyalty.Referral{ID: 12, Referrer: 3, Friend: 4, Code: "K7QXM4TZB", OrderID: 5531,
+	State: loyalty.ReferralPending, MaturesAt: specPaid.Add(14 * 24 * time.Hour), CreatedAt: specPaid}, ReferrerWC: 7, FriendWC: 9, FriendName: "N***"}
+
+func (f *specServices) Summary(context.Context, loyalty.StoreID, int64) (loyalty.ReferralSummary, error) {
+	if f.fail {
+		return loyalty.ReferralSummary{}, errSpecDB
+	}
+	return loyalty.ReferralSummary{Code: "K7QXM4TZB", Counts: map[string]int64{"pending": 1, "approved": 2, "rejected": 0},
+		PointsEarned: 1000, Friends: []loyalty.ReferralView{specReferral}}, nil
+}
+func (f *specServices) CodeValid(_ context.Context, _ loyalty.StoreID, code string) (bool, error) {
+	if f.fail {
+		return false, errSpecDB
+	}
+	return strings.EqualFold(code, "K7QXM4TZB"), nil
+}
+func (f *specServices) List(context.Context, loyalty.StoreID, string, int64, int64, int) ([]loyalty.ReferralView, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	rejected := specReferral
+	rejected.ID, rejected.State, rejected.Reason, rejected.DecidedAt, rejected.DecidedBy = 11, loyalty.ReferralRejected, loyalty.ReasonSameEmail, specPaid, "system"
+	return []loyalty.ReferralView{specReferral, rejected}, nil
+}
+func (f *specServices) Decide(_ context.Context, _ loyalty.StoreID, id int64, approve bool, actor string) (loyalty.Referral, error) {
+	switch {
+	case f.fail:
+		return loyalty.Referral{}, errSpecDB
+	case id == 11:
+		return loyalty.Referral{}, loyalty.Errorf(loyalty.EConflict, "referral 11 is rejected, not pending")
+	case id != 12:
+		return loyalty.Referral{}, loyalty.Errorf(loyalty.ENotFound, "referral %d not found", id)
+	}
+	r := specReferral.Referral
+	r.State, r.DecidedAt, r.DecidedBy = loyalty.ReferralApproved, specPaid, actor
+	if !approve {
+		r.State, r.Reason = loyalty.ReferralRejected, loyalty.ReasonRejectedByHand
+	}
+	return r, nil
+}
 
 func (f *specServices) SetProgram(_ context.Context, _ loyalty.StoreID, p loyalty.Program) error {
 	if f.fail {
@@ -471,7 +513,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	t.Helper()
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
-		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Programs: w.services,
+		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
 		Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
@@ -597,8 +639,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 28 {
-		t.Errorf("New registers %d routes, want 28: update this test and openapi.json together", len(served))
+	if len(served) != 33 {
+		t.Errorf("New registers %d routes, want 33: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -672,6 +714,14 @@ func specCases() []specCase {
 	}
 	adminJS := specBearer("admin", "Content-Type", "application/json")
 	failServices := func(w *specWorld) { w.services.fail = true }
+	referralsOn := func(w *specWorld) {
+		w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
+			p := loyalty.DefaultProgram()
+			p.ReferralEnabled, p.RefereePoints = true, 200
+			return loyalty.Store{ID: 1, Name: "Shop", URL: "https://shop.example/", WebhookSecret: specSecret, Program: p}, nil
+		}
+	}
+	referralsFail := func(w *specWorld) { referralsOn(w); failServices(w) }
 	return []specCase{
 		{"healthz", "GET", "/healthz", nil, "", nil, 200},
 		{"ready", "GET", "/readyz", nil, "", nil, 200},
@@ -869,6 +919,33 @@ func specCases() []specCase {
 		{"release unknown", "DELETE", "/v1/me/redemptions/1", specBearer("shopper"), "", nil, 404},
 		{"release on an order", "DELETE", "/v1/me/redemptions/305", specBearer("shopper"), "", nil, 409},
 		{"release fails", "DELETE", "/v1/me/redemptions/311", specBearer("shopper"), "", failServices, 500},
+		{"my referral", "GET", "/v1/me/referral", specBearer("shopper"), "", referralsOn, 200},
+		{"my referral no token", "GET", "/v1/me/referral", nil, "", nil, 401},
+		{"my referral as admin", "GET", "/v1/me/referral", specBearer("admin"), "", nil, 403},
+		{"my referral without the program", "GET", "/v1/me/referral", specBearer("shopper"), "", nil, 404},
+		{"my referral fails", "GET", "/v1/me/referral", specBearer("shopper"), "", referralsFail, 500},
+		{"referral code", "GET", "/v1/referrals/k7qxm4tzb", specBearer("shopper"), "", referralsOn, 200},
+		{"referral code no token", "GET", "/v1/referrals/k7qxm4tzb", nil, "", nil, 401},
+		{"referral code fails", "GET", "/v1/referrals/k7qxm4tzb", specBearer("admin"), "", referralsFail, 500},
+		{"referrals", "GET", "/v1/admin/referrals?state=pending&referrer=7&limit=2", specBearer("admin"), "", nil, 200},
+		{"referrals bad state", "GET", "/v1/admin/referrals?state=maybe", specBearer("admin"), "", nil, 400},
+		{"referrals no token", "GET", "/v1/admin/referrals", nil, "", nil, 401},
+		{"referrals as shopper", "GET", "/v1/admin/referrals", specBearer("shopper"), "", nil, 403},
+		{"referrals fail", "GET", "/v1/admin/referrals", specBearer("admin"), "", failServices, 500},
+		{"approve referral", "POST", "/v1/admin/referrals/12/approve", specBearer("admin"), "", nil, 200},
+		{"approve referral bad id", "POST", "/v1/admin/referrals/x/approve", specBearer("admin"), "", nil, 400},
+		{"approve referral no token", "POST", "/v1/admin/referrals/12/approve", nil, "", nil, 401},
+		{"approve referral as shopper", "POST", "/v1/admin/referrals/12/approve", specBearer("shopper"), "", nil, 403},
+		{"approve unknown referral", "POST", "/v1/admin/referrals/99/approve", specBearer("admin"), "", nil, 404},
+		{"approve a decided referral", "POST", "/v1/admin/referrals/11/approve", specBearer("admin"), "", nil, 409},
+		{"approve referral fails", "POST", "/v1/admin/referrals/12/approve", specBearer("admin"), "", failServices, 500},
+		{"reject referral", "POST", "/v1/admin/referrals/12/reject", specBearer("admin"), "", nil, 200},
+		{"reject referral bad id", "POST", "/v1/admin/referrals/0/reject", specBearer("admin"), "", nil, 400},
+		{"reject referral no token", "POST", "/v1/admin/referrals/12/reject", nil, "", nil, 401},
+		{"reject referral as shopper", "POST", "/v1/admin/referrals/12/reject", specBearer("shopper"), "", nil, 403},
+		{"reject unknown referral", "POST", "/v1/admin/referrals/99/reject", specBearer("admin"), "", nil, 404},
+		{"reject a decided referral", "POST", "/v1/admin/referrals/11/reject", specBearer("admin"), "", nil, 409},
+		{"reject referral fails", "POST", "/v1/admin/referrals/12/reject", specBearer("admin"), "", failServices, 500},
 
 		{"set program", "PATCH", "/v1/admin/program", adminJS, `{"redeem_max_share_percent":50,"redeem_return_on_refund":false}`, nil, 200},
 		{"set program unknown setting", "PATCH", "/v1/admin/program", adminJS, `{"bonus":1}`, nil, 400},

@@ -29,6 +29,9 @@ type OrderSnapshot struct {
 	DatePaid      time.Time // date_paid_gmt; zero when unpaid or absent
 	Meta          map[string]string
 	Coupons       []string // coupon_lines codes, as sent
+	FirstName     string   // billing first name (the referral shows it masked)
+	Phone         string   // NormalizePhone of the billing phone
+	Address       string   // NormalizeAddress of the billing address
 }
 
 // Net is the amount points are earned on: total minus tax minus shipping.

@@ -28,6 +28,13 @@ type Program struct {
 	RedeemMaxPoints       int64 `setting:"redeem_max_points" usage:"most points one order may spend (0 = no limit)"`
 	RedeemMaxSharePercent int   `setting:"redeem_max_share_percent" usage:"most of the cart subtotal points may pay, in percent (0 or 100 = all)"`
 	RedeemReturnOnRefund  bool  `setting:"redeem_return_on_refund" usage:"give spent points back when a paid order is refunded in full or cancelled"`
+	// Referrals.
+	ReferralEnabled          bool  `setting:"referral_enabled" usage:"reward customers for friends they refer"`
+	ReferrerPoints           int64 `setting:"referrer_points" usage:"points for the referrer per referred friend whose first order became final"`
+	RefereePoints            int64 `setting:"referee_points" usage:"welcome points for the referred friend"`
+	ReferralMinOrderMinor    int64 `setting:"referral_min_order_minor" usage:"smallest first order (net, minor units) that counts as a referral (0 = any)"`
+	ReferralMonthlyCap       int   `setting:"referral_monthly_cap" usage:"most referrals one referrer is rewarded for per calendar month (0 = no cap)"`
+	ReferralNewCustomersOnly bool  `setting:"referral_new_customers_only" usage:"only friends who never ordered before count"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -62,7 +69,7 @@ func (p *Program) Settings() []Setting {
 // spent points given back when a paid order is refunded in full.
 func DefaultProgram() Program {
 	return Program{Currency: "USD", CurrencyExponent: 2, EarnPoints: 1, EarnPer: 1, RedeemPoints: 100, RedeemValueMinor: 100,
-		RedeemReturnOnRefund: true}
+		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true}
 }
 
 // Validate returns an EInvalid error when a setting is out of range.
@@ -82,6 +89,10 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "redemption bounds must be zero or more, the minimum at most the maximum")
 	case p.RedeemMaxSharePercent < 0 || p.RedeemMaxSharePercent > 100:
 		return Errorf(EInvalid, "redeem_max_share_percent must be between 0 and 100")
+	case p.ReferrerPoints < 0 || p.ReferrerPoints > 1e12 || p.RefereePoints < 0 || p.RefereePoints > 1e12:
+		return Errorf(EInvalid, "referral points must be between 0 and 10^12")
+	case p.ReferralMinOrderMinor < 0 || p.ReferralMonthlyCap < 0:
+		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
 	}
 	return nil
 }

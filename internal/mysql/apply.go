@@ -106,10 +106,16 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	if err := queue(ctx, b, store.ID, out); err != nil {
 		return loyalty.Outcome{}, err
 	}
-	if out.Changed {
-		return settleRedemptions(ctx, b, store, snap, customer, out)
+	if !out.Changed {
+		return out, nil
 	}
-	return out, nil
+	if store.Program.ReferralEnabled {
+		firstPaid := s.Terms == nil && out.Order.Terms != nil
+		if err := applyReferral(ctx, b, store, snap, customer, firstPaid, out); err != nil {
+			return loyalty.Outcome{}, err
+		}
+	}
+	return settleRedemptions(ctx, b, store, snap, customer, out)
 }
 
 // settleRedemptions moves the rewards whose codes are on an applied order

@@ -52,8 +52,9 @@ func (s *PrivacyService) Export(ctx context.Context, store loyalty.StoreID, emai
 	return out, nil
 }
 
-// Erase removes the e-mail from the store's customers and replaces the
-// processed deliveries that name it. EInvalid for a malformed e-mail.
+// Erase removes the e-mail from the store's customers (with what the
+// referral checks kept of them and their masked name on referrals) and
+// replaces the processed deliveries that name it. EInvalid for a malformed e-mail.
 func (s *PrivacyService) Erase(ctx context.Context, store loyalty.StoreID, email string) (loyalty.Erasure, error) {
 	email, err := loyalty.NormalizeEmail(email)
 	if err != nil {
@@ -61,6 +62,9 @@ func (s *PrivacyService) Erase(ctx context.Context, store loyalty.StoreID, email
 	}
 	var out loyalty.Erasure
 	err = s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		if err := eraseReferralData(ctx, tx, store, email, now); err != nil {
+			return err
+		}
 		n, err := eraseEmail(ctx, tx, store, email, now)
 		if err != nil {
 			return err

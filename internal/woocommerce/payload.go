@@ -68,7 +68,14 @@ type orderPayload struct {
 	DateModifiedGMT *string `json:"date_modified_gmt"`
 	DatePaidGMT     *string `json:"date_paid_gmt"`
 	Billing         struct {
-		Email string `json:"email"`
+		Email     string `json:"email"`
+		FirstName string `json:"first_name"`
+		Phone     string `json:"phone"`
+		Address1  string `json:"address_1"`
+		Address2  string `json:"address_2"`
+		City      string `json:"city"`
+		Postcode  string `json:"postcode"`
+		Country   string `json:"country"`
 	} `json:"billing"`
 	Refunds []struct {
 		Total decimal `json:"total"`
@@ -182,6 +189,12 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 		Currency:   strings.ToUpper(p.Currency),
 		CustomerID: max(p.CustomerID, 0),
 		Email:      normalizeEmail(p.Billing.Email),
+		// For the referral checks only; the service keeps store-bound hashes
+		// of phone and address, and a masked first name.
+		FirstName: truncateRunes(strings.TrimSpace(p.Billing.FirstName), 32),
+		Phone:     loyalty.NormalizePhone(truncateRunes(p.Billing.Phone, 64)),
+		Address: loyalty.NormalizeAddress(truncateRunes(p.Billing.Address1, 200), truncateRunes(p.Billing.Address2, 200),
+			truncateRunes(p.Billing.City, 100), truncateRunes(p.Billing.Postcode, 32), truncateRunes(p.Billing.Country, 8)),
 	}
 	var err error
 	fields := []struct {
@@ -283,6 +296,18 @@ func topLevelFields(body []byte) []string {
 func truncateNote(s string) string {
 	if len(s) > 64 {
 		return s[:64]
+	}
+	return s
+}
+
+// truncateRunes cuts s to at most n runes.
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
 	}
 	return s
 }

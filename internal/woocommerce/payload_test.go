@@ -40,6 +40,7 @@ func TestDecodeRealisticOrders(t *testing.T) {
 				DatePaid:     time.Date(2023, 8, 1, 8, 33, 45, 0, time.UTC),
 				Meta:         map[string]string{"_vafa_referral": "AMIR-7Q", "is_vat_exempt": "no"},
 				Coupons:      []string{"yalda"},
+				FirstName:    "Ali", Address: "enghelabsq||tehran||ir|",
 			},
 			// net 47.81, remaining 43.07 of 54.95: floor(4781 * 4307 / 549500) = 37
 			points: 37,
@@ -54,6 +55,7 @@ func TestDecodeRealisticOrders(t *testing.T) {
 				DatePaid:     time.Date(2025, 7, 10, 5, 31, 0, 0, time.UTC),
 				Meta:         map[string]string{"_wc_order_attribution_source_type": "typein"},
 				Coupons:      []string{"nowruz"},
+				FirstName:    "مریم",
 			},
 			points: 1485, // 14,850,000 IRR at 1 point per 10,000
 		},
