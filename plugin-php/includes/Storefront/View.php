@@ -139,6 +139,10 @@ final class View {
 				return __( 'Reward removed: points back', 'vafa' );
 			case 'redeem_expire':
 				return __( 'Unused reward expired: points back', 'vafa' );
+			case 'referral_reward':
+				return __( 'Reward for a friend you referred', 'vafa' );
+			case 'referral_welcome':
+				return __( 'Welcome gift for joining through a friend', 'vafa' );
 			case 'redeem_return':
 				/* translators: %s: order number */
 				return sprintf( __( 'Order #%s refunded or cancelled: reward points back', 'vafa' ), $order );
