@@ -55,6 +55,8 @@ try {
 	// A real login cookie, so the block's own Store API requests are the shopper's.
 	await page.goto( `${ site }/?vafa_test_login=${ secret }&vafa_test_user=${ user }&vafa_test_auth=1` );
 	await page.goto( cartUrl );
+	// The block renders in the browser: wait for the items or the empty cart before deciding.
+	await page.locator( '.wc-block-cart-items, .wp-block-woocommerce-empty-cart-block' ).first().waitFor();
 	if ( ! ( await page.locator( '.wc-block-cart-items' ).count() ) ) {
 		await page.goto( `${ site }/?add-to-cart=${ product }` );
 		await page.goto( cartUrl );
