@@ -487,12 +487,62 @@ except Exception: print(0)' "$tmp/checkout2.json")
     check "removing them gives every point back (198)" wait_points 198
     check "browser: the block in Persian is right to left, translated by the JSON files, in Persian digits" bj 'd["fa_dir"] == "rtl" and d["fa_title"] == "از امتیازهایتان استفاده کنید" and "۱۹۸" in d["fa_available"] and str(d["earn_after"]).translate(str.maketrans("0123456789","۰۱۲۳۴۵۶۷۸۹")) in d["fa_earn"]'
   fi
+  # Referrals: the shopper shares their link; a new customer opens it, orders
+  # through WooCommerce's checkout (Store API), the order carries the code, and
+  # once the order is final both are rewarded and My Account shows it.
+  curl -s -X PATCH "http://127.0.0.1:$svc_port/v1/admin/program" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data '{"referral_enabled":true,"referrer_points":500,"referee_points":200}' > "$tmp/ref-program.json"
+  check "the program turns referrals on" grep -q '"referral_enabled":true' "$tmp/ref-program.json"
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-ref.html"
+  ref_code=$(python3 -c 'import re,sys; m=re.search(r"vafa-referral-code\">[^<]*?([A-Z0-9]{9})<", open(sys.argv[1]).read()); print(m.group(1) if m else "")' "$tmp/myaccount-ref.html")
+  check "My Account shows the shopper's referral code, link and share buttons" sh -c "test -n '$ref_code' && grep -q '?ref=$ref_code' '$tmp/myaccount-ref.html' && grep -q 'https://wa.me/?text=' '$tmp/myaccount-ref.html' && grep -q 'https://t.me/share/url' '$tmp/myaccount-ref.html'"
+  friend=$(wpcli new-user negin negin@example.net | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  lower=$(printf '%s' "$ref_code" | tr A-Z a-z)
+  curl -s -o /dev/null -c "$tmp/hostile-cookies" "$VAFA_WP_URL/?ref=%3Cscript%3Ealert(1)%3C%2Fscript%3E"
+  check "a hostile ?ref= value sets no cookie" sh -c "! grep -q vafa_ref '$tmp/hostile-cookies'"
+  curl -s -o /dev/null -c "$tmp/friend-cookies" -b "$tmp/friend-cookies" "$VAFA_WP_URL/?ref=$lower&vafa_test_login=$secret&vafa_test_user=$friend"
+  check "the friend's visit with ?ref= keeps the code in a first-party cookie" grep -q "vafa_ref	$ref_code\." "$tmp/friend-cookies"
+  curl -s "$VAFA_WP_URL/?rest_route=/vafa/v1/referral/$lower" > "$tmp/ref-check.json"
+  check "the landing route says the code is valid and names the welcome gift" grep -q '"valid":true,"message":"Welcome! A friend invited you: your first order earns you 200 bonus points."' "$tmp/ref-check.json"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update \
+    --disable-sync --user-data-dir="$tmp/chrome-ref" --virtual-time-budget=8000 --dump-dom "$VAFA_WP_URL/?ref=$lower" > "$tmp/landing.html" 2>/dev/null || true
+  check "a cached-page visitor gets the notice from the landing script" grep -q 'vafa-referral-notice' "$tmp/landing.html"
+  friend_api() { # method route [json]: the friend's browser, with the referral cookie
+    local url="$VAFA_WP_URL/?rest_route=$2&vafa_test_login=$secret&vafa_test_user=$friend"
+    curl -s -D "$tmp/friend-api.headers" -b "$tmp/friend-cookies" -c "$tmp/friend-cookies" -X "$1" "$url" \
+      -H "Content-Type: application/json" -H "Nonce: ${friend_nonce:-}" -H "Cart-Token: ${friend_token:-}" ${3:+--data "$3"}
+  }
+  friend_api GET /wc/store/v1/cart > /dev/null
+  friend_nonce=$(grep -i '^nonce:' "$tmp/friend-api.headers" | tr -d '\r' | awk '{print $2}')
+  friend_token=$(grep -i '^cart-token:' "$tmp/friend-api.headers" | tr -d '\r' | awk '{print $2}')
+  friend_api POST /wc/store/v1/cart/add-item "{\"id\":$product,\"quantity\":1}" > /dev/null
+  friend_api POST /wc/store/v1/checkout '{"billing_address":{"first_name":"Negin","last_name":"Rahimi","address_1":"7 Hafez St","city":"Shiraz","state":"FRS","postcode":"7134567890","country":"IR","email":"negin@example.net","phone":"09350001122"},"payment_method":"cod"}' > "$tmp/friend-checkout.json"
+  friend_order=$(python3 -c 'import json,sys
+try: print(int(json.load(open(sys.argv[1])).get("order_id") or 0))
+except Exception: print(0)' "$tmp/friend-checkout.json")
+  check "the friend's order is placed through the checkout" test "$friend_order" -gt 0
+  ref_meta=$(wpcli order-meta "$friend_order" _vafa_referral | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"] or "")')
+  check "the order carries the code as _vafa_referral (order API, HPOS-safe)" test "$ref_meta" = "$ref_code"
+  before=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  wpcli wc-status "$friend_order" completed >/dev/null
+  check "the friend's order is final: the shopper gets 500 points for the referral" wait_points $((before + 500))
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-ref2.html"
+  cp "$tmp/myaccount-ref2.html" plugin-php/tests/artifacts/my-account-referral.html
+  check "My Account shows the referral reward and the rewarded friend" sh -c "grep -q 'Reward for a friend you referred' '$tmp/myaccount-ref2.html' && grep -q 'data-approved=\"1\" data-points=\"500\"' '$tmp/myaccount-ref2.html' && grep -q 'N\*\*\*' '$tmp/myaccount-ref2.html'"
+  friend_me=$(curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $(wpcli mint "$friend" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')")
+  check "the friend got the welcome gift with the order's points (200 + 45)" sh -c "echo '$friend_me' | grep -q '\"available\":245,'"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-ref2" --hide-scrollbars --window-size=1000,1600 \
+    --screenshot=plugin-php/tests/artifacts/my-account-referral-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
   cp "$tmp/myaccount-fa.html" plugin-php/tests/artifacts/my-account-rewards-fa.html
   check "My Account > Rewards in Persian: the redeem box is right to left and translated" sh -c "grep -q 'vafa-redeem\" dir=\"rtl\"' '$tmp/myaccount-fa.html' && grep -q 'از امتیازهایتان استفاده کنید' '$tmp/myaccount-fa.html'"
-  check "My Account > Rewards in Persian: issued rewards listed with Persian states and digits" sh -c "grep -q 'پاداش‌های شما' '$tmp/myaccount-fa.html' && grep -q 'استفاده‌شده' '$tmp/myaccount-fa.html' && grep -q '۱۹۸' '$tmp/myaccount-fa.html'"
+  fa_pts=$(me | python3 -c 'import json,sys; print(str(json.load(sys.stdin)["available"]).translate(str.maketrans("0123456789","۰۱۲۳۴۵۶۷۸۹")))')
+  check "My Account > Rewards in Persian: issued rewards listed with Persian states and digits" sh -c "grep -q 'پاداش‌های شما' '$tmp/myaccount-fa.html' && grep -q 'استفاده‌شده' '$tmp/myaccount-fa.html' && grep -q '$fa_pts' '$tmp/myaccount-fa.html'"
   check "My Account > Rewards in Persian: expiry dates are Jalali in Persian digits" python3 -c 'import re,sys
 h=open(sys.argv[1]).read()
 h=h[h.find("vafa-redemptions"):h.find("</table>", h.find("vafa-redemptions"))]

@@ -132,7 +132,7 @@ func TestReferralRewardsOnceWhenTheFriendsOrderIsFinal(t *testing.T) {
 	o2.Status, o2.Refunds, o2.Modified = "refunded", []string{"-54.00"}, t0.Add(time.Hour)
 	s.deliver(st, "order.updated", o2.JSON())
 	if got := s.referrals(st, "?state=rejected"); len(got) != 1 || got[0].FriendID != "21" || got[0].Reason != "order_refunded" {
-		t.Fatalf("rejected referrals: %+v", got)
+		t.Fatalf("rejected referrals: %+v (all: %+v)", got, s.referrals(st, ""))
 	}
 
 	// Past the return window: approved once, the rewards posted once.
@@ -275,6 +275,58 @@ func TestReferralsOffByDefault(t *testing.T) {
 	s.deliver(st, "order.updated", friendOrder(7001, 6, "BCDFGHJKM", s.clock.Now()).JSON())
 	if got := s.referrals(st, ""); len(got) != 0 {
 		t.Fatalf("referrals without the program: %+v", got)
+	}
+	s.audit()
+}
+
+// TestRecurringReferralCommission: with 10 percent for 6 months, each paid
+// order of the friend pays the referrer 10 percent of its points (rounded
+// down), pending until the order's return window ends; a partial refund
+// lowers the commission through reconciliation; an order after the window
+// pays none; duplicate deliveries change nothing.
+func TestRecurringReferralCommission(t *testing.T) {
+	s := startService(t)
+	st := s.newStore("--return-days", "14", "--referral-enabled=true", "--referrer-points", "100", "--referrer-percent", "10",
+		"--referrer-months", "6")
+	t0 := s.clock.Now()
+	code := s.myReferral(st, 50).Code
+
+	// Three orders of 45 points: 10 percent is 4 each.
+	first := friendOrder(8001, 60, code, t0)
+	second := usd(8002, 60, "completed", t0.Add(time.Hour))
+	second.Address = first.Address
+	third := usd(8003, 60, "completed", t0.Add(2*time.Hour))
+	third.Address = first.Address
+	for _, o := range []order{first, second, third, second} {
+		s.deliver(st, "order.updated", o.JSON())
+	}
+	s.requireBalance(st, 50, 0, 12)
+	// Half of the second order refunded: 22 points left, commission 2.
+	second.Refunds, second.Modified = []string{"-27.00"}, t0.Add(3*time.Hour)
+	s.deliver(st, "order.updated", second.JSON())
+	s.requireBalance(st, 50, 0, 10)
+
+	// Past the return window: the fixed reward and the commissions are available.
+	s.clock.Advance(15 * 24 * time.Hour)
+	s.waitReferral(st, 60, "approved")
+	deadline := time.Now().Add(10 * time.Second)
+	for s.balance(st, 50).Pending != 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.requireBalance(st, 50, 100+10, 0)
+
+	// Seven months on, a new order pays no commission.
+	s.clock.Advance(200 * 24 * time.Hour)
+	late := usd(8004, 60, "completed", s.clock.Now())
+	late.Address = first.Address
+	s.deliver(st, "order.updated", late.JSON())
+	s.requireBalance(st, 50, 110, 0)
+	var kinds []string
+	for _, a := range s.activity(st, 50) {
+		kinds = append(kinds, a.Kind)
+	}
+	if got := strings.Count(strings.Join(kinds, ","), "referral_commission"); got != 7 { // 3 earned, 1 reduced, 3 matured
+		t.Fatalf("referrer's activity: %v", kinds)
 	}
 	s.audit()
 }

@@ -198,7 +198,8 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		pool := worker.NewPool(processor{svc.inbox, cfg.Batch}, svc.orders, cfg.Workers, reg, log)
 		pool.MatureEvery = cfg.MatureEvery
 		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue},
-			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue}}
+			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue},
+			{Name: "mature referral commissions", Every: cfg.MatureEvery, Run: svc.referrals.MatureCommissions}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

@@ -25,18 +25,19 @@ func IsCustomerAccount(kind string) bool {
 
 // Transaction kinds, as shown in a customer's activity.
 const (
-	KindOrderEarn       = "order_earn"
-	KindOrderReversal   = "order_reversal"
-	KindOrderMature     = "order_mature"
-	KindAdjustment      = "adjustment"
-	KindMerge           = "merge"
-	KindRedeemHold      = "redeem_hold"      // a reward issued: available -> held
-	KindRedeemUse       = "redeem_use"       // its order was paid: held -> redeemed
-	KindRedeemRelease   = "redeem_release"   // removed, or its order failed before payment: held -> available
-	KindRedeemExpire    = "redeem_expire"    // never used: held -> available
-	KindRedeemReturn    = "redeem_return"    // its paid order was refunded in full or cancelled: redeemed -> available
-	KindReferralReward  = "referral_reward"  // the referrer's reward for a friend whose order became final
-	KindReferralWelcome = "referral_welcome" // the referred friend's welcome points
+	KindOrderEarn          = "order_earn"
+	KindOrderReversal      = "order_reversal"
+	KindOrderMature        = "order_mature"
+	KindAdjustment         = "adjustment"
+	KindMerge              = "merge"
+	KindRedeemHold         = "redeem_hold"         // a reward issued: available -> held
+	KindRedeemUse          = "redeem_use"          // its order was paid: held -> redeemed
+	KindRedeemRelease      = "redeem_release"      // removed, or its order failed before payment: held -> available
+	KindRedeemExpire       = "redeem_expire"       // never used: held -> available
+	KindRedeemReturn       = "redeem_return"       // its paid order was refunded in full or cancelled: redeemed -> available
+	KindReferralReward     = "referral_reward"     // the referrer's reward for a friend whose order became final
+	KindReferralWelcome    = "referral_welcome"    // the referred friend's welcome points
+	KindReferralCommission = "referral_commission" // the referrer's percent of a referred friend's order
 )
 
 // ActorSystem is the actor of transactions the service posts by itself.

@@ -31,6 +31,8 @@ type Program struct {
 	// Referrals.
 	ReferralEnabled          bool  `setting:"referral_enabled" usage:"reward customers for friends they refer"`
 	ReferrerPoints           int64 `setting:"referrer_points" usage:"points for the referrer per referred friend whose first order became final"`
+	ReferrerPercent          int   `setting:"referrer_percent" usage:"recurring: percent of the points each paid order of a referred friend earns, paid to the referrer (0 = none)"`
+	ReferrerMonths           int   `setting:"referrer_months" usage:"recurring: months from the referral during which the friend's orders pay it (0 = the first order only)"`
 	RefereePoints            int64 `setting:"referee_points" usage:"welcome points for the referred friend"`
 	ReferralMinOrderMinor    int64 `setting:"referral_min_order_minor" usage:"smallest first order (net, minor units) that counts as a referral (0 = any)"`
 	ReferralMonthlyCap       int   `setting:"referral_monthly_cap" usage:"most referrals one referrer is rewarded for per calendar month (0 = no cap)"`
@@ -91,6 +93,8 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "redeem_max_share_percent must be between 0 and 100")
 	case p.ReferrerPoints < 0 || p.ReferrerPoints > 1e12 || p.RefereePoints < 0 || p.RefereePoints > 1e12:
 		return Errorf(EInvalid, "referral points must be between 0 and 10^12")
+	case p.ReferrerPercent < 0 || p.ReferrerPercent > 100 || p.ReferrerMonths < 0 || p.ReferrerMonths > 120:
+		return Errorf(EInvalid, "referrer_percent must be between 0 and 100 and referrer_months between 0 and 120")
 	case p.ReferralMinOrderMinor < 0 || p.ReferralMonthlyCap < 0:
 		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -312,4 +313,71 @@ type Referrals interface {
 	List(ctx context.Context, store StoreID, state string, referrerWC, before int64, limit int) ([]ReferralView, error)
 	// Decide approves or rejects a pending referral by hand.
 	Decide(ctx context.Context, store StoreID, id int64, approve bool, actor string) (Referral, error)
+}
+
+// Commission is what one of the referred friend's orders pays the referrer
+// in the recurring mode: a percent of the points the order earns, frozen
+// when the order is first paid, held and matured like the order's own
+// points, and reduced by refunds through the same reconciliation.
+type Commission struct {
+	OrderID   int64
+	Referral  int64
+	Referrer  int64
+	Percent   int
+	MaturesAt time.Time // the order's return window ends
+	Holding   OrderHolding
+	Revision  int
+}
+
+// CommissionApplies reports whether an order of the friend first paid at
+// paidAt pays commission under the program and the referral: the store
+// gives a percent, the referral is not rejected, and the order is the
+// referral's own or falls within the store's months from the referral.
+func CommissionApplies(p Program, r Referral, orderID int64, paidAt time.Time) bool {
+	switch {
+	case p.ReferrerPercent <= 0 || r.State == ReferralRejected:
+		return false
+	case orderID == r.OrderID:
+		return true
+	case p.ReferrerMonths <= 0:
+		return false
+	}
+	return paidAt.Before(r.CreatedAt.AddDate(0, p.ReferrerMonths, 0))
+}
+
+// CommissionKey keys a commission's transaction of revision rev.
+func CommissionKey(orderID int64, rev int) string {
+	return fmt.Sprintf("commission:%d:rev:%d", orderID, rev)
+}
+
+// ReconcileCommission brings the commission to its percent of the points
+// the order holds now (rounded down), posting only the difference to or
+// from the referrer; pending while the order's return window is open.
+func ReconcileCommission(c Commission, orderPoints int64, now time.Time) (Commission, *Transaction) {
+	target := int64(0)
+	if orderPoints > 0 && c.Percent > 0 {
+		target, _ = floorDiv(big.NewInt(orderPoints), big.NewInt(int64(c.Percent)), big.NewInt(1), big.NewInt(100))
+	}
+	postings, held := PlanOrder(c.Holding, target, now.Before(c.MaturesAt), c.Referrer)
+	if len(postings) == 0 {
+		return c, nil
+	}
+	c.Revision++
+	c.Holding = held
+	return c, &Transaction{Key: CommissionKey(c.OrderID, c.Revision), Kind: KindReferralCommission, Customer: c.Referrer,
+		OrderID: c.OrderID, Actor: ActorSystem, Reason: fmt.Sprintf("referral %d", c.Referral), Postings: postings, At: now}
+}
+
+// MatureCommission makes the commission's pending points available once
+// the order's return window has passed.
+func MatureCommission(c Commission, now time.Time) (Commission, *Transaction) {
+	if now.Before(c.MaturesAt) || c.Holding.Pending <= 0 {
+		return c, nil
+	}
+	c.Revision++
+	t := &Transaction{Key: CommissionKey(c.OrderID, c.Revision), Kind: KindReferralCommission, Customer: c.Referrer,
+		OrderID: c.OrderID, Actor: ActorSystem, Reason: fmt.Sprintf("referral %d", c.Referral), At: now,
+		Postings: []Posting{{From: CustomerAccount(AccountPending, c.Referrer), To: CustomerAccount(AccountAvailable, c.Referrer), Amount: c.Holding.Pending}}}
+	c.Holding = OrderHolding{Available: c.Holding.Available + c.Holding.Pending}
+	return c, t
 }

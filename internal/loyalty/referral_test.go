@@ -155,3 +155,66 @@ func TestApproveReferralPostsOnce(t *testing.T) {
 		t.Fatalf("a store that gives nothing posts nothing: %+v", txns)
 	}
 }
+
+func TestCommission(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	p := DefaultProgram()
+	p.ReferrerPercent, p.ReferrerMonths = 10, 6
+	r := Referral{ID: 3, Referrer: 10, Friend: 20, OrderID: 100, State: ReferralPending, CreatedAt: t0}
+	for _, c := range []struct {
+		name    string
+		p       func(Program) Program
+		r       func(Referral) Referral
+		orderID int64
+		paidAt  time.Time
+		want    bool
+	}{
+		{"the referral's order", nil, nil, 100, t0, true},
+		{"a later order in the window", nil, nil, 101, t0.AddDate(0, 5, 29), true},
+		{"an order after the window", nil, nil, 101, t0.AddDate(0, 6, 0), false},
+		{"first order only", func(p Program) Program { p.ReferrerMonths = 0; return p }, nil, 101, t0.Add(time.Hour), false},
+		{"first order only, the first order", func(p Program) Program { p.ReferrerMonths = 0; return p }, nil, 100, t0, true},
+		{"no percent", func(p Program) Program { p.ReferrerPercent = 0; return p }, nil, 100, t0, false},
+		{"rejected referral", nil, func(r Referral) Referral { r.State = ReferralRejected; return r }, 100, t0, false},
+	} {
+		pp, rr := p, r
+		if c.p != nil {
+			pp = c.p(pp)
+		}
+		if c.r != nil {
+			rr = c.r(rr)
+		}
+		if got := CommissionApplies(pp, rr, c.orderID, c.paidAt); got != c.want {
+			t.Errorf("%s: CommissionApplies = %v", c.name, got)
+		}
+	}
+
+	c := Commission{OrderID: 100, Referral: 3, Referrer: 10, Percent: 10, MaturesAt: t0.Add(14 * 24 * time.Hour)}
+	c, tx := ReconcileCommission(c, 45, t0)
+	if tx == nil || c.Holding != (OrderHolding{Pending: 4}) || tx.Key != "commission:100:rev:1" || tx.Kind != KindReferralCommission {
+		t.Fatalf("45 points at 10%%: %+v %+v", c, tx)
+	}
+	if again, tx := ReconcileCommission(c, 45, t0); tx != nil || again != c {
+		t.Fatalf("the same points again posted %+v", tx)
+	}
+	c, tx = ReconcileCommission(c, 22, t0.Add(time.Hour))
+	if tx == nil || c.Holding != (OrderHolding{Pending: 2}) || c.Revision != 2 {
+		t.Fatalf("refunded to 22 points: %+v %+v", c, tx)
+	}
+	if _, tx := MatureCommission(c, t0.Add(13*24*time.Hour)); tx != nil {
+		t.Fatal("matured inside the window")
+	}
+	c, tx = MatureCommission(c, t0.Add(14*24*time.Hour))
+	if tx == nil || c.Holding != (OrderHolding{Available: 2}) {
+		t.Fatalf("matured: %+v %+v", c, tx)
+	}
+	for _, tx := range []*Transaction{tx} {
+		if _, err := tx.Entries(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, tx = ReconcileCommission(c, 0, t0.Add(20*24*time.Hour))
+	if tx == nil || c.Holding != (OrderHolding{}) {
+		t.Fatalf("refunded in full after maturity: %+v %+v", c, tx)
+	}
+}

@@ -383,18 +383,31 @@ func one(fp []byte) [][]byte {
 }
 
 // applyReferral runs after an order snapshot was reconciled, for stores
-// with referrals on. It records the customer's fingerprint; on the order's
+// with referrals on. It records the customer's fingerprints; on the order's
 // first payment with a referral code it creates the referral (pending, or
-// rejected by a check); and a pending referral whose order was refunded in
-// full or cancelled is rejected.
+// rejected by a check); a pending referral whose order was refunded in full
+// or cancelled is rejected; and the referrer's commission on the order, in
+// the recurring mode, follows the order's points.
 func applyReferral(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, customer int64, firstPaid bool, out loyalty.Outcome) error {
 	if customer <= 0 {
 		return nil
 	}
+	r, err := referralFor(ctx, b, store, snap, customer, firstPaid, out)
+	if err != nil || r == nil {
+		return err
+	}
+	return reconcileCommission(ctx, b, store, *r, snap.OrderID, out)
+}
+
+// referralFor records the friend's fingerprints and returns their referral:
+// the existing one (rejected now when its order was refunded in full or
+// cancelled), or a new one when this is the first payment of an order with
+// a code, or nil.
+func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, customer int64, firstPaid bool, out loyalty.Outcome) (*loyalty.Referral, error) {
 	friend := loyalty.Party{Customer: customer, Mailboxes: one(loyalty.Fingerprint(store.ID, loyalty.NormalizeMailbox(snap.Email))),
 		Phones: one(loyalty.Fingerprint(store.ID, snap.Phone)), Addresses: one(loyalty.Fingerprint(store.ID, snap.Address))}
 	if err := saveFingerprints(ctx, b.tx, store.ID, friend, b.now); err != nil {
-		return err
+		return nil, err
 	}
 	var row referralRow
 	err := b.tx.GetContext(ctx, &row, `SELECT `+referralColumns+` FROM referrals WHERE store_id=? AND friend_pk=? FOR UPDATE`, store.ID, customer)
@@ -404,38 +417,38 @@ func applyReferral(ctx context.Context, b *batch, store loyalty.Store, snap loya
 		if r.State == loyalty.ReferralPending && r.OrderID == snap.OrderID && loyalty.ReferralOrderFailed(snap) {
 			rej, err := loyalty.RejectReferral(r, loyalty.ReasonOrderRefunded, loyalty.ActorSystem, b.now)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			return writeReferral(ctx, b.tx, store.ID, rej, b.now)
+			return &rej, writeReferral(ctx, b.tx, store.ID, rej, b.now)
 		}
-		return nil
+		return &r, nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return fmt.Errorf("find referral: %w", err)
+		return nil, fmt.Errorf("find referral: %w", err)
 	}
 	code, ok := loyalty.NormalizeReferralCode(snap.Meta[loyalty.ReferralOrderMeta])
 	if !firstPaid || !ok || out.Order.Terms == nil {
-		return nil
+		return nil, nil
 	}
 	// The checks read other orders and customers: write what the batch holds first.
 	if err := b.flush(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	var referrerPK int64
 	err = b.tx.GetContext(ctx, &referrerPK, `SELECT customer_pk FROM referral_codes WHERE store_id=? AND code=? FOR UPDATE`,
 		store.ID, code) // one referral at a time per referrer: the monthly cap holds
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // not a code of this store: an old link or a typo
+		return nil, nil // not a code of this store: an old link or a typo
 	}
 	if err != nil {
-		return fmt.Errorf("find referrer: %w", err)
+		return nil, fmt.Errorf("find referrer: %w", err)
 	}
 	referrer, err := loadFingerprints(ctx, b.tx, store.ID, referrerPK)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var email sql.NullString
 	if err := b.tx.GetContext(ctx, &email, `SELECT email FROM customers WHERE id=?`, referrerPK); err != nil {
-		return fmt.Errorf("read referrer: %w", err)
+		return nil, fmt.Errorf("read referrer: %w", err)
 	}
 	if fp := loyalty.Fingerprint(store.ID, loyalty.NormalizeMailbox(email.String)); fp != nil {
 		referrer.Mailboxes = append(referrer.Mailboxes, fp)
@@ -444,25 +457,141 @@ func applyReferral(ctx context.Context, b *batch, store loyalty.Store, snap loya
 		OrderMaturesAt: out.Order.Terms.MaturesAt}
 	if err := b.tx.GetContext(ctx, &facts.OrderedBefore, `SELECT COUNT(*) > 0 FROM orders WHERE store_id=? AND customer_pk=? AND order_id<>?
 		AND first_paid_at IS NOT NULL AND first_paid_at <= ?`, store.ID, customer, snap.OrderID, facts.FirstPaidAt); err != nil {
-		return fmt.Errorf("read friend's orders: %w", err)
+		return nil, fmt.Errorf("read friend's orders: %w", err)
 	}
 	month := time.Date(b.now.Year(), b.now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	if err := b.tx.GetContext(ctx, &facts.ReferrerMonth, `SELECT COUNT(*) FROM referrals WHERE store_id=? AND referrer_pk=?
 		AND state<>'rejected' AND created_at >= ?`, store.ID, referrerPK, month); err != nil {
-		return fmt.Errorf("count referrer's month: %w", err)
+		return nil, fmt.Errorf("count referrer's month: %w", err)
 	}
 	r := loyalty.NewReferral(store.Program, code, referrer, friend, facts, b.now)
 	var decided any
 	if !r.DecidedAt.IsZero() {
 		decided = r.DecidedAt
 	}
-	if _, err := b.tx.ExecContext(ctx, `INSERT INTO referrals (store_id, referrer_pk, friend_pk, friend_name, code, order_id, state, reason,
+	res, err := b.tx.ExecContext(ctx, `INSERT INTO referrals (store_id, referrer_pk, friend_pk, friend_name, code, order_id, state, reason,
 		matures_at, decided_at, decided_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		store.ID, r.Referrer, r.Friend, maskName(snap.FirstName), r.Code, r.OrderID, r.State, r.Reason, r.MaturesAt, decided, r.DecidedBy,
-		b.now, b.now); err != nil {
-		return fmt.Errorf("save referral: %w", err)
+		b.now, b.now)
+	if err != nil {
+		return nil, fmt.Errorf("save referral: %w", err)
+	}
+	if r.ID, err = res.LastInsertId(); err != nil {
+		return nil, fmt.Errorf("referral id: %w", err)
+	}
+	return &r, nil
+}
+
+type commissionRow struct {
+	OrderID   int64     `db:"order_id"`
+	Referral  int64     `db:"referral_id"`
+	Referrer  int64     `db:"referrer_pk"`
+	Percent   int       `db:"percent"`
+	MaturesAt time.Time `db:"matures_at"`
+	Pending   int64     `db:"points_pending"`
+	Available int64     `db:"points_available"`
+	Revision  int       `db:"revision"`
+}
+
+const commissionColumns = `order_id, referral_id, referrer_pk, percent, matures_at, points_pending, points_available, revision`
+
+func (c commissionRow) commission() loyalty.Commission {
+	return loyalty.Commission{OrderID: c.OrderID, Referral: c.Referral, Referrer: c.Referrer, Percent: c.Percent,
+		MaturesAt: c.MaturesAt.UTC(), Holding: loyalty.OrderHolding{Pending: c.Pending, Available: c.Available}, Revision: c.Revision}
+}
+
+func saveCommission(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, c loyalty.Commission, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO referral_commissions (store_id, order_id, referral_id, referrer_pk, percent, matures_at,
+		points_pending, points_available, revision, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)
+		ON DUPLICATE KEY UPDATE points_pending=VALUES(points_pending), points_available=VALUES(points_available),
+		revision=VALUES(revision), updated_at=VALUES(updated_at)`,
+		store, c.OrderID, c.Referral, c.Referrer, c.Percent, c.MaturesAt, c.Holding.Pending, c.Holding.Available, c.Revision, now); err != nil {
+		return fmt.Errorf("save commission: %w", err)
 	}
 	return nil
+}
+
+// reconcileCommission keeps the referrer's commission on the order at the
+// frozen percent of the points the order holds, for orders that pay one.
+func reconcileCommission(ctx context.Context, b *batch, store loyalty.Store, r loyalty.Referral, orderID int64, out loyalty.Outcome) error {
+	var row commissionRow
+	err := b.tx.GetContext(ctx, &row, `SELECT `+commissionColumns+` FROM referral_commissions WHERE store_id=? AND order_id=? FOR UPDATE`,
+		store.ID, orderID)
+	var c loyalty.Commission
+	switch {
+	case err == nil:
+		c = row.commission()
+	case !errors.Is(err, sql.ErrNoRows):
+		return fmt.Errorf("find commission: %w", err)
+	case out.Order.Terms == nil || !loyalty.CommissionApplies(store.Program, r, orderID, out.Order.Terms.FirstPaidAt):
+		return nil
+	default:
+		c = loyalty.Commission{OrderID: orderID, Referral: r.ID, Referrer: r.Referrer, Percent: store.Program.ReferrerPercent,
+			MaturesAt: out.Order.Terms.MaturesAt}
+	}
+	next, t := loyalty.ReconcileCommission(c, out.Order.Holding.Total(), b.now)
+	if t == nil {
+		if err == nil {
+			return nil
+		}
+		return saveCommission(ctx, b.tx, store.ID, next, b.now) // frozen at first payment, even at 0 points
+	}
+	// The ledger writer needs the referrer's row locked: write what the batch
+	// holds first (its customers were locked in id order), then lock it.
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	if _, err := lockCustomers(ctx, b.tx, store.ID, r.Referrer); err != nil {
+		return err
+	}
+	if err := b.post(ctx, store.ID, *t); err != nil {
+		return err
+	}
+	return saveCommission(ctx, b.tx, store.ID, next, b.now)
+}
+
+// MatureCommissions makes commissions available once their order's return
+// window has passed, each in its own transaction, up to limit; safe on
+// several instances at once.
+func (s *ReferralService) MatureCommissions(ctx context.Context, limit int) (int, error) {
+	var due []struct {
+		Store int64 `db:"store_id"`
+		Order int64 `db:"order_id"`
+	}
+	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, order_id FROM referral_commissions WHERE points_pending > 0 AND matures_at <= ?
+		ORDER BY matures_at LIMIT ?`, s.db.now(), limit); err != nil {
+		return 0, fmt.Errorf("find maturing commissions: %w", err)
+	}
+	n := 0
+	var errs []error
+	for _, d := range due {
+		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			var row commissionRow
+			if err := tx.GetContext(ctx, &row, `SELECT `+commissionColumns+` FROM referral_commissions WHERE store_id=? AND order_id=? FOR UPDATE`,
+				d.Store, d.Order); err != nil {
+				return fmt.Errorf("lock commission: %w", err)
+			}
+			next, t := loyalty.MatureCommission(row.commission(), now)
+			if t == nil {
+				return nil // another instance got there first
+			}
+			if _, err := lockCustomers(ctx, tx, d.Store, row.Referrer); err != nil {
+				return err
+			}
+			if _, _, err := newLedger(tx).Post(ctx, d.Store, *t); err != nil {
+				return err
+			}
+			n++
+			return saveCommission(ctx, tx, d.Store, next, now)
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			errs = append(errs, fmt.Errorf("mature commission of order %d: %w", d.Order, err))
+		}
+	}
+	return n, errors.Join(errs...)
 }
 
 // eraseReferralData forgets what referrals kept of the customers with the

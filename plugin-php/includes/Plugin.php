@@ -32,6 +32,8 @@ final class Plugin {
 		}
 		// Shortcodes need only a logged-in user: the customer id is the WordPress user id.
 		Storefront\Shortcodes::register();
+		Referrals\Share::register();
+		Referrals\Landing::register();
 		Storefront\NoCache::register();
 		Privacy\DataTools::register();
 		Admin\Status::register();
@@ -42,6 +44,7 @@ final class Plugin {
 			Rewards\Coupons::register();
 			Rewards\CartBox::register();
 			Rewards\BlockCheckout::register();
+			Referrals\Attribution::register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).

@@ -96,6 +96,11 @@ final class SettingsPage {
 				case 'redeem_settings':
 					$notice[1] = RewardsAdmin::handle( $op );
 					break;
+				case 'referral_settings':
+				case 'referral_approve':
+				case 'referral_reject':
+					$notice[1] = ReferralsAdmin::handle( $op );
+					break;
 				default:
 					throw new ApiException( __( 'Unknown action.', 'vafa' ), 'invalid' );
 			}
@@ -184,11 +189,11 @@ final class SettingsPage {
 		echo '<h2>' . esc_html__( 'Settings', 'vafa' ) . '</h2>';
 		self::form( 'settings', __( 'Save', 'vafa' ), '<label>' . esc_html__( 'Storefront timeout (seconds)', 'vafa' ) . ' <input type="number" step="0.1" min="0.2" max="10" name="vafa_timeout" value="' . esc_attr( (string) Settings::timeout() ) . '"></label>' );
 
-		RewardsAdmin::render(
-			static function ( $op, $label, $fields = '', $class = 'button' ) {
-				self::form( $op, $label, $fields, $class );
-			}
-		);
+		$form = static function ( $op, $label, $fields = '', $class = 'button' ) {
+			self::form( $op, $label, $fields, $class );
+		};
+		RewardsAdmin::render( $form );
+		ReferralsAdmin::render( $form );
 
 		echo '<h2>' . esc_html__( 'Disconnect', 'vafa' ) . '</h2>';
 		self::form( 'disconnect', __( 'Disconnect', 'vafa' ), '', 'button button-link-delete' );

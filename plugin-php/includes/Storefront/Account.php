@@ -79,6 +79,7 @@ final class Account {
 				'balance_html'  => Shortcodes::points(),
 				'activity_html' => Shortcodes::activity(),
 				'rewards_html'  => self::rewards_html(),
+				'referral_html' => \Vafa\Referrals\Share::html( get_current_user_id() ),
 			)
 		);
 	}

@@ -141,6 +141,9 @@ final class View {
 				return __( 'Unused reward expired: points back', 'vafa' );
 			case 'referral_reward':
 				return __( 'Reward for a friend you referred', 'vafa' );
+			case 'referral_commission':
+				/* translators: %s: order number */
+				return sprintf( __( 'Your share of a referred friend\'s order #%s', 'vafa' ), $order );
 			case 'referral_welcome':
 				return __( 'Welcome gift for joining through a friend', 'vafa' );
 			case 'redeem_return':

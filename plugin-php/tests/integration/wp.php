@@ -173,6 +173,11 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
 		break;
+	case 'order-meta':
+		// php wp.php SITE order-meta ORDER KEY: a meta value through the order API (HPOS or posts).
+		$o = wc_get_order( (int) $argv[3] );
+		echo json_encode( array( 'value' => $o ? $o->get_meta( $argv[4] ) : null ) ), "\n";
+		break;
 	case 'wc-status':
 		$o = wc_get_order( (int) $argv[3] );
 		$o->update_status( $argv[4] );

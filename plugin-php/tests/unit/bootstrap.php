@@ -36,3 +36,4 @@ function untrailingslashit( $s ) { return rtrim( $s, '/\\' ); }
 function wp_parse_url( $url, $component = -1 ) { return parse_url( $url, $component ); }
 function wp_timezone() { return new DateTimeZone( get_option( 'timezone_string' ) ?: 'UTC' ); }
 function wp_date( $format, $timestamp = null ) { return ( new DateTimeImmutable( '@' . (int) $timestamp ) )->setTimezone( wp_timezone() )->format( $format ); }
+if ( ! defined( 'DAY_IN_SECONDS' ) ) { define( 'DAY_IN_SECONDS', 86400 ); }
