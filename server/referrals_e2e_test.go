@@ -129,6 +129,7 @@ func TestReferralRewardsOnceWhenTheFriendsOrderIsFinal(t *testing.T) {
 	// A second friend's order is refunded in full inside the window.
 	o2 := friendOrder(5002, 21, me.Code, t0)
 	s.deliver(st, "order.updated", o2.JSON())
+	s.drain(st) // a refund that arrives first leaves no referral at all (the order was never paid here)
 	o2.Status, o2.Refunds, o2.Modified = "refunded", []string{"-54.00"}, t0.Add(time.Hour)
 	s.deliver(st, "order.updated", o2.JSON())
 	if got := s.referrals(st, "?state=rejected"); len(got) != 1 || got[0].FriendID != "21" || got[0].Reason != "order_refunded" {
@@ -328,5 +329,67 @@ func TestRecurringReferralCommission(t *testing.T) {
 	if got := strings.Count(strings.Join(kinds, ","), "referral_commission"); got != 7 { // 3 earned, 1 reduced, 3 matured
 		t.Fatalf("referrer's activity: %v", kinds)
 	}
+	s.audit()
+}
+
+// TestReferralWelcomeReward: a friend who arrived with a code gets the
+// store's welcome reward once, holding no points; the referrer's own code,
+// an unknown code and a customer who ordered before get none; the reward's
+// code on the friend's first order is used like any reward and moves no
+// points; audit holds.
+func TestReferralWelcomeReward(t *testing.T) {
+	s := startService(t)
+	st := s.newStore("--referral-enabled=true", "--referrer-points", "100")
+	admin := map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin)}
+	r := s.do("POST", "/v1/admin/rewards", []byte(`{"kind":"percent_discount","names":{"en":"10% off your first order"},"points_cost":1,
+		"percent":10,"value_minor":1000,"min_subtotal_minor":2000}`), admin)
+	var reward struct {
+		ID string `json:"id"`
+	}
+	r.json(t, &reward)
+	if r := s.do("PATCH", "/v1/admin/program", []byte(`{"referee_reward":`+reward.ID+`}`), admin); r.Status != http.StatusOK {
+		t.Fatalf("set referee_reward: %d %s", r.Status, r.Body)
+	}
+	code := s.myReferral(st, 50).Code
+	welcome := func(customer int64, code string) (int, map[string]any) {
+		r := s.do("POST", "/v1/me/referral/welcome", []byte(`{"code":"`+code+`"}`),
+			map[string]string{"Authorization": "Bearer " + s.token(st, fmt.Sprint(customer), auth.ScopeShopper)})
+		var out map[string]any
+		r.json(t, &out)
+		return r.Status, out
+	}
+	status, gift := welcome(70, strings.ToLower(code))
+	if status != http.StatusCreated || gift["points"] != float64(0) || gift["kind"] != "percent_discount" || gift["min_subtotal_minor"] != float64(2000) {
+		t.Fatalf("welcome: %d %v", status, gift)
+	}
+	if status, again := welcome(70, code); status != http.StatusOK || again["code"] != gift["code"] {
+		t.Fatalf("welcome again: %d %v", status, again)
+	}
+	if status, _ := welcome(50, code); status != http.StatusConflict {
+		t.Fatalf("own code: %d", status)
+	}
+	if status, _ := welcome(71, "NOPE2345X"); status != http.StatusBadRequest {
+		t.Fatalf("unknown code: %d", status)
+	}
+	s.deliver(st, "order.updated", usd(9100, 72, "completed", s.clock.Now()).JSON())
+	s.drain(st)
+	if status, _ := welcome(72, code); status != http.StatusConflict {
+		t.Fatalf("a customer who ordered before: %d", status)
+	}
+
+	// The friend's first order uses the gift: 10 percent off, no points move for it.
+	o := friendOrder(9001, 70, code, s.clock.Now())
+	o.Total, o.Coupons = "49.50", map[string]string{gift["code"].(string): "4.50"}
+	s.deliver(st, "order.updated", o.JSON())
+	var used bool
+	for _, red := range s.redemptions(st, 70) {
+		used = used || (red.Code == gift["code"] && red.State == "used")
+	}
+	if !used {
+		t.Fatalf("the welcome reward is not used: %+v", s.redemptions(st, 70))
+	}
+	s.requireBalance(st, 70, 40, 0) // 49.50 - 4.00 tax - 5.00 shipping = 40.50 earns 40
+	s.waitReferral(st, 70, "approved")
+	s.requireBalance(st, 50, 100, 0)
 	s.audit()
 }

@@ -203,6 +203,21 @@ func (f *specServices) List(context.Context, loyalty.StoreID, string, int64, int
 	rejected.ID, rejected.State, rejected.Reason, rejected.DecidedAt, rejected.DecidedBy = 11, loyalty.ReferralRejected, loyalty.ReasonSameEmail, specPaid, "system"
 	return []loyalty.ReferralView{specReferral, rejected}, nil
 }
+func (f *specServices) Welcome(_ context.Context, _ loyalty.StoreID, _ int64, code string) (loyalty.Redemption, loyalty.Reward, bool, error) {
+	switch {
+	case f.fail:
+		return loyalty.Redemption{}, loyalty.Reward{}, false, errSpecDB
+	case code == "NOPE2345X":
+		return loyalty.Redemption{}, loyalty.Reward{}, false, loyalty.Errorf(loyalty.EInvalid, "this is not a referral code of the store")
+	case code == "OWN234567":
+		return loyalty.Redemption{}, loyalty.Reward{}, false, loyalty.Errorf(loyalty.EConflict, "your own referral code does not give you a welcome gift")
+	case code == "OFF234567":
+		return loyalty.Redemption{}, loyalty.Reward{}, false, loyalty.Errorf(loyalty.ENotFound, "the store gives no welcome reward")
+	}
+	r := specRedemption
+	r.Points, r.Kind, r.Percent, r.ValueMinor = 0, loyalty.RewardPercentDiscount, 10, 1000
+	return r, loyalty.Reward{ID: 12, MinSubtotalMinor: 2000}, code == "AGAIN2345", nil
+}
 func (f *specServices) Decide(_ context.Context, _ loyalty.StoreID, id int64, approve bool, actor string) (loyalty.Referral, error) {
 	switch {
 	case f.fail:
@@ -639,8 +654,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 33 {
-		t.Errorf("New registers %d routes, want 33: update this test and openapi.json together", len(served))
+	if len(served) != 34 {
+		t.Errorf("New registers %d routes, want 34: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -924,6 +939,15 @@ func specCases() []specCase {
 		{"my referral as admin", "GET", "/v1/me/referral", specBearer("admin"), "", nil, 403},
 		{"my referral without the program", "GET", "/v1/me/referral", specBearer("shopper"), "", nil, 404},
 		{"my referral fails", "GET", "/v1/me/referral", specBearer("shopper"), "", referralsFail, 500},
+		{"welcome", "POST", "/v1/me/referral/welcome", specBearer("shopper", "Content-Type", "application/json"), `{"code":"K7QXM4TZB"}`, nil, 201},
+		{"welcome again", "POST", "/v1/me/referral/welcome", specBearer("shopper", "Content-Type", "application/json"), `{"code":"AGAIN2345"}`, nil, 200},
+		{"welcome bad code", "POST", "/v1/me/referral/welcome", specBearer("shopper"), `{"code":"NOPE2345X"}`, nil, 400},
+		{"welcome no token", "POST", "/v1/me/referral/welcome", nil, `{"code":"K7QXM4TZB"}`, nil, 401},
+		{"welcome as admin", "POST", "/v1/me/referral/welcome", specBearer("admin"), `{"code":"K7QXM4TZB"}`, nil, 403},
+		{"welcome without a gift", "POST", "/v1/me/referral/welcome", specBearer("shopper"), `{"code":"OFF234567"}`, nil, 404},
+		{"welcome own code", "POST", "/v1/me/referral/welcome", specBearer("shopper"), `{"code":"OWN234567"}`, nil, 409},
+		{"welcome too large", "POST", "/v1/me/referral/welcome", specBearer("shopper"), `{"code":"` + strings.Repeat("A", MaxJSONBody) + `"}`, nil, 413},
+		{"welcome fails", "POST", "/v1/me/referral/welcome", specBearer("shopper"), `{"code":"K7QXM4TZB"}`, failServices, 500},
 		{"referral code", "GET", "/v1/referrals/k7qxm4tzb", specBearer("shopper"), "", referralsOn, 200},
 		{"referral code no token", "GET", "/v1/referrals/k7qxm4tzb", nil, "", nil, 401},
 		{"referral code fails", "GET", "/v1/referrals/k7qxm4tzb", specBearer("admin"), "", referralsFail, 500},

@@ -13,6 +13,7 @@ import (
 
 func (a *api) referralRoutes(v1, me, admin *gin.RouterGroup) {
 	me.GET("/referral", a.handle(a.myReferral))
+	me.POST("/referral/welcome", a.handle(a.referralWelcome))
 	v1.GET("/referrals/:code", a.handle(a.referralCode))
 	admin.GET("/referrals", a.handle(a.adminReferrals))
 	admin.POST("/referrals/:id/approve", a.handle(a.decideReferral(true)))
@@ -193,4 +194,39 @@ func (a *api) decideReferral(approve bool) func(c *gin.Context) error {
 		c.JSON(http.StatusOK, newReferralResponse(loyalty.ReferralView{Referral: r}))
 		return nil
 	}
+}
+
+// welcomeResponse is the friend's welcome reward: an issued reward that
+// held no points, with the smallest cart subtotal it needs.
+type welcomeResponse struct {
+	redemptionResponse
+	MinSubtotalMinor int64 `json:"min_subtotal_minor"`
+}
+
+type welcomeRequest struct {
+	Code string `json:"code"`
+}
+
+// referralWelcome issues the store's welcome reward to the shopper who
+// arrived with a referral code: 201, or 200 with the same reward again.
+func (a *api) referralWelcome(c *gin.Context) error {
+	p := principal(c)
+	cid, err := p.CustomerID()
+	if err != nil {
+		return err
+	}
+	var req welcomeRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	r, reward, replayed, err := a.Referrals.Welcome(c.Request.Context(), p.StoreID, cid, req.Code)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if replayed {
+		status = http.StatusOK
+	}
+	c.JSON(status, welcomeResponse{redemptionResponse: newRedemptionResponse(r), MinSubtotalMinor: reward.MinSubtotalMinor})
+	return nil
 }

@@ -34,6 +34,7 @@ type Program struct {
 	ReferrerPercent          int   `setting:"referrer_percent" usage:"recurring: percent of the points each paid order of a referred friend earns, paid to the referrer (0 = none)"`
 	ReferrerMonths           int   `setting:"referrer_months" usage:"recurring: months from the referral during which the friend's orders pay it (0 = the first order only)"`
 	RefereePoints            int64 `setting:"referee_points" usage:"welcome points for the referred friend"`
+	RefereeRewardID          int64 `setting:"referee_reward" usage:"a catalog reward the referred friend gets for their first order (0 = none)"`
 	ReferralMinOrderMinor    int64 `setting:"referral_min_order_minor" usage:"smallest first order (net, minor units) that counts as a referral (0 = any)"`
 	ReferralMonthlyCap       int   `setting:"referral_monthly_cap" usage:"most referrals one referrer is rewarded for per calendar month (0 = no cap)"`
 	ReferralNewCustomersOnly bool  `setting:"referral_new_customers_only" usage:"only friends who never ordered before count"`
@@ -95,6 +96,8 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "referral points must be between 0 and 10^12")
 	case p.ReferrerPercent < 0 || p.ReferrerPercent > 100 || p.ReferrerMonths < 0 || p.ReferrerMonths > 120:
 		return Errorf(EInvalid, "referrer_percent must be between 0 and 100 and referrer_months between 0 and 120")
+	case p.RefereeRewardID < 0:
+		return Errorf(EInvalid, "referee_reward must be a reward id or 0")
 	case p.ReferralMinOrderMinor < 0 || p.ReferralMonthlyCap < 0:
 		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
 	}

@@ -313,6 +313,8 @@ type Referrals interface {
 	List(ctx context.Context, store StoreID, state string, referrerWC, before int64, limit int) ([]ReferralView, error)
 	// Decide approves or rejects a pending referral by hand.
 	Decide(ctx context.Context, store StoreID, id int64, approve bool, actor string) (Referral, error)
+	// Welcome issues the store's welcome reward to a referred customer, once.
+	Welcome(ctx context.Context, store StoreID, wcCustomerID int64, code string) (Redemption, Reward, bool, error)
 }
 
 // Commission is what one of the referred friend's orders pays the referrer
@@ -380,4 +382,43 @@ func MatureCommission(c Commission, now time.Time) (Commission, *Transaction) {
 		Postings: []Posting{{From: CustomerAccount(AccountPending, c.Referrer), To: CustomerAccount(AccountAvailable, c.Referrer), Amount: c.Holding.Pending}}}
 	c.Holding = OrderHolding{Available: c.Holding.Available + c.Holding.Pending}
 	return c, t
+}
+
+// WelcomeKey is the idempotency key of a friend's welcome reward: one per
+// customer, whatever the code or the request.
+const WelcomeKey = "referral-welcome"
+
+// WelcomeFacts are what decides whether a customer gets the welcome reward.
+type WelcomeFacts struct {
+	CodeValid  bool // the code is a customer's code at the store
+	OwnCode    bool // it is the customer's own code
+	PaidOrders int  // orders the customer has paid for at the store
+}
+
+// PlanWelcome issues the store's welcome reward to a referred friend before
+// their first order: a catalog reward that costs no points (nothing is
+// held; using it moves nothing), valid like any reward. EConflict, with
+// the reason, when the customer is not eligible.
+func PlanWelcome(p Program, reward Reward, customer int64, code string, f WelcomeFacts, now time.Time) (Redemption, error) {
+	switch {
+	case !p.ReferralEnabled || p.RefereeRewardID == 0:
+		return Redemption{}, Errorf(ENotFound, "the store gives no welcome reward")
+	case !f.CodeValid:
+		return Redemption{}, Errorf(EInvalid, "this is not a referral code of the store")
+	case f.OwnCode:
+		return Redemption{}, Errorf(EConflict, "your own referral code does not give you a welcome gift")
+	case f.PaidOrders > 0:
+		return Redemption{}, Errorf(EConflict, "the welcome gift is for a first order")
+	case !reward.Active:
+		return Redemption{}, Errorf(EConflict, "the welcome reward is no longer offered")
+	case reward.Kind == RewardPointsDiscount:
+		return Redemption{}, Errorf(EConflict, "pay with points cannot be a welcome gift")
+	}
+	days := reward.ValidDays
+	if days <= 0 {
+		days = DefaultRewardValidDays
+	}
+	return Redemption{Customer: customer, RewardID: reward.ID, Kind: reward.Kind, Code: code, ValueMinor: reward.ValueMinor,
+		Percent: reward.Percent, ProductID: reward.ProductID, State: RedemptionIssued, IssuedAt: now,
+		ExpiresAt: now.Add(time.Duration(days) * 24 * time.Hour)}, nil
 }

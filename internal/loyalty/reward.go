@@ -225,6 +225,9 @@ func SettleRedemption(r Redemption, state string, orderID int64, now time.Time) 
 		r.OrderID = orderID
 	}
 	r.State = state
+	if r.Points == 0 {
+		return r, nil, nil // a gift (the referral welcome) held no points: nothing moves
+	}
 	kind := map[string]string{RedemptionUsed: KindRedeemUse, RedemptionReleased: KindRedeemRelease,
 		RedemptionExpired: KindRedeemExpire, RedemptionReturned: KindRedeemReturn}[state]
 	t := &Transaction{Key: RedemptionKey(r.Code, state), Kind: kind, Customer: r.Customer, OrderID: r.OrderID,

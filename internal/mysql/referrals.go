@@ -392,22 +392,29 @@ func applyReferral(ctx context.Context, b *batch, store loyalty.Store, snap loya
 	if customer <= 0 {
 		return nil
 	}
-	r, err := referralFor(ctx, b, store, snap, customer, firstPaid, out)
+	r, created, err := referralFor(ctx, b, store, snap, customer, firstPaid, out)
 	if err != nil || r == nil {
 		return err
 	}
-	return reconcileCommission(ctx, b, store, *r, snap.OrderID, out)
+	if created {
+		// The friend's other orders may have been reconciled before this one
+		// (deliveries arrive in any order): their commissions start now.
+		if err := catchUpCommissions(ctx, b, store, *r); err != nil {
+			return err
+		}
+	}
+	return reconcileCommission(ctx, b, store, *r, snap.OrderID, out.Order)
 }
 
 // referralFor records the friend's fingerprints and returns their referral:
 // the existing one (rejected now when its order was refunded in full or
 // cancelled), or a new one when this is the first payment of an order with
 // a code, or nil.
-func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, customer int64, firstPaid bool, out loyalty.Outcome) (*loyalty.Referral, error) {
+func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalty.OrderSnapshot, customer int64, firstPaid bool, out loyalty.Outcome) (*loyalty.Referral, bool, error) {
 	friend := loyalty.Party{Customer: customer, Mailboxes: one(loyalty.Fingerprint(store.ID, loyalty.NormalizeMailbox(snap.Email))),
 		Phones: one(loyalty.Fingerprint(store.ID, snap.Phone)), Addresses: one(loyalty.Fingerprint(store.ID, snap.Address))}
 	if err := saveFingerprints(ctx, b.tx, store.ID, friend, b.now); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var row referralRow
 	err := b.tx.GetContext(ctx, &row, `SELECT `+referralColumns+` FROM referrals WHERE store_id=? AND friend_pk=? FOR UPDATE`, store.ID, customer)
@@ -417,38 +424,38 @@ func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalt
 		if r.State == loyalty.ReferralPending && r.OrderID == snap.OrderID && loyalty.ReferralOrderFailed(snap) {
 			rej, err := loyalty.RejectReferral(r, loyalty.ReasonOrderRefunded, loyalty.ActorSystem, b.now)
 			if err != nil {
-				return nil, err
+				return nil, false, err
 			}
-			return &rej, writeReferral(ctx, b.tx, store.ID, rej, b.now)
+			return &rej, false, writeReferral(ctx, b.tx, store.ID, rej, b.now)
 		}
-		return &r, nil
+		return &r, false, nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return nil, fmt.Errorf("find referral: %w", err)
+		return nil, false, fmt.Errorf("find referral: %w", err)
 	}
 	code, ok := loyalty.NormalizeReferralCode(snap.Meta[loyalty.ReferralOrderMeta])
 	if !firstPaid || !ok || out.Order.Terms == nil {
-		return nil, nil
+		return nil, false, nil
 	}
 	// The checks read other orders and customers: write what the batch holds first.
 	if err := b.flush(ctx); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var referrerPK int64
 	err = b.tx.GetContext(ctx, &referrerPK, `SELECT customer_pk FROM referral_codes WHERE store_id=? AND code=? FOR UPDATE`,
 		store.ID, code) // one referral at a time per referrer: the monthly cap holds
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil // not a code of this store: an old link or a typo
+		return nil, false, nil // not a code of this store: an old link or a typo
 	}
 	if err != nil {
-		return nil, fmt.Errorf("find referrer: %w", err)
+		return nil, false, fmt.Errorf("find referrer: %w", err)
 	}
 	referrer, err := loadFingerprints(ctx, b.tx, store.ID, referrerPK)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var email sql.NullString
 	if err := b.tx.GetContext(ctx, &email, `SELECT email FROM customers WHERE id=?`, referrerPK); err != nil {
-		return nil, fmt.Errorf("read referrer: %w", err)
+		return nil, false, fmt.Errorf("read referrer: %w", err)
 	}
 	if fp := loyalty.Fingerprint(store.ID, loyalty.NormalizeMailbox(email.String)); fp != nil {
 		referrer.Mailboxes = append(referrer.Mailboxes, fp)
@@ -457,12 +464,12 @@ func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalt
 		OrderMaturesAt: out.Order.Terms.MaturesAt}
 	if err := b.tx.GetContext(ctx, &facts.OrderedBefore, `SELECT COUNT(*) > 0 FROM orders WHERE store_id=? AND customer_pk=? AND order_id<>?
 		AND first_paid_at IS NOT NULL AND first_paid_at <= ?`, store.ID, customer, snap.OrderID, facts.FirstPaidAt); err != nil {
-		return nil, fmt.Errorf("read friend's orders: %w", err)
+		return nil, false, fmt.Errorf("read friend's orders: %w", err)
 	}
 	month := time.Date(b.now.Year(), b.now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	if err := b.tx.GetContext(ctx, &facts.ReferrerMonth, `SELECT COUNT(*) FROM referrals WHERE store_id=? AND referrer_pk=?
 		AND state<>'rejected' AND created_at >= ?`, store.ID, referrerPK, month); err != nil {
-		return nil, fmt.Errorf("count referrer's month: %w", err)
+		return nil, false, fmt.Errorf("count referrer's month: %w", err)
 	}
 	r := loyalty.NewReferral(store.Program, code, referrer, friend, facts, b.now)
 	var decided any
@@ -474,12 +481,12 @@ func referralFor(ctx context.Context, b *batch, store loyalty.Store, snap loyalt
 		store.ID, r.Referrer, r.Friend, maskName(snap.FirstName), r.Code, r.OrderID, r.State, r.Reason, r.MaturesAt, decided, r.DecidedBy,
 		b.now, b.now)
 	if err != nil {
-		return nil, fmt.Errorf("save referral: %w", err)
+		return nil, false, fmt.Errorf("save referral: %w", err)
 	}
 	if r.ID, err = res.LastInsertId(); err != nil {
-		return nil, fmt.Errorf("referral id: %w", err)
+		return nil, false, fmt.Errorf("referral id: %w", err)
 	}
-	return &r, nil
+	return &r, true, nil
 }
 
 type commissionRow struct {
@@ -513,7 +520,7 @@ func saveCommission(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, c l
 
 // reconcileCommission keeps the referrer's commission on the order at the
 // frozen percent of the points the order holds, for orders that pay one.
-func reconcileCommission(ctx context.Context, b *batch, store loyalty.Store, r loyalty.Referral, orderID int64, out loyalty.Outcome) error {
+func reconcileCommission(ctx context.Context, b *batch, store loyalty.Store, r loyalty.Referral, orderID int64, order loyalty.OrderState) error {
 	var row commissionRow
 	err := b.tx.GetContext(ctx, &row, `SELECT `+commissionColumns+` FROM referral_commissions WHERE store_id=? AND order_id=? FOR UPDATE`,
 		store.ID, orderID)
@@ -523,13 +530,13 @@ func reconcileCommission(ctx context.Context, b *batch, store loyalty.Store, r l
 		c = row.commission()
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("find commission: %w", err)
-	case out.Order.Terms == nil || !loyalty.CommissionApplies(store.Program, r, orderID, out.Order.Terms.FirstPaidAt):
+	case order.Terms == nil || !loyalty.CommissionApplies(store.Program, r, orderID, order.Terms.FirstPaidAt):
 		return nil
 	default:
 		c = loyalty.Commission{OrderID: orderID, Referral: r.ID, Referrer: r.Referrer, Percent: store.Program.ReferrerPercent,
-			MaturesAt: out.Order.Terms.MaturesAt}
+			MaturesAt: order.Terms.MaturesAt}
 	}
-	next, t := loyalty.ReconcileCommission(c, out.Order.Holding.Total(), b.now)
+	next, t := loyalty.ReconcileCommission(c, order.Holding.Total(), b.now)
 	if t == nil {
 		if err == nil {
 			return nil
@@ -548,6 +555,34 @@ func reconcileCommission(ctx context.Context, b *batch, store loyalty.Store, r l
 		return err
 	}
 	return saveCommission(ctx, b.tx, store.ID, next, b.now)
+}
+
+// catchUpCommissions starts the commissions of the friend's orders that
+// were paid (and reconciled) before their referral was created.
+func catchUpCommissions(ctx context.Context, b *batch, store loyalty.Store, r loyalty.Referral) error {
+	if store.Program.ReferrerPercent <= 0 || r.State == loyalty.ReferralRejected {
+		return nil
+	}
+	var rows []struct {
+		OrderID   int64     `db:"order_id"`
+		PaidAt    time.Time `db:"first_paid_at"`
+		MaturesAt time.Time `db:"matures_at"`
+		Pending   int64     `db:"points_pending"`
+		Available int64     `db:"points_available"`
+	}
+	if err := b.tx.SelectContext(ctx, &rows, `SELECT order_id, first_paid_at, COALESCE(matures_at, first_paid_at) AS matures_at,
+		points_pending, points_available FROM orders WHERE store_id=? AND customer_pk=? AND order_id<>? AND first_paid_at IS NOT NULL
+		ORDER BY order_id FOR UPDATE`, store.ID, r.Friend, r.OrderID); err != nil {
+		return fmt.Errorf("read friend's orders: %w", err)
+	}
+	for _, o := range rows {
+		s := loyalty.OrderState{OrderID: o.OrderID, Terms: &loyalty.OrderTerms{FirstPaidAt: o.PaidAt.UTC(), MaturesAt: o.MaturesAt.UTC()},
+			Holding: loyalty.OrderHolding{Pending: o.Pending, Available: o.Available}}
+		if err := reconcileCommission(ctx, b, store, r, o.OrderID, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // MatureCommissions makes commissions available once their order's return
@@ -607,4 +642,79 @@ func eraseReferralData(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, 
 		return fmt.Errorf("erase referral names: %w", err)
 	}
 	return nil
+}
+
+// Welcome issues the store's welcome reward to the WooCommerce customer who
+// arrived with a referral code, once per customer (a repeated request
+// returns the same reward, replayed=true). Nothing is held: the reward
+// costs no points. The referral itself is still decided by the first paid
+// order.
+func (s *ReferralService) Welcome(ctx context.Context, store loyalty.StoreID, wcID int64, code string) (loyalty.Redemption, loyalty.Reward, bool, error) {
+	if wcID <= 0 {
+		return loyalty.Redemption{}, loyalty.Reward{}, false, loyalty.Errorf(loyalty.EInvalid, "the token's subject is not a customer")
+	}
+	norm, _ := loyalty.NormalizeReferralCode(code)
+	var out loyalty.Redemption
+	var reward loyalty.Reward
+	var replayed bool
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		replayed = false
+		st, err := loadStore(ctx, tx, store)
+		if err != nil {
+			return err
+		}
+		if !st.Program.ReferralEnabled || st.Program.RefereeRewardID == 0 {
+			return loyalty.Errorf(loyalty.ENotFound, "the store gives no welcome reward")
+		}
+		if reward, err = loadReward(ctx, tx, store, st.Program.RefereeRewardID, false); err != nil {
+			return err
+		}
+		cust, err := lockCustomerByWC(ctx, tx, store, wcID, now)
+		if err != nil {
+			return err
+		}
+		var prev redemptionRow
+		err = tx.GetContext(ctx, &prev, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND customer_pk=? AND idempotency_key=?`,
+			store, cust.ID, loyalty.WelcomeKey)
+		if err == nil {
+			out, replayed = prev.redemption(), true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("find welcome reward: %w", err)
+		}
+		var f loyalty.WelcomeFacts
+		var owner int64
+		err = tx.GetContext(ctx, &owner, `SELECT customer_pk FROM referral_codes WHERE store_id=? AND code=?`, store, norm)
+		switch {
+		case err == nil:
+			f.CodeValid, f.OwnCode = true, owner == cust.ID
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("find referral code: %w", err)
+		}
+		if err := tx.GetContext(ctx, &f.PaidOrders, `SELECT COUNT(*) FROM orders WHERE store_id=? AND customer_pk=? AND first_paid_at IS NOT NULL`,
+			store, cust.ID); err != nil {
+			return fmt.Errorf("count paid orders: %w", err)
+		}
+		red, err := loyalty.PlanWelcome(st.Program, reward, cust.ID, newCode(), f, now)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
+			points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			store, cust.ID, red.RewardID, red.Kind, red.Code, loyalty.WelcomeKey, 0, red.ValueMinor, red.Percent, red.ProductID,
+			red.State, red.IssuedAt, red.ExpiresAt, now)
+		if isDuplicate(err, "redemptions_code") {
+			return errRaced
+		}
+		if err != nil {
+			return fmt.Errorf("save welcome reward: %w", err)
+		}
+		if red.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("welcome reward id: %w", err)
+		}
+		out = red
+		return nil
+	})
+	return out, reward, replayed, err
 }
