@@ -536,12 +536,46 @@ except Exception: print(0)' "$tmp/friend-checkout.json")
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-ref2" --hide-scrollbars --window-size=1000,1600 \
     --screenshot=plugin-php/tests/artifacts/my-account-referral-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
+  # A second friend, through the classic checkout (WooCommerce's checkout form
+  # handler, as the classic checkout page posts it), with the store's welcome
+  # reward: 10% off the first order, applied to the cart by itself.
+  welcome=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data '{"kind":"percent_discount","names":{"en":"10% off your first order","fa_IR":"۱۰٪ تخفیف اولین سفارش","ar":"خصم ١٠٪ على طلبك الأول"},"points_cost":1,"percent":10,"value_minor":1000,"min_subtotal_minor":2000}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -s -X PATCH "http://127.0.0.1:$svc_port/v1/admin/program" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data "{\"referee_reward\":$welcome}" > /dev/null
+  wpcli forget-cache "$shopper" >/dev/null
+  omid=$(wpcli new-user omid omid@example.net | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -s -o /dev/null -c "$tmp/omid-cookies" -b "$tmp/omid-cookies" "$VAFA_WP_URL/?ref=$ref_code&vafa_test_login=$secret&vafa_test_user=$omid"
+  curl -s -o /dev/null -c "$tmp/omid-cookies" -b "$tmp/omid-cookies" "$VAFA_WP_URL/?add-to-cart=$product&vafa_test_login=$secret&vafa_test_user=$omid"
+  curl -s -c "$tmp/omid-cookies" -b "$tmp/omid-cookies" "$VAFA_WP_URL/?rest_route=/wc/store/v1/cart&vafa_test_login=$secret&vafa_test_user=$omid" > "$tmp/omid-cart.json"
+  check "the welcome reward is applied to the friend's cart by itself (10% off)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); c=[x for x in d.get("coupons",[]) if x["code"].startswith("vafa-")]; sys.exit(0 if c and d["totals"]["total_discount"]=="450" else 1)' "$tmp/omid-cart.json"
+  checkout_nonce=$(wpcli nonce "$omid" woocommerce-process_checkout | python3 -c 'import json,sys; print(json.load(sys.stdin)["nonce"])')
+  curl -s -c "$tmp/omid-cookies" -b "$tmp/omid-cookies" "$VAFA_WP_URL/?wc-ajax=checkout&vafa_test_login=$secret&vafa_test_user=$omid" \
+    --data-urlencode billing_first_name=Omid --data-urlencode billing_last_name=Karimi --data-urlencode billing_country=IR \
+    --data-urlencode 'billing_address_1=3 Saadi St' --data-urlencode billing_city=Isfahan --data-urlencode billing_state=ESF \
+    --data-urlencode billing_postcode=8134567890 --data-urlencode billing_phone=09131112233 --data-urlencode billing_email=omid@example.net \
+    --data-urlencode payment_method=cod --data-urlencode "woocommerce-process-checkout-nonce=$checkout_nonce" > "$tmp/omid-checkout.json"
+  omid_order=$(python3 -c 'import json,re,sys
+try:
+  d=json.load(open(sys.argv[1])); m=re.search(r"order-received[=/](\d+)", d.get("redirect",""))
+  print(int(m.group(1)) if d.get("result")=="success" and m else 0)
+except Exception: print(0)' "$tmp/omid-checkout.json")
+  check "the classic checkout places the friend's order" test "$omid_order" -gt 0
+  [ "$omid_order" -gt 0 ] || echo "    checkout: $(head -c 600 "$tmp/omid-checkout.json")"
+  omid_meta=$(wpcli order-meta "$omid_order" _vafa_referral | python3 -c 'import json,sys; print(json.load(sys.stdin)["value"] or "")')
+  check "classic checkout: the order carries the code as _vafa_referral" test "$omid_meta" = "$ref_code"
+  wpcli order-info "$omid_order" > "$tmp/omid-order.json"
+  check "classic checkout: the order is 4.50 lower with the welcome reward's coupon line" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if float(d["discount"])==4.5 and any(c.startswith("vafa-") for c in d["coupons"]) else 1)' "$tmp/omid-order.json"
+  before=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  wpcli wc-status "$omid_order" completed >/dev/null
+  check "the second friend's order is final: 500 more for the shopper" wait_points $((before + 500))
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
   cp "$tmp/myaccount-fa.html" plugin-php/tests/artifacts/my-account-rewards-fa.html
   check "My Account > Rewards in Persian: the redeem box is right to left and translated" sh -c "grep -q 'vafa-redeem\" dir=\"rtl\"' '$tmp/myaccount-fa.html' && grep -q 'از امتیازهایتان استفاده کنید' '$tmp/myaccount-fa.html'"
-  fa_pts=$(me | python3 -c 'import json,sys; print(str(json.load(sys.stdin)["available"]).translate(str.maketrans("0123456789","۰۱۲۳۴۵۶۷۸۹")))')
+  fa_pts=$(me | python3 -c 'import json,sys; print("{:,}".format(json.load(sys.stdin)["available"]).replace(",","٬").translate(str.maketrans("0123456789","۰۱۲۳۴۵۶۷۸۹")))')
   check "My Account > Rewards in Persian: issued rewards listed with Persian states and digits" sh -c "grep -q 'پاداش‌های شما' '$tmp/myaccount-fa.html' && grep -q 'استفاده‌شده' '$tmp/myaccount-fa.html' && grep -q '$fa_pts' '$tmp/myaccount-fa.html'"
   check "My Account > Rewards in Persian: expiry dates are Jalali in Persian digits" python3 -c 'import re,sys
 h=open(sys.argv[1]).read()

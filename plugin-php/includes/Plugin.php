@@ -45,6 +45,7 @@ final class Plugin {
 			Rewards\CartBox::register();
 			Rewards\BlockCheckout::register();
 			Referrals\Attribution::register();
+			Referrals\Welcome::register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).

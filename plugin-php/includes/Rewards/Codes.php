@@ -53,6 +53,7 @@ final class Codes {
 				'user_id'     => $user_id,
 				'email'       => $user ? strtolower( $user->user_email ) : '',
 				'exponent'    => $exponent,
+				'minimum'     => (int) ( $redemption['min_subtotal_minor'] ?? 0 ),
 				'order_id'    => 0,
 			),
 			false
@@ -132,6 +133,10 @@ final class Codes {
 			'date_expires'       => (int) $r['expires'],
 			'free_shipping'      => false,
 		);
+		if ( ! empty( $r['minimum'] ) ) {
+			// A welcome reward is issued before the cart is known: WooCommerce checks its minimum.
+			$props['minimum_amount'] = self::amount( (int) $r['minimum'], (int) $r['exponent'] );
+		}
 		switch ( $r['kind'] ) {
 			case 'fixed_discount':
 			case 'points_discount':

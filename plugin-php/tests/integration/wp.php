@@ -173,6 +173,15 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
 		break;
+	case 'nonce':
+		// php wp.php SITE nonce USER ACTION: the nonce a page would print for the user (no session cookie).
+		wp_set_current_user( (int) $argv[3] );
+		echo json_encode( array( 'nonce' => wp_create_nonce( $argv[4] ) ) ), "\n";
+		break;
+	case 'order-info':
+		$o = wc_get_order( (int) $argv[3] );
+		echo json_encode( array( 'total' => $o->get_total(), 'discount' => $o->get_discount_total(), 'coupons' => $o->get_coupon_codes(), 'created_via' => $o->get_created_via() ) ), "\n";
+		break;
 	case 'order-meta':
 		// php wp.php SITE order-meta ORDER KEY: a meta value through the order API (HPOS or posts).
 		$o = wc_get_order( (int) $argv[3] );
