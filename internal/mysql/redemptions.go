@@ -5,9 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"math/big"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -63,13 +61,21 @@ const codeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 // newCode returns a coupon code: VAFA- and 10 random characters.
 func newCode() string {
-	b := make([]byte, 10)
-	for i := range b {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(codeAlphabet))))
-		if err != nil {
+	// Rejection sampling over one read of random bytes: every character of
+	// the alphabet equally likely (256 is not a multiple of its length).
+	const n = 10
+	limit := byte(256 - 256%len(codeAlphabet))
+	b := make([]byte, 0, n)
+	buf := make([]byte, 2*n)
+	for len(b) < n {
+		if _, err := rand.Read(buf); err != nil {
 			panic("crypto/rand failed: " + err.Error())
 		}
-		b[i] = codeAlphabet[n.Int64()]
+		for _, x := range buf {
+			if x < limit && len(b) < n {
+				b = append(b, codeAlphabet[int(x)%len(codeAlphabet)])
+			}
+		}
 	}
 	return "VAFA-" + string(b)
 }
@@ -168,27 +174,30 @@ type redeemReads struct {
 // customer's row locked (the lock that keeps concurrent redemptions from
 // overdrawing), and the redemption already issued under the key, read after
 // the lock so that a concurrent request with the same key is seen once it
-// commits. ENotFound when the reward is not the store's.
+// commits. Only the columns the decision needs are read (the reward's names
+// and descriptions are not): every result set sends its column list, and
+// this runs for every redemption. ENotFound when the reward is not the store's.
 func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key string) (redeemReads, error) {
 	var out redeemReads
-	rows, err := tx.QueryContext(ctx, `SELECT `+rewardColumns+` FROM rewards WHERE store_id=? AND id=?;
-		SELECT `+customerColumns+` FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE;
-		SELECT `+prefixColumns("r.", redemptionColumns)+` FROM customers c
-			JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
+	rows, err := tx.QueryContext(ctx, `SELECT kind, points_cost, value_minor, percent, product_id, min_subtotal_minor, active, valid_days
+			FROM rewards WHERE store_id=? AND id=?;
+		SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE;
+		SELECT r.id FROM customers c JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
 			WHERE c.store_id=? AND c.wc_customer_id=?`,
 		store, rewardID, store, wcID, key, store, wcID)
 	if err != nil {
 		return out, fmt.Errorf("read for redemption: %w", err)
 	}
 	defer rows.Close()
-	var rw rewardRow
+	rw := &out.reward
 	found := false
 	for rows.Next() {
 		found = true
-		if err := rows.Scan(&rw.ID, &rw.Kind, &rw.Names, &rw.Descriptions, &rw.PointsCost, &rw.ValueMinor, &rw.Percent,
-			&rw.ProductID, &rw.MinSubtotalMinor, &rw.Active, &rw.ValidDays); err != nil {
+		if err := rows.Scan(&rw.Kind, &rw.PointsCost, &rw.ValueMinor, &rw.Percent, &rw.ProductID, &rw.MinSubtotalMinor,
+			&rw.Active, &rw.ValidDays); err != nil {
 			return out, fmt.Errorf("read reward: %w", err)
 		}
+		rw.ID = rewardID
 	}
 	if !found {
 		if err := rows.Err(); err != nil {
@@ -196,43 +205,38 @@ func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewa
 		}
 		return out, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", rewardID)
 	}
-	if out.reward, err = rw.reward(); err != nil {
-		return out, err
-	}
 	if !rows.NextResultSet() {
 		return out, fmt.Errorf("lock customer: %w", rows.Err())
 	}
 	c := &out.customer
 	for rows.Next() {
 		out.customerFound = true
-		if err := rows.Scan(&c.ID, &c.StoreID, &c.WCID, &c.GuestEmail, &c.MergedInto, &c.Available, &c.Pending, &c.Held, &c.Lifetime); err != nil {
+		if err := rows.Scan(&c.ID, &c.Available); err != nil {
 			return out, fmt.Errorf("lock customer: %w", err)
 		}
 	}
 	if !rows.NextResultSet() {
 		return out, fmt.Errorf("find redemption: %w", rows.Err())
 	}
+	var prevID int64
 	for rows.Next() {
-		p := &redemptionRow{}
-		if err := rows.Scan(&p.ID, &p.CustomerPK, &p.RewardID, &p.Kind, &p.Code, &p.Key, &p.Points, &p.ValueMinor, &p.Percent,
-			&p.ProductID, &p.State, &p.OrderID, &p.IssuedAt, &p.ExpiresAt); err != nil {
+		if err := rows.Scan(&prevID); err != nil {
 			return out, fmt.Errorf("find redemption: %w", err)
 		}
-		out.previous = p
 	}
 	if err := rows.Err(); err != nil {
 		return out, fmt.Errorf("find redemption: %w", err)
 	}
-	return out, nil
-}
-
-// prefixColumns qualifies a column list with a table alias.
-func prefixColumns(alias, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, p := range parts {
-		parts[i] = alias + strings.TrimSpace(p)
+	rows.Close()
+	if prevID > 0 {
+		// A repeated request (rare): the whole earlier redemption.
+		p := &redemptionRow{}
+		if err := tx.GetContext(ctx, p, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=?`, store, prevID); err != nil {
+			return out, fmt.Errorf("read redemption: %w", err)
+		}
+		out.previous = p
 	}
-	return strings.Join(parts, ", ")
+	return out, nil
 }
 
 // CustomerRedemptions lists the WooCommerce customer's redemptions, newest first.

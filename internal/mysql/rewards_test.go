@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -198,4 +199,20 @@ func TestPayWithPointsBounds(t *testing.T) {
 		})
 	}
 	requireAudit(t, db)
+}
+
+// TestNewCodeShape: codes are VAFA- and ten characters of the alphabet
+// without look-alikes, and do not repeat in practice.
+func TestNewCodeShape(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 2000; i++ {
+		c := newCode()
+		if len(c) != 15 || c[:5] != "VAFA-" || strings.Trim(c[5:], codeAlphabet) != "" {
+			t.Fatalf("code %q", c)
+		}
+		if seen[c] {
+			t.Fatalf("code %q repeated", c)
+		}
+		seen[c] = true
+	}
 }
