@@ -204,6 +204,44 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error
 	return err
 }
 
+// dueItem is one row a background job acts on.
+type dueItem struct {
+	Store int64 `db:"store_id"`
+	ID    int64 `db:"id"`
+}
+
+// eachDue runs a background job's step (maturity, expiry, approvals) for
+// every row the query finds, each in its own transaction. A failing row
+// does not hold back the others: every failure is reported and the row is
+// tried again next round. It returns how many steps did something; it stops
+// when ctx ends. Steps must decide from the row they lock, so several
+// instances may run the job at once.
+func (d *DB) eachDue(ctx context.Context, what, query string, args []any, step func(tx *sqlx.Tx, now time.Time, it dueItem) (bool, error)) (int, error) {
+	var due []dueItem
+	if err := d.db.SelectContext(ctx, &due, query, args...); err != nil {
+		return 0, fmt.Errorf("find due %s: %w", what, err)
+	}
+	n := 0
+	var errs []error
+	for _, it := range due {
+		did := false
+		err := d.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			var err error
+			did, err = step(tx, now, it)
+			return err
+		})
+		switch {
+		case err == nil && did:
+			n++
+		case err != nil && ctx.Err() != nil:
+			return n, ctx.Err()
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s %d of store %d: %w", what, it.ID, it.Store, err))
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
 func (d *DB) tryTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
 	tx, err := d.db.BeginTxx(ctx, nil)
 	if err != nil {

@@ -210,55 +210,29 @@ func NewOrderService(db *DB) *OrderService { return &OrderService{db: db} }
 // It returns how many orders matured; a failing order is reported and the
 // rest still mature.
 func (s *OrderService) MatureDue(ctx context.Context, limit int) (int, error) {
-	var due []struct {
-		Store int64 `db:"store_id"`
-		Order int64 `db:"order_id"`
-	}
-	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, order_id FROM orders
-		WHERE matured=0 AND matures_at <= ? ORDER BY matures_at LIMIT ?`, s.db.now(), limit); err != nil {
-		return 0, fmt.Errorf("find maturing orders: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, o := range due {
-		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-			state, err := lockOrder(ctx, tx, o.Store, o.Order, now)
-			if err != nil {
-				return err
-			}
-			out := loyalty.MatureOrder(state, now)
-			if !out.Changed {
-				return nil
-			}
-			if len(out.Transactions) > 0 {
-				if _, err := lockCustomers(ctx, tx, o.Store, state.Customer); err != nil {
-					return err
-				}
-			}
-			l := newLedger(tx)
-			for _, t := range out.Transactions {
-				if _, _, err := l.Post(ctx, o.Store, t); err != nil {
-					return err
-				}
-			}
-			var w writes
-			renderOrders(&w, func(int) loyalty.StoreID { return o.Store }, []loyalty.OrderState{out.Order}, now)
-			if err := w.flush(ctx, tx); err != nil {
-				return err
-			}
-			if len(out.Transactions) > 0 {
-				n++
-			}
-			return nil
-		})
+	return s.db.eachDue(ctx, "order", `SELECT store_id, order_id AS id FROM orders WHERE matured=0 AND matures_at <= ?
+		ORDER BY matures_at LIMIT ?`, []any{s.db.now(), limit}, func(tx *sqlx.Tx, now time.Time, o dueItem) (bool, error) {
+		state, err := lockOrder(ctx, tx, o.Store, o.ID, now)
 		if err != nil {
-			// One failing order must not hold back the others due: go on,
-			// and report every failure (it is tried again next round).
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			errs = append(errs, fmt.Errorf("mature order %d of store %d: %w", o.Order, o.Store, err))
+			return false, err
 		}
-	}
-	return n, errors.Join(errs...)
+		out := loyalty.MatureOrder(state, now)
+		if !out.Changed {
+			return false, nil
+		}
+		if len(out.Transactions) > 0 {
+			if _, err := lockCustomers(ctx, tx, o.Store, state.Customer); err != nil {
+				return false, err
+			}
+		}
+		l := newLedger(tx)
+		for _, t := range out.Transactions {
+			if _, _, err := l.Post(ctx, o.Store, t); err != nil {
+				return false, err
+			}
+		}
+		var w writes
+		renderOrders(&w, func(int) loyalty.StoreID { return o.Store }, []loyalty.OrderState{out.Order}, now)
+		return len(out.Transactions) > 0, w.flush(ctx, tx)
+	})
 }

@@ -3,7 +3,6 @@ package mysql
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -310,41 +309,20 @@ func (s *RedemptionService) Release(ctx context.Context, store loyalty.StoreID, 
 // (the row lock and the state decide, and each step's ledger key is unique).
 // It returns how many expired; a failing one is reported and the rest go on.
 func (s *RedemptionService) ExpireDue(ctx context.Context, limit int) (int, error) {
-	var due []struct {
-		Store int64 `db:"store_id"`
-		ID    int64 `db:"id"`
-	}
-	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, id FROM redemptions WHERE state='issued' AND expires_at <= ?
-		ORDER BY expires_at LIMIT ?`, s.db.now(), limit); err != nil {
-		return 0, fmt.Errorf("find expiring redemptions: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, d := range due {
-		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-			var row redemptionRow
-			if err := tx.GetContext(ctx, &row, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=? FOR UPDATE`,
-				d.Store, d.ID); err != nil {
-				return fmt.Errorf("lock redemption: %w", err)
-			}
-			r := row.redemption()
-			if r.State != loyalty.RedemptionIssued || now.Before(r.ExpiresAt) {
-				return nil // another instance got there first
-			}
-			if _, err := settle(ctx, tx, d.Store, r, loyalty.RedemptionExpired, 0, now); err != nil {
-				return err
-			}
-			n++
-			return nil
-		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			errs = append(errs, fmt.Errorf("expire redemption %d: %w", d.ID, err))
+	return s.db.eachDue(ctx, "redemption", `SELECT store_id, id FROM redemptions WHERE state='issued' AND expires_at <= ?
+		ORDER BY expires_at LIMIT ?`, []any{s.db.now(), limit}, func(tx *sqlx.Tx, now time.Time, d dueItem) (bool, error) {
+		var row redemptionRow
+		if err := tx.GetContext(ctx, &row, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=? FOR UPDATE`,
+			d.Store, d.ID); err != nil {
+			return false, fmt.Errorf("lock redemption: %w", err)
 		}
-	}
-	return n, errors.Join(errs...)
+		r := row.redemption()
+		if r.State != loyalty.RedemptionIssued || now.Before(r.ExpiresAt) {
+			return false, nil // another instance got there first
+		}
+		_, err := settle(ctx, tx, d.Store, r, loyalty.RedemptionExpired, 0, now)
+		return err == nil, err
+	})
 }
 
 // lockRedemptionsByCode locks the store's redemptions with the codes and

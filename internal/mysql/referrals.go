@@ -223,59 +223,38 @@ func (s *ReferralService) Decide(ctx context.Context, store loyalty.StoreID, id 
 // key is unique). A referral whose order no longer qualifies (refunded in
 // full or cancelled, and the delivery that said so missed) is rejected.
 func (s *ReferralService) ApproveDue(ctx context.Context, limit int) (int, error) {
-	var due []struct {
-		Store int64 `db:"store_id"`
-		ID    int64 `db:"id"`
-	}
-	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, id FROM referrals WHERE state='pending' AND matures_at <= ?
-		ORDER BY matures_at LIMIT ?`, s.db.now(), limit); err != nil {
-		return 0, fmt.Errorf("find maturing referrals: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, d := range due {
-		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-			r, err := lockReferral(ctx, tx, d.Store, d.ID)
-			if err != nil {
-				return err
-			}
-			if r.State != loyalty.ReferralPending || now.Before(r.MaturesAt) {
-				return nil // another instance got there first
-			}
-			var order struct {
-				Status   string `db:"status"`
-				Total    int64  `db:"total_minor"`
-				Refunded int64  `db:"refunded_minor"`
-			}
-			if err := tx.GetContext(ctx, &order, `SELECT status, total_minor, refunded_minor FROM orders WHERE store_id=? AND order_id=?`,
-				d.Store, r.OrderID); err != nil {
-				return fmt.Errorf("read referral order: %w", err)
-			}
-			if loyalty.ReferralOrderFailed(loyalty.OrderSnapshot{Status: order.Status, Total: order.Total, Refunded: order.Refunded}) {
-				rej, err := loyalty.RejectReferral(r, loyalty.ReasonOrderRefunded, loyalty.ActorSystem, now)
-				if err != nil {
-					return err
-				}
-				return writeReferral(ctx, tx, d.Store, rej, now)
-			}
-			st, err := loadStore(ctx, tx, d.Store)
-			if err != nil {
-				return err
-			}
-			if _, err := approveReferral(ctx, tx, d.Store, st.Program, r, loyalty.ActorSystem, now); err != nil {
-				return err
-			}
-			n++
-			return nil
-		})
+	return s.db.eachDue(ctx, "referral", `SELECT store_id, id FROM referrals WHERE state='pending' AND matures_at <= ?
+		ORDER BY matures_at LIMIT ?`, []any{s.db.now(), limit}, func(tx *sqlx.Tx, now time.Time, d dueItem) (bool, error) {
+		r, err := lockReferral(ctx, tx, d.Store, d.ID)
 		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			errs = append(errs, fmt.Errorf("approve referral %d: %w", d.ID, err))
+			return false, err
 		}
-	}
-	return n, errors.Join(errs...)
+		if r.State != loyalty.ReferralPending || now.Before(r.MaturesAt) {
+			return false, nil // another instance got there first
+		}
+		var order struct {
+			Status   string `db:"status"`
+			Total    int64  `db:"total_minor"`
+			Refunded int64  `db:"refunded_minor"`
+		}
+		if err := tx.GetContext(ctx, &order, `SELECT status, total_minor, refunded_minor FROM orders WHERE store_id=? AND order_id=?`,
+			d.Store, r.OrderID); err != nil {
+			return false, fmt.Errorf("read referral order: %w", err)
+		}
+		if loyalty.ReferralOrderFailed(loyalty.OrderSnapshot{Status: order.Status, Total: order.Total, Refunded: order.Refunded}) {
+			rej, err := loyalty.RejectReferral(r, loyalty.ReasonOrderRefunded, loyalty.ActorSystem, now)
+			if err != nil {
+				return false, err
+			}
+			return true, writeReferral(ctx, tx, d.Store, rej, now)
+		}
+		st, err := loadStore(ctx, tx, d.Store)
+		if err != nil {
+			return false, err
+		}
+		_, err = approveReferral(ctx, tx, d.Store, st.Program, r, loyalty.ActorSystem, now)
+		return err == nil, err
+	})
 }
 
 func approveReferral(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, p loyalty.Program, r loyalty.Referral, actor string, now time.Time) (loyalty.Referral, error) {
@@ -589,44 +568,26 @@ func catchUpCommissions(ctx context.Context, b *batch, store loyalty.Store, r lo
 // window has passed, each in its own transaction, up to limit; safe on
 // several instances at once.
 func (s *ReferralService) MatureCommissions(ctx context.Context, limit int) (int, error) {
-	var due []struct {
-		Store int64 `db:"store_id"`
-		Order int64 `db:"order_id"`
-	}
-	if err := s.db.db.SelectContext(ctx, &due, `SELECT store_id, order_id FROM referral_commissions WHERE points_pending > 0 AND matures_at <= ?
-		ORDER BY matures_at LIMIT ?`, s.db.now(), limit); err != nil {
-		return 0, fmt.Errorf("find maturing commissions: %w", err)
-	}
-	n := 0
-	var errs []error
-	for _, d := range due {
-		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+	return s.db.eachDue(ctx, "commission of order", `SELECT store_id, order_id AS id FROM referral_commissions
+		WHERE points_pending > 0 AND matures_at <= ? ORDER BY matures_at LIMIT ?`, []any{s.db.now(), limit},
+		func(tx *sqlx.Tx, now time.Time, d dueItem) (bool, error) {
 			var row commissionRow
 			if err := tx.GetContext(ctx, &row, `SELECT `+commissionColumns+` FROM referral_commissions WHERE store_id=? AND order_id=? FOR UPDATE`,
-				d.Store, d.Order); err != nil {
-				return fmt.Errorf("lock commission: %w", err)
+				d.Store, d.ID); err != nil {
+				return false, fmt.Errorf("lock commission: %w", err)
 			}
 			next, t := loyalty.MatureCommission(row.commission(), now)
 			if t == nil {
-				return nil // another instance got there first
+				return false, nil // another instance got there first
 			}
 			if _, err := lockCustomers(ctx, tx, d.Store, row.Referrer); err != nil {
-				return err
+				return false, err
 			}
 			if _, _, err := newLedger(tx).Post(ctx, d.Store, *t); err != nil {
-				return err
+				return false, err
 			}
-			n++
-			return saveCommission(ctx, tx, d.Store, next, now)
+			return true, saveCommission(ctx, tx, d.Store, next, now)
 		})
-		if err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			errs = append(errs, fmt.Errorf("mature commission of order %d: %w", d.Order, err))
-		}
-	}
-	return n, errors.Join(errs...)
 }
 
 // eraseReferralData forgets what referrals kept of the customers with the
