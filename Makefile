@@ -1,5 +1,5 @@
 # Vafa: see README.md. `make dev` runs the service, `make test` runs every test.
-.PHONY: dev test build bench bench-quick lint compose-check plugin-zip
+.PHONY: dev test build bench bench-quick cluster-test lint compose-check plugin-zip
 
 dev:
 	bash scripts/dev.sh
@@ -15,6 +15,9 @@ bench:
 
 bench-quick:
 	go run ./bench -quick
+
+cluster-test:
+	bash scripts/cluster-test.sh
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi

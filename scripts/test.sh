@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (make test): Go tests against a real MariaDB,
-# a short fuzz of the webhook parser, then the WordPress plugin's tests.
+# a short fuzz of the webhook parser, the Galera cluster proof, then the
+# WordPress plugin's tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +24,9 @@ if grep -rqs 'func FuzzParseOrder' internal/woocommerce; then
   echo "== fuzzing the webhook parser for ${VAFA_FUZZTIME:-20s}"
   go test ./internal/woocommerce -run '^$' -fuzz '^FuzzParseOrder$' -fuzztime "${VAFA_FUZZTIME:-20s}"
 fi
+
+echo "== Galera cluster: 3 nodes, 4 replicas, 20,000 orders, a node and a replica killed (make cluster-test)"
+bash scripts/cluster-test.sh
 
 if [ -f scripts/plugin-test.sh ]; then
   echo "== WordPress plugin tests"

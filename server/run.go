@@ -157,7 +157,10 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	}
 	svc.inbox.SetAcceptTimeout(cfg.AcceptTimeout)
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "vafa_transaction_retries_total",
+			Help: "Database transactions run again whole after a deadlock, a lock wait timeout or (Galera) a brute-force abort or failed certification."},
+			func() float64 { return float64(mysql.TransactionRetries()) }))
 	verifier := auth.NewVerifier(svc.keys, svc.db.Now)
 	limiter := auth.NewFailureLimiter(cfg.AuthFailures, time.Minute/time.Duration(cfg.AuthFailures), svc.db.Now)
 	handler := httpapi.New(httpapi.Deps{

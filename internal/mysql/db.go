@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -132,12 +133,22 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 		Increment int64 `db:"increment"`
 		Flush     int   `db:"flush"`
 		Packet    int64 `db:"packet"`
+		Wsrep     int   `db:"wsrep"`
 	}
 	if err := db.GetContext(ctx, &ai, `SELECT @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS increment,
-		@@innodb_flush_log_at_trx_commit AS flush, @@max_allowed_packet AS packet`); err != nil {
+		@@innodb_flush_log_at_trx_commit AS flush, @@max_allowed_packet AS packet, `+wsrepOn(ctx, db)+` AS wsrep`); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("read server settings: %w", err)
 	}
+	// On Galera a transaction can be aborted by the cluster (a brute-force
+	// abort by a replicated write, or a failed certification) while it runs.
+	// The statements of a multi-statement batch that follow the abort then
+	// run on their own, each committed at once: a batch that lost its
+	// ledger transaction row still inserted its entries and its orders row.
+	// So on Galera every statement goes in its own round trip: the first
+	// one after an abort fails with a deadlock and the whole transaction is
+	// retried, never a statement inside an aborted one.
+	oneStatementAtATime.Store(ai.Wsrep == 1)
 	d := &DB{db: db, now: func() time.Time { return time.Now().UTC() },
 		settings: ServerSettings{FlushLogAtCommit: ai.Flush, MaxAllowedPacket: ai.Packet}}
 	// A quarter of the packet for bodies leaves room for escaping (binary
@@ -149,6 +160,29 @@ func Open(ctx context.Context, dsn string, maxConns int) (*DB, error) {
 	d.consecutiveIDs = ai.LockMode != 2 && ai.Increment == 1
 	return d, nil
 }
+
+// oneStatementAtATime is set when the server is a Galera node (see Open):
+// write batches and multi-result reads are then sent a statement at a time.
+// One process talks to one kind of server, so it is process-wide.
+var oneStatementAtATime atomic.Bool
+
+// wsrepOn is the SQL expression for whether the server runs Galera: the
+// variable exists only on servers built with wsrep.
+func wsrepOn(ctx context.Context, db *sqlx.DB) string {
+	var n int
+	if err := db.GetContext(ctx, &n, `SELECT COUNT(*) FROM information_schema.GLOBAL_VARIABLES WHERE VARIABLE_NAME='WSREP_ON'`); err != nil || n == 0 {
+		return "0"
+	}
+	return "@@wsrep_on"
+}
+
+// transactionRetries counts transactions run again after a deadlock, a
+// lock wait timeout or, on Galera, a brute-force abort or failed
+// certification (all reported as deadlocks); exported as a metric.
+var transactionRetries atomic.Uint64
+
+// TransactionRetries is how many transactions were retried whole.
+func TransactionRetries() uint64 { return transactionRetries.Load() }
 
 func isUnknownVariable(err error) bool {
 	var me *mysql.MySQLError
@@ -192,6 +226,7 @@ func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error
 		if !isRetryable(err) {
 			return err
 		}
+		transactionRetries.Add(1)
 		// Jittered, growing pause so the transactions that collided do not
 		// collide again in lockstep.
 		pause := time.Duration(mrand.Int64N(int64(time.Millisecond)*int64(2<<min(i, 6)))) + time.Millisecond

@@ -283,8 +283,14 @@ func touchedCustomers(ps []loyalty.Posting) []int64 {
 // trip (the connection allows multiple statements; every value still goes
 // through the driver's escaping).
 type writes struct {
-	q    strings.Builder
-	args []any
+	q     strings.Builder // the statements joined, for one round trip
+	stmts []stmt          // the same, one by one (Galera: see oneStatementAtATime)
+	args  []any
+}
+
+type stmt struct {
+	query string
+	args  []any
 }
 
 func (w *writes) add(query string, args ...any) {
@@ -293,25 +299,37 @@ func (w *writes) add(query string, args ...any) {
 	}
 	w.q.WriteString(query)
 	w.args = append(w.args, args...)
+	w.stmts = append(w.stmts, stmt{query, args})
+}
+
+func (w *writes) reset() {
+	w.q.Reset()
+	w.args = w.args[:0]
+	w.stmts = w.stmts[:0]
 }
 
 // exec sends the statements and returns the result (its insert id is the
-// last statement's).
+// last statement's): in one round trip, or on Galera one at a time.
 func (w *writes) exec(ctx context.Context, tx *sqlx.Tx) (sql.Result, error) {
-	res, err := tx.ExecContext(ctx, w.q.String(), w.args...)
-	w.q.Reset()
-	w.args = w.args[:0]
-	return res, err
+	defer w.reset()
+	if oneStatementAtATime.Load() {
+		var res sql.Result
+		for _, s := range w.stmts {
+			var err error
+			if res, err = tx.ExecContext(ctx, s.query, s.args...); err != nil {
+				return nil, err
+			}
+		}
+		return res, nil
+	}
+	return tx.ExecContext(ctx, w.q.String(), w.args...)
 }
 
 func (w *writes) flush(ctx context.Context, tx *sqlx.Tx) error {
-	if w.q.Len() == 0 {
+	if len(w.stmts) == 0 {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, w.q.String(), w.args...)
-	w.q.Reset()
-	w.args = w.args[:0]
-	if err != nil {
+	if _, err := w.exec(ctx, tx); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil

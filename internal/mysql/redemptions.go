@@ -3,6 +3,8 @@ package mysql
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -178,12 +180,17 @@ type redeemReads struct {
 // this runs for every redemption. ENotFound when the reward is not the store's.
 func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key string) (redeemReads, error) {
 	var out redeemReads
-	rows, err := tx.QueryContext(ctx, `SELECT kind, points_cost, value_minor, percent, product_id, min_subtotal_minor, active, valid_days
-			FROM rewards WHERE store_id=? AND id=?;
-		SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE;
-		SELECT r.id FROM customers c JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
-			WHERE c.store_id=? AND c.wc_customer_id=?`,
-		store, rewardID, store, wcID, key, store, wcID)
+	const (
+		readReward = `SELECT kind, points_cost, value_minor, percent, product_id, min_subtotal_minor, active, valid_days
+			FROM rewards WHERE store_id=? AND id=?`
+		lockCustomer = `SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`
+		findEarlier  = `SELECT r.id FROM customers c JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
+			WHERE c.store_id=? AND c.wc_customer_id=?`
+	)
+	if oneStatementAtATime.Load() {
+		return readForRedeemApart(ctx, tx, store, rewardID, wcID, key, readReward, lockCustomer, findEarlier)
+	}
+	rows, err := tx.QueryContext(ctx, readReward+";\n"+lockCustomer+";\n"+findEarlier, store, rewardID, store, wcID, key, store, wcID)
 	if err != nil {
 		return out, fmt.Errorf("read for redemption: %w", err)
 	}
@@ -229,6 +236,37 @@ func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewa
 	rows.Close()
 	if prevID > 0 {
 		// A repeated request (rare): the whole earlier redemption.
+		p := &redemptionRow{}
+		if err := tx.GetContext(ctx, p, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=?`, store, prevID); err != nil {
+			return out, fmt.Errorf("read redemption: %w", err)
+		}
+		out.previous = p
+	}
+	return out, nil
+}
+
+// readForRedeemApart is readForRedeem a statement at a time (Galera).
+func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key, readReward, lockCustomer, findEarlier string) (redeemReads, error) {
+	var out redeemReads
+	rw := &out.reward
+	err := tx.QueryRowxContext(ctx, readReward, store, rewardID).Scan(&rw.Kind, &rw.PointsCost, &rw.ValueMinor, &rw.Percent, &rw.ProductID,
+		&rw.MinSubtotalMinor, &rw.Active, &rw.ValidDays)
+	if err != nil {
+		return out, notFound(err, "reward %d not found", rewardID)
+	}
+	rw.ID = rewardID
+	c := &out.customer
+	switch err := tx.QueryRowxContext(ctx, lockCustomer, store, wcID).Scan(&c.ID, &c.Available); {
+	case err == nil:
+		out.customerFound = true
+	case !errors.Is(err, sql.ErrNoRows):
+		return out, fmt.Errorf("lock customer: %w", err)
+	}
+	var prevID int64
+	if err := tx.QueryRowxContext(ctx, findEarlier, key, store, wcID).Scan(&prevID); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return out, fmt.Errorf("find redemption: %w", err)
+	}
+	if prevID > 0 {
 		p := &redemptionRow{}
 		if err := tx.GetContext(ctx, p, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=?`, store, prevID); err != nil {
 			return out, fmt.Errorf("read redemption: %w", err)
