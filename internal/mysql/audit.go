@@ -69,9 +69,22 @@ var auditChecks = []struct {
 // to zero and has entries, each customer's balance row equals the sum of its
 // entries, each order's holding equals its entries, and no entry crosses stores.
 func (s *AuditService) Audit(ctx context.Context) ([]Violation, error) {
+	conn, err := s.db.db.Connx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer conn.Close()
+	if oneStatementAtATime.Load() {
+		// A Galera node applies the others' commits shortly after they
+		// certify: wait for them, so every check reads the cluster's state.
+		if _, err := conn.ExecContext(ctx, "SET SESSION wsrep_sync_wait=1"); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SET SESSION wsrep_sync_wait=DEFAULT")
+	}
 	var out []Violation
 	for _, c := range auditChecks {
-		rows, err := s.db.db.QueryContext(ctx, c.query)
+		rows, err := conn.QueryContext(ctx, c.query)
 		if err != nil {
 			return nil, fmt.Errorf("audit %s: %w", c.name, err)
 		}
