@@ -49,8 +49,6 @@ def entries(path):
 
 
 def header(path):
-    for refs, ctx, msgid, plural, strs in entries(path):
-        pass
     text = open(path, encoding='utf-8').read()
     m = re.search(r'"Plural-Forms: ([^"\\]*)', text)
     return m.group(1).strip() if m else 'nplurals=2; plural=(n != 1);'

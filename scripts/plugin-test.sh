@@ -534,7 +534,7 @@ except Exception: print(0)' "$tmp/friend-checkout.json")
   friend_me=$(curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $(wpcli mint "$friend" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')")
   check "the friend got the welcome gift with the order's points (200 + 45)" sh -c "echo '$friend_me' | grep -q '\"available\":245,'"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
-    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-ref2" --hide-scrollbars --window-size=1000,1600 \
+    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-ref2" --hide-scrollbars --window-size=1000,3000 \
     --screenshot=plugin-php/tests/artifacts/my-account-referral-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
   # A second friend, through the classic checkout (WooCommerce's checkout form
   # handler, as the classic checkout page posts it), with the store's welcome

@@ -284,8 +284,8 @@ func touchedCustomers(ps []loyalty.Posting) []int64 {
 // through the driver's escaping).
 type writes struct {
 	q     strings.Builder // the statements joined, for one round trip
-	stmts []stmt          // the same, one by one (Galera: see oneStatementAtATime)
 	args  []any
+	stmts []stmt // on Galera, the statements one by one instead (see oneStatementAtATime)
 }
 
 type stmt struct {
@@ -294,13 +294,18 @@ type stmt struct {
 }
 
 func (w *writes) add(query string, args ...any) {
+	if oneStatementAtATime.Load() {
+		w.stmts = append(w.stmts, stmt{query, args})
+		return
+	}
 	if w.q.Len() > 0 {
 		w.q.WriteString(";\n")
 	}
 	w.q.WriteString(query)
 	w.args = append(w.args, args...)
-	w.stmts = append(w.stmts, stmt{query, args})
 }
+
+func (w *writes) empty() bool { return w.q.Len() == 0 && len(w.stmts) == 0 }
 
 func (w *writes) reset() {
 	w.q.Reset()
@@ -312,7 +317,7 @@ func (w *writes) reset() {
 // last statement's): in one round trip, or on Galera one at a time.
 func (w *writes) exec(ctx context.Context, tx *sqlx.Tx) (sql.Result, error) {
 	defer w.reset()
-	if oneStatementAtATime.Load() {
+	if len(w.stmts) > 0 {
 		var res sql.Result
 		for _, s := range w.stmts {
 			var err error
@@ -326,7 +331,7 @@ func (w *writes) exec(ctx context.Context, tx *sqlx.Tx) (sql.Result, error) {
 }
 
 func (w *writes) flush(ctx context.Context, tx *sqlx.Tx) error {
-	if len(w.stmts) == 0 {
+	if w.empty() {
 		return nil
 	}
 	if _, err := w.exec(ctx, tx); err != nil {
