@@ -495,7 +495,7 @@ except Exception: print(0)' "$tmp/checkout2.json")
   check "the program turns referrals on" grep -q '"referral_enabled":true' "$tmp/ref-program.json"
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-ref.html"
-  ref_code=$(python3 -c 'import re,sys; m=re.search(r"vafa-referral-code\">[^<]*?([A-Z0-9]{9})<", open(sys.argv[1]).read()); print(m.group(1) if m else "")' "$tmp/myaccount-ref.html")
+  ref_code=$(python3 -c 'import re,sys; m=re.search(r"vafa-referral-code\">[^<]*<bdi>([A-Z0-9]{9})</bdi>", open(sys.argv[1]).read()); print(m.group(1) if m else "")' "$tmp/myaccount-ref.html")
   check "My Account shows the shopper's referral code, link and share buttons" sh -c "test -n '$ref_code' && grep -q '?ref=$ref_code' '$tmp/myaccount-ref.html' && grep -q 'https://wa.me/?text=' '$tmp/myaccount-ref.html' && grep -q 'https://t.me/share/url' '$tmp/myaccount-ref.html'"
   friend=$(wpcli new-user negin negin@example.net | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
   lower=$(printf '%s' "$ref_code" | tr A-Z a-z)

@@ -9,6 +9,8 @@
  * @var array<string,mixed>  $page   GET /v1/me/referral: code, link, pending, approved, rejected, points_earned, friends.
  * @var array<string,string> $shares Share URLs by network (whatsapp, telegram, x, email).
  * @var string               $locale The shopper's locale.
+ *
+ * Codes and masked names are isolated (bdi) so "N***" reads the same in right-to-left text.
  */
 
 use Vafa\Format;
@@ -34,7 +36,7 @@ $vafa_labels = array(
 		<button type="button" class="button vafa-copy" data-code="<?php echo esc_attr( (string) $page['link'] ); ?>" onclick="navigator.clipboard&&navigator.clipboard.writeText(this.dataset.code)"><?php esc_html_e( 'Copy', 'vafa' ); ?></button>
 	</p>
 	<?php /* translators: %s: the referral code */ ?>
-	<p class="vafa-referral-code"><?php echo esc_html( sprintf( __( 'Your code: %s', 'vafa' ), (string) $page['code'] ) ); ?></p>
+	<p class="vafa-referral-code"><?php echo wp_kses( sprintf( esc_html__( 'Your code: %s', 'vafa' ), '<bdi>' . esc_html( (string) $page['code'] ) . '</bdi>' ), array( 'bdi' => array() ) ); ?></p>
 	<p class="vafa-share">
 	<?php foreach ( $shares as $vafa_net => $vafa_url ) : ?>
 		<a class="button vafa-share-<?php echo esc_attr( $vafa_net ); ?>" href="<?php echo esc_url( $vafa_url, array( 'https', 'mailto' ) ); ?>" target="_blank" rel="noopener noreferrer"><?php echo esc_html( $vafa_labels[ $vafa_net ] ?? $vafa_net ); ?></a>
@@ -45,7 +47,7 @@ $vafa_labels = array(
 	<?php if ( ! empty( $page['friends'] ) ) : ?>
 	<table class="vafa-friends shop_table"><tbody>
 		<?php foreach ( (array) $page['friends'] as $vafa_f ) : ?>
-		<tr><td><?php echo esc_html( (string) ( $vafa_f['name'] ?? '' ) ); ?></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_f['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_f['state'] ] ?? (string) $vafa_f['state'] ); ?></td><td><?php echo esc_html( Format::date( (int) strtotime( (string) $vafa_f['created_at'] ), $locale ) ); ?></td></tr>
+		<tr><td><bdi><?php echo esc_html( (string) ( $vafa_f['name'] ?? '' ) ); ?></bdi></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_f['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_f['state'] ] ?? (string) $vafa_f['state'] ); ?></td><td><?php echo esc_html( Format::date( (int) strtotime( (string) $vafa_f['created_at'] ), $locale ) ); ?></td></tr>
 		<?php endforeach; ?>
 	</tbody></table>
 	<?php endif; ?>
