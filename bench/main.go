@@ -153,12 +153,16 @@ func run(c config) error {
 	}
 
 	// Baselines.
-	rawIns, rawTx, err := rawBaselines(ctx, admin, base, c)
+	rawIns, rawTx, rawLat, err := rawBaselines(ctx, admin, base, c)
 	if err != nil {
 		return err
 	}
 	add(result{Metric: "raw MariaDB durable INSERT", Value: rawIns, Unit: "commits/s"})
 	add(result{Metric: "raw MariaDB INSERT+UPDATE transaction", Value: rawTx, Unit: "tx/s"})
+	// The floor under every latency target below: a bare transaction's own
+	// tail at the same concurrency on the same machine.
+	add(latency("raw INSERT+UPDATE tx p50", percentile(rawLat, 50), 0))
+	add(latency("raw INSERT+UPDATE tx p99", percentile(rawLat, 99), 0))
 	ginRate, _, _, err := bareGin(c)
 	if err != nil {
 		return err
@@ -322,17 +326,17 @@ func hammer(conc int, d time.Duration, fn func(worker, i int) bool) float64 {
 	return float64(ok.Load()) / time.Since(start).Seconds()
 }
 
-func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (float64, float64, error) {
+func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (float64, float64, []time.Duration, error) {
 	name := randName("vafa_bench_raw_")
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	defer admin.Exec("DROP DATABASE IF EXISTS " + name)
 	cfg := base.Clone()
 	cfg.DBName = name
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(c.concurrency)
@@ -343,7 +347,7 @@ func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		"INSERT INTO bal SELECT seq, 0 FROM seq_1_to_10000",
 	} {
 		if _, err := db.Exec(q); err != nil {
-			return 0, 0, fmt.Errorf("baseline setup: %w", err)
+			return 0, 0, nil, fmt.Errorf("baseline setup: %w", err)
 		}
 	}
 	body := orderBody(1, 1)
@@ -351,7 +355,10 @@ func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		_, err := db.Exec("INSERT INTO ins (store_id, received_at, body) VALUES (?, NOW(6), ?)", 1, body)
 		return err == nil
 	})
+	lat := make([][]time.Duration, c.concurrency)
 	tx := hammer(c.concurrency, c.duration, func(w, i int) bool {
+		t0 := time.Now()
+		defer func() { lat[w] = append(lat[w], time.Since(t0)) }()
 		t, err := db.Begin()
 		if err != nil {
 			return false
@@ -366,7 +373,20 @@ func rawBaselines(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		}
 		return t.Commit() == nil
 	})
-	return ins, tx, nil
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	return ins, tx, all, nil
+}
+
+// percentile of sorted durations; 0 for none.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[len(sorted)*p/100]
 }
 
 func serveBareGin(addr string) {

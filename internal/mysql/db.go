@@ -219,10 +219,16 @@ func (d *DB) Migrate(ctx context.Context) error {
 // and lock wait timeouts are retried a bounded number of times: InnoDB rolls
 // the whole transaction back, so running fn again is safe.
 func (d *DB) inTx(ctx context.Context, fn func(tx *sqlx.Tx, now time.Time) error) error {
+	return d.retry(ctx, func() error { return d.tryTx(ctx, fn) })
+}
+
+// retry runs attempt until it succeeds, fails for good or has failed 12
+// times with a deadlock, lock wait timeout or errRaced.
+func (d *DB) retry(ctx context.Context, attempt func() error) error {
 	const attempts = 12
 	var err error
 	for i := 0; i < attempts; i++ {
-		err = d.tryTx(ctx, fn)
+		err = attempt()
 		if !isRetryable(err) {
 			return err
 		}

@@ -162,7 +162,7 @@ func txnRow(p pendingTxn) []any {
 }
 
 // entryRows renders p's entries; txnRef is the transaction id as SQL (a
-// number or an expression over a session variable), never input text.
+// number or an expression over LAST_INSERT_ID()), never input text.
 func entryRows(q *strings.Builder, args *[]any, p pendingTxn, txnRef string, first bool) {
 	for i, e := range p.entries {
 		if !first || i > 0 {
@@ -179,8 +179,11 @@ func entryRows(q *strings.Builder, args *[]any, p pendingTxn, txnRef string, fir
 
 // renderTxns adds the queued transactions and their entries to w. When one
 // INSERT's auto-increment ids are consecutive (the default lock mode), all
-// transactions go in one INSERT and entries name them as @vafa_first + k*step;
-// otherwise each transaction is inserted on its own.
+// transactions go in one INSERT and entries name them as LAST_INSERT_ID() +
+// k*step; otherwise each transaction is inserted on its own. Inside the
+// entries' INSERT, LAST_INSERT_ID() is still the previous statement's first
+// id (the server updates it when a statement ends), so no session variable
+// and no statement are needed to carry it.
 func (l *ledger) renderTxns(w *writes) {
 	if len(l.queued) == 0 {
 		return
@@ -189,11 +192,10 @@ func (l *ledger) renderTxns(w *writes) {
 	if l.idStep <= 0 {
 		for _, p := range l.queued {
 			w.add(insertTxns+txnPlaceholders, txnRow(p)...)
-			w.add(`SET @vafa_tx = LAST_INSERT_ID()`)
 			var q strings.Builder
 			var args []any
 			q.WriteString(insertEntries)
-			entryRows(&q, &args, p, "@vafa_tx", true)
+			entryRows(&q, &args, p, "LAST_INSERT_ID()", true)
 			w.add(q.String(), args...)
 		}
 		return
@@ -209,12 +211,11 @@ func (l *ledger) renderTxns(w *writes) {
 		args = append(args, txnRow(p)...)
 	}
 	w.add(q.String(), args...)
-	w.add(`SET @vafa_first = LAST_INSERT_ID()`)
 	q.Reset()
 	args = args[:0]
 	q.WriteString(insertEntries)
 	for i, p := range l.queued {
-		entryRows(&q, &args, p, fmt.Sprintf("@vafa_first + %d", int64(i)*l.idStep), i == 0)
+		entryRows(&q, &args, p, fmt.Sprintf("LAST_INSERT_ID() + %d", int64(i)*l.idStep), i == 0)
 	}
 	w.add(q.String(), args...)
 }

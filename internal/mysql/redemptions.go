@@ -83,9 +83,11 @@ func newCode() string {
 
 // Redeem issues a reward to the WooCommerce customer, holding its points,
 // under the request's idempotency key. The customer's row is locked first,
-// so concurrent redemptions never overdraw and the same key never issues
-// twice. EInvalid, EInsufficient, EConflict (inactive reward, or the key
-// used for another request), ENotFound (store or reward).
+// so concurrent redemptions never overdraw, and the key is unique per
+// customer, so the same key never issues twice: a repeated key fails the
+// insert, and the earlier redemption is answered instead (replayed). EInvalid,
+// EInsufficient, EConflict (inactive reward, or the key used for another
+// request), ENotFound (store or reward).
 func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, customerID int64, in loyalty.RedeemInput) (loyalty.Redemption, bool, error) {
 	if in.Key == "" || len(in.Key) > 150 {
 		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInvalid, "an Idempotency-Key header of 1 to 150 characters is required")
@@ -93,73 +95,154 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 	if customerID <= 0 {
 		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EInvalid, "the token's subject is not a customer")
 	}
+	program := in.Program // the caller's recently read copy saves two reads
+	if program == nil {
+		st, err := loadStore(ctx, s.db.db, store)
+		if err != nil {
+			return loyalty.Redemption{}, false, err
+		}
+		program = &st.Program
+	}
+	out, err := s.hold(ctx, store, customerID, *program, in)
+	if errors.Is(err, errNewCustomer) {
+		// A customer the service has not seen yet: its row (balance zero)
+		// first, then the redemption answers why not.
+		if err = s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			_, err := ensureCustomer(ctx, tx, store, customerID, "", now)
+			return err
+		}); err != nil {
+			return loyalty.Redemption{}, false, err
+		}
+		out, err = s.hold(ctx, store, customerID, *program, in)
+	}
+	if err == nil {
+		return out, false, nil
+	}
+	var le *loyalty.Error
+	if !isDuplicate(err, "redemptions_key") && !errors.As(err, &le) {
+		return loyalty.Redemption{}, false, err
+	}
+	// The key was used (the insert says so), or the request is refused,
+	// which a repeat of a request that succeeded is (its points are held
+	// now): the earlier redemption under the key, if any, is the answer.
+	prev, perr := earlierRedemption(ctx, s.db.db, store, customerID, in.Key)
+	switch {
+	case perr != nil:
+		return loyalty.Redemption{}, false, perr
+	case prev == nil && le != nil:
+		return loyalty.Redemption{}, false, err
+	case prev == nil:
+		return loyalty.Redemption{}, false, fmt.Errorf("redemption key %q is taken but unreadable: %w", in.Key, err)
+	case prev.RewardID != in.RewardID || (prev.Kind == loyalty.RewardPointsDiscount && prev.Points != in.Points):
+		return loyalty.Redemption{}, false, loyalty.Errorf(loyalty.EConflict, "idempotency key was already used with different inputs")
+	}
+	return prev.redemption(), true, nil
+}
+
+// errNewCustomer says the redeeming customer has no row yet.
+var errNewCustomer = errors.New("customer has no row yet")
+
+// hold decides and writes a redemption in one transaction: in two round
+// trips (a pipe), or on Galera a statement at a time.
+func (s *RedemptionService) hold(ctx context.Context, store loyalty.StoreID, customerID int64, program loyalty.Program, in loyalty.RedeemInput) (loyalty.Redemption, error) {
 	var out loyalty.Redemption
-	var replayed bool
-	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		replayed = false
-		var program loyalty.Program
-		if in.Program != nil {
-			program = *in.Program // the caller's recently read copy saves two reads
-		} else {
-			st, err := loadStore(ctx, tx, store)
+	if oneStatementAtATime.Load() {
+		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			reads, err := readForRedeemApart(ctx, tx, store, in.RewardID, customerID)
 			if err != nil {
 				return err
 			}
-			program = st.Program
-		}
-		reads, err := readForRedeem(ctx, tx, store, in.RewardID, customerID, in.Key)
-		if err != nil {
-			return err
-		}
-		reward, cust := reads.reward, reads.customer
-		if !reads.customerFound {
-			// A customer the service has not seen yet: create the row (its
-			// balance is zero; the plan below answers why not).
-			if cust, err = lockCustomerByWC(ctx, tx, store, customerID, now); err != nil {
+			if !reads.customerFound {
+				return errNewCustomer
+			}
+			red, w, err := s.planHold(ctx, store, customerID, program, in, reads, now)
+			if err != nil {
 				return err
 			}
-		}
-		pk := cust.ID
-		if prev := reads.previous; prev != nil {
-			if prev.RewardID != in.RewardID || (reward.Kind == loyalty.RewardPointsDiscount && prev.Points != in.Points) {
-				return loyalty.Errorf(loyalty.EConflict, "idempotency key was already used with different inputs")
+			res, err := w.exec(ctx, tx)
+			if err != nil {
+				return redemptionWriteError(err)
 			}
-			out, replayed = prev.redemption(), true
+			if red.ID, err = res.LastInsertId(); err != nil || red.ID <= 0 {
+				return fmt.Errorf("redemption id: %d, %v", red.ID, err)
+			}
+			out = red
 			return nil
-		}
-		red, err := loyalty.PlanRedemption(program, loyalty.RedeemRequest{Reward: reward, Points: in.Points,
-			CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, cust.Available, now)
+		})
+		return out, err
+	}
+	err := s.db.inPipe(ctx, func(p *pipe, now time.Time) error {
+		reads, err := readForRedeem(ctx, p, store, in.RewardID, customerID)
 		if err != nil {
 			return err
 		}
-		// One round trip writes the hold: the ledger rows and the balance
-		// (the ledger writer's batched rendering: the code is new, so the
-		// transaction's key cannot repeat) and, last, the redemption, whose
-		// id is then the statement's insert id.
-		l := newBatchLedger(tx, s.db.idStep)
-		if _, _, err := l.Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
+		if !reads.customerFound {
+			return errNewCustomer
+		}
+		red, w, err := s.planHold(ctx, store, customerID, program, in, reads, now)
+		if err != nil {
 			return err
 		}
-		var w writes
-		l.render(&w)
-		w.add(`INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
-			points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			store, pk, red.RewardID, red.Kind, red.Code, in.Key, red.Points, red.ValueMinor, red.Percent, red.ProductID,
-			red.State, red.IssuedAt, red.ExpiresAt, now)
-		res, err := w.exec(ctx, tx)
-		if isDuplicate(err, "redemptions_code") {
-			return errRaced // a code collision: run again with a new code
-		}
+		ids, err := p.commit(ctx, w)
 		if err != nil {
-			return fmt.Errorf("write redemption: %w", err)
+			return redemptionWriteError(err)
 		}
-		if red.ID, err = res.LastInsertId(); err != nil || red.ID <= 0 {
-			return fmt.Errorf("redemption id: %d, %v", red.ID, err)
+		if red.ID = ids[len(ids)-1]; red.ID <= 0 {
+			return fmt.Errorf("redemption id: %d", red.ID)
 		}
 		out = red
 		return nil
 	})
-	return out, replayed, err
+	return out, err
+}
+
+// planHold decides the redemption and renders its writes: the ledger's
+// hold (the ledger writer's batched rendering: the code is new, so the
+// transaction's key cannot repeat) and, last, the redemption, whose id is
+// then the last statement's insert id.
+func (s *RedemptionService) planHold(ctx context.Context, store loyalty.StoreID, customerID int64, program loyalty.Program,
+	in loyalty.RedeemInput, reads redeemReads, now time.Time) (loyalty.Redemption, *writes, error) {
+	pk := reads.customer.ID
+	red, err := loyalty.PlanRedemption(program, loyalty.RedeemRequest{Reward: reads.reward, Points: in.Points,
+		CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, reads.customer.Available, now)
+	if err != nil {
+		return red, nil, err
+	}
+	l := newBatchLedger(nil, s.db.idStep)
+	if _, _, err := l.Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
+		return red, nil, err
+	}
+	w := &writes{}
+	l.render(w)
+	w.add(`INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
+		points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		store, pk, red.RewardID, red.Kind, red.Code, in.Key, red.Points, red.ValueMinor, red.Percent, red.ProductID,
+		red.State, red.IssuedAt, red.ExpiresAt, now)
+	return red, w, nil
+}
+
+// redemptionWriteError makes a code collision a retry with a new code;
+// a taken key stays itself (Redeem answers the earlier redemption).
+func redemptionWriteError(err error) error {
+	if isDuplicate(err, "redemptions_code") {
+		return errRaced
+	}
+	return fmt.Errorf("write redemption: %w", err)
+}
+
+// earlierRedemption is the customer's redemption under key, or nil.
+func earlierRedemption(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, wcID int64, key string) (*redemptionRow, error) {
+	p := &redemptionRow{}
+	err := sqlx.GetContext(ctx, q, p, `SELECT `+redemptionColumns+` FROM redemptions
+		WHERE store_id=? AND customer_pk=(SELECT id FROM customers WHERE store_id=? AND wc_customer_id=?) AND idempotency_key=?`,
+		store, store, wcID, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read earlier redemption: %w", err)
+	}
+	return p, nil
 }
 
 // redeemReads is what a redemption decides on.
@@ -167,30 +250,24 @@ type redeemReads struct {
 	reward        loyalty.Reward
 	customer      customerRow
 	customerFound bool
-	previous      *redemptionRow // an earlier redemption under the same key
 }
 
-// readForRedeem reads, in one round trip, the reward (unlocked: it is a row
-// every redeeming shopper shares, and locking it would queue them all), the
-// customer's row locked (the lock that keeps concurrent redemptions from
-// overdrawing), and the redemption already issued under the key, read after
-// the lock so that a concurrent request with the same key is seen once it
-// commits. Only the columns the decision needs are read (the reward's names
-// and descriptions are not): every result set sends its column list, and
-// this runs for every redemption. ENotFound when the reward is not the store's.
-func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key string) (redeemReads, error) {
+const (
+	// The reward is read unlocked: it is a row every redeeming shopper
+	// shares, and locking it would queue them all. Only the columns the
+	// decision needs (not the names and descriptions): every result set
+	// sends its column list, and this runs for every redemption.
+	readRewardForRedeem = `SELECT kind, points_cost, value_minor, percent, product_id, min_subtotal_minor, active, valid_days
+		FROM rewards WHERE store_id=? AND id=?`
+	// The customer's row lock keeps concurrent redemptions from overdrawing.
+	lockCustomerForRedeem = `SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`
+)
+
+// readForRedeem reads the reward and locks the customer's row with the
+// pipe's first round trip. ENotFound when the reward is not the store's.
+func readForRedeem(ctx context.Context, p *pipe, store loyalty.StoreID, rewardID, wcID int64) (redeemReads, error) {
 	var out redeemReads
-	const (
-		readReward = `SELECT kind, points_cost, value_minor, percent, product_id, min_subtotal_minor, active, valid_days
-			FROM rewards WHERE store_id=? AND id=?`
-		lockCustomer = `SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`
-		findEarlier  = `SELECT r.id FROM customers c JOIN redemptions r ON r.store_id=c.store_id AND r.customer_pk=c.id AND r.idempotency_key=?
-			WHERE c.store_id=? AND c.wc_customer_id=?`
-	)
-	if oneStatementAtATime.Load() {
-		return readForRedeemApart(ctx, tx, store, rewardID, wcID, key, readReward, lockCustomer, findEarlier)
-	}
-	rows, err := tx.QueryContext(ctx, readReward+";\n"+lockCustomer+";\n"+findEarlier, store, rewardID, store, wcID, key, store, wcID)
+	rows, err := p.query(ctx, readRewardForRedeem+";\n"+lockCustomerForRedeem, store, rewardID, store, wcID)
 	if err != nil {
 		return out, fmt.Errorf("read for redemption: %w", err)
 	}
@@ -221,57 +298,28 @@ func readForRedeem(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewa
 			return out, fmt.Errorf("lock customer: %w", err)
 		}
 	}
-	if !rows.NextResultSet() {
-		return out, fmt.Errorf("find redemption: %w", rows.Err())
-	}
-	var prevID int64
-	for rows.Next() {
-		if err := rows.Scan(&prevID); err != nil {
-			return out, fmt.Errorf("find redemption: %w", err)
-		}
-	}
 	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("find redemption: %w", err)
+		return out, fmt.Errorf("lock customer: %w", err)
 	}
-	rows.Close()
-	if prevID > 0 {
-		// A repeated request (rare): the whole earlier redemption.
-		p := &redemptionRow{}
-		if err := tx.GetContext(ctx, p, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=?`, store, prevID); err != nil {
-			return out, fmt.Errorf("read redemption: %w", err)
-		}
-		out.previous = p
-	}
-	return out, nil
+	return out, rows.Close()
 }
 
 // readForRedeemApart is readForRedeem a statement at a time (Galera).
-func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, key, readReward, lockCustomer, findEarlier string) (redeemReads, error) {
+func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64) (redeemReads, error) {
 	var out redeemReads
 	rw := &out.reward
-	err := tx.QueryRowxContext(ctx, readReward, store, rewardID).Scan(&rw.Kind, &rw.PointsCost, &rw.ValueMinor, &rw.Percent, &rw.ProductID,
+	err := tx.QueryRowxContext(ctx, readRewardForRedeem, store, rewardID).Scan(&rw.Kind, &rw.PointsCost, &rw.ValueMinor, &rw.Percent, &rw.ProductID,
 		&rw.MinSubtotalMinor, &rw.Active, &rw.ValidDays)
 	if err != nil {
 		return out, notFound(err, "reward %d not found", rewardID)
 	}
 	rw.ID = rewardID
 	c := &out.customer
-	switch err := tx.QueryRowxContext(ctx, lockCustomer, store, wcID).Scan(&c.ID, &c.Available); {
+	switch err := tx.QueryRowxContext(ctx, lockCustomerForRedeem, store, wcID).Scan(&c.ID, &c.Available); {
 	case err == nil:
 		out.customerFound = true
 	case !errors.Is(err, sql.ErrNoRows):
 		return out, fmt.Errorf("lock customer: %w", err)
-	}
-	var prevID int64
-	if err := tx.QueryRowxContext(ctx, findEarlier, key, store, wcID).Scan(&prevID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return out, fmt.Errorf("find redemption: %w", err)
-	}
-	if prevID > 0 {
-		p := &redemptionRow{}
-		if err := tx.GetContext(ctx, p, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND id=?`, store, prevID); err != nil {
-			return out, fmt.Errorf("read redemption: %w", err)
-		}
-		out.previous = p
 	}
 	return out, nil
 }
