@@ -102,6 +102,7 @@ type services struct {
 	rewards     *mysql.RewardService
 	redemptions *mysql.RedemptionService
 	referrals   *mysql.ReferralService
+	tiers       *mysql.TierService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -114,7 +115,7 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
-		referrals: mysql.NewReferralService(db)}, nil
+		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -166,6 +167,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 	handler := httpapi.New(httpapi.Deps{
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
 		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Referrals: svc.referrals, Programs: svc.stores,
+		Tiers:          svc.tiers,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,
@@ -202,7 +204,8 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		pool.MatureEvery = cfg.MatureEvery
 		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue},
 			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue},
-			{Name: "mature referral commissions", Every: cfg.MatureEvery, Run: svc.referrals.MatureCommissions}}
+			{Name: "mature referral commissions", Every: cfg.MatureEvery, Run: svc.referrals.MatureCommissions},
+			{Name: "check tiers", Every: cfg.MatureEvery, Run: svc.tiers.CheckDue}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

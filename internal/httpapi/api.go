@@ -40,6 +40,7 @@ type Deps struct {
 	Catalog     loyalty.Catalog
 	Redemptions loyalty.Redemptions
 	Referrals   loyalty.Referrals
+	Tiers       loyalty.Tiers
 	Verifier    Verifier
 	Ready       func(ctx context.Context) error
 	PublicURL   string // base URL plugins are told to deliver webhooks to
@@ -119,6 +120,7 @@ func New(d Deps) http.Handler {
 	a.rewardRoutes(me, admin)
 	a.redemptionRoutes(me)
 	a.referralRoutes(v1, me, admin)
+	a.tierRoutes(me, admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

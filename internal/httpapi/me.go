@@ -25,6 +25,10 @@ type balanceResponse struct {
 	AvailableValueMinor int64  `json:"available_value_minor"`
 	Currency            string `json:"currency"`
 	CurrencyExponent    int    `json:"currency_exponent"`
+	// The tier held and the next one: null when the store has no tiers
+	// (or at the top).
+	Tier     *customerTierResponse `json:"tier"`
+	NextTier *nextTierResponse     `json:"next_tier"`
 }
 
 // activityResponse is one ledger transaction as a customer sees it.
@@ -83,11 +87,20 @@ func (a *api) me(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, balanceResponse{
+	out := balanceResponse{
 		CustomerID: p.Subject, Available: b.Available, Pending: b.Pending, Held: b.Held, Lifetime: b.Lifetime,
 		AvailableValueMinor: store.Program.ValueMinor(b.Available),
 		Currency:            store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent,
-	})
+	}
+	if len(store.Tiers) > 0 {
+		cid, _ := p.CustomerID()
+		s, err := a.Tiers.CustomerTier(c.Request.Context(), store, cid, false)
+		if err != nil {
+			return err
+		}
+		out.Tier, out.NextTier = newTierStatus(s, c.Query("locale"))
+	}
+	c.JSON(http.StatusOK, out)
 	return nil
 }
 

@@ -177,7 +177,74 @@ var (
 	_ loyalty.Redemptions = (*specServices)(nil)
 	_ loyalty.Programs    = (*specServices)(nil)
 	_ loyalty.Referrals   = (*specServices)(nil)
+	_ loyalty.Tiers       = (*specServices)(nil)
 )
+
+var specTiers = []loyalty.Tier{
+	{ID: 22, Rank: 2, Names: map[string]string{"en": "Gold", "fa_IR": "طلایی"}, ThresholdKind: loyalty.TierBySpend, Threshold: 100000,
+		WindowDays: 365, Multiplier: loyalty.Ratio{Num: 3, Den: 2}, Perks: loyalty.TierPerks{FreeShipping: true, BirthdayPoints: 500, RewardIDs: []int64{12}}, Active: true},
+	{ID: 21, Rank: 1, Names: map[string]string{"en": "Silver"}, ThresholdKind: loyalty.TierBySpend, Threshold: 20000,
+		WindowDays: 365, Multiplier: loyalty.Ratio{Num: 5, Den: 4}, Active: true},
+}
+
+func (f *specServices) ListTiers(_ context.Context, store loyalty.StoreID) ([]loyalty.Tier, error) {
+	switch {
+	case f.fail:
+		return nil, errSpecDB
+	case store != 1:
+		return nil, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	return specTiers, nil
+}
+func (f *specServices) CreateTier(_ context.Context, store loyalty.StoreID, t loyalty.Tier) (loyalty.Tier, error) {
+	switch {
+	case f.fail:
+		return loyalty.Tier{}, errSpecDB
+	case store != 1:
+		return loyalty.Tier{}, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	case t.Rank == 2:
+		return loyalty.Tier{}, loyalty.Errorf(loyalty.EConflict, "another tier has rank 2")
+	}
+	if err := t.Validate(); err != nil {
+		return loyalty.Tier{}, err
+	}
+	t.ID = 23
+	return t, nil
+}
+func (f *specServices) UpdateTier(_ context.Context, _ loyalty.StoreID, id int64, patch func(*loyalty.Tier) error) (loyalty.Tier, error) {
+	switch {
+	case f.fail:
+		return loyalty.Tier{}, errSpecDB
+	case id != 21:
+		return loyalty.Tier{}, loyalty.Errorf(loyalty.ENotFound, "tier %d not found", id)
+	}
+	t := specTiers[1]
+	if err := patch(&t); err != nil {
+		return loyalty.Tier{}, err
+	}
+	if t.Rank == 2 {
+		return loyalty.Tier{}, loyalty.Errorf(loyalty.EConflict, "another tier has rank 2")
+	}
+	return t, t.Validate()
+}
+func (f *specServices) CustomerTier(_ context.Context, st loyalty.Store, _ int64, history bool) (loyalty.TierStatus, error) {
+	if f.fail {
+		return loyalty.TierStatus{}, errSpecDB
+	}
+	out := loyalty.TierStatus{}
+	if len(st.Tiers) == 0 {
+		return out, nil
+	}
+	silver := specTiers[1]
+	out.Current = loyalty.CustomerTier{TierID: 21, Since: specPaid, BelowSince: specPaid}
+	out.Tier, out.DowngradeAt = &silver, specPaid.Add(30*24*time.Hour)
+	out.Next = &loyalty.NextTier{Tier: specTiers[0], Missing: 64000, By: specPaid.Add(300 * 24 * time.Hour)}
+	if history {
+		out.History = []loyalty.TierChange{{From: 0, To: 21, Reason: loyalty.TierReasonQualified, Detail: "spend 36000 (365 days)", At: specPaid}}
+	}
+	return out, nil
+}
+func (f *specServices) CheckDue(context.Context, int) (int, error) { return 0, nil }
 
 var specReferral = loyalty.ReferralView{Referral: loyalty.Referral{ID: 12, Referrer: 3, Friend: 4, Code: "K7QXM4TZB", OrderID: 5531,
 	State: loyalty.ReferralPending, MaturesAt: specPaid.Add(14 * 24 * time.Hour), CreatedAt: specPaid}, ReferrerWC: 7, FriendWC: 9, FriendName: "N***"}
@@ -529,7 +596,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
 		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
-		Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
+		Tiers: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	e, ok := h.(*gin.Engine)
@@ -654,8 +721,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 34 {
-		t.Errorf("New registers %d routes, want 34: update this test and openapi.json together", len(served))
+	if len(served) != 38 {
+		t.Errorf("New registers %d routes, want 38: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -737,6 +804,12 @@ func specCases() []specCase {
 		}
 	}
 	referralsFail := func(w *specWorld) { referralsOn(w); failServices(w) }
+	tiersOn := func(w *specWorld) {
+		w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
+			return loyalty.Store{ID: 1, Name: "Shop", WebhookSecret: specSecret, Program: loyalty.DefaultProgram(), Tiers: specTiers}, nil
+		}
+	}
+	tiersFail := func(w *specWorld) { tiersOn(w); failServices(w) }
 	return []specCase{
 		{"healthz", "GET", "/healthz", nil, "", nil, 200},
 		{"ready", "GET", "/readyz", nil, "", nil, 200},
@@ -787,6 +860,38 @@ func specCases() []specCase {
 				return auth.Principal{StoreID: 1, Subject: "500", Scope: auth.ScopeShopper}, nil
 			}
 		}, 500},
+
+		{"me with a tier", "GET", "/v1/me?locale=fa_IR", specBearer("shopper"), "", tiersOn, 200},
+		{"me tier fails", "GET", "/v1/me", specBearer("shopper"), "", tiersFail, 500},
+
+		{"my tier", "GET", "/v1/me/tier?locale=fa_IR", specBearer("shopper"), "", tiersOn, 200},
+		{"my tier without tiers", "GET", "/v1/me/tier", specBearer("shopper"), "", nil, 200},
+		{"my tier no token", "GET", "/v1/me/tier", nil, "", nil, 401},
+		{"my tier as admin", "GET", "/v1/me/tier", specBearer("admin"), "", nil, 403},
+		{"my tier store gone", "GET", "/v1/me/tier", specBearer("shopper-gone"), "", nil, 404},
+		{"my tier fails", "GET", "/v1/me/tier", specBearer("shopper"), "", tiersFail, 500},
+		{"tiers", "GET", "/v1/admin/tiers", specBearer("admin"), "", nil, 200},
+		{"tiers no token", "GET", "/v1/admin/tiers", nil, "", nil, 401},
+		{"tiers as shopper", "GET", "/v1/admin/tiers", specBearer("shopper"), "", nil, 403},
+		{"tiers store gone", "GET", "/v1/admin/tiers", specBearer("admin-gonestore"), "", nil, 404},
+		{"tiers fail", "GET", "/v1/admin/tiers", specBearer("admin"), "", failServices, 500},
+		{"create tier", "POST", "/v1/admin/tiers", adminJS, `{"name":"Platinum","names":{"ar":"بلاتيني"},"rank":3,"threshold_kind":"points","threshold":50000,"window_days":0,"multiplier":"2","perks":{"free_shipping":true,"reward_ids":["12"]}}`, nil, 201},
+		{"create tier ranked last", "POST", "/v1/admin/tiers", adminJS, `{"name":"Bronze","threshold":0}`, nil, 201},
+		{"create tier bad multiplier", "POST", "/v1/admin/tiers", adminJS, `{"name":"Gold","rank":3,"threshold":1,"multiplier":"1.2.5"}`, nil, 400},
+		{"create tier rank taken", "POST", "/v1/admin/tiers", adminJS, `{"name":"Gold 2","rank":2,"threshold":1}`, nil, 409},
+		{"create tier no token", "POST", "/v1/admin/tiers", nil, `{}`, nil, 401},
+		{"create tier as shopper", "POST", "/v1/admin/tiers", specBearer("shopper"), `{}`, nil, 403},
+		{"create tier store gone", "POST", "/v1/admin/tiers", specBearer("admin-gonestore"), `{"name":"Gold","rank":5,"threshold":1}`, nil, 404},
+		{"create tier too large", "POST", "/v1/admin/tiers", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"create tier fails", "POST", "/v1/admin/tiers", adminJS, `{"name":"Gold","rank":5,"threshold":1}`, failServices, 500},
+		{"change tier", "PATCH", "/v1/admin/tiers/21", adminJS, `{"threshold":25000,"multiplier":"1.3"}`, nil, 200},
+		{"change tier bad kind", "PATCH", "/v1/admin/tiers/21", adminJS, `{"threshold_kind":"visits"}`, nil, 400},
+		{"change tier rank taken", "PATCH", "/v1/admin/tiers/21", adminJS, `{"rank":2}`, nil, 409},
+		{"change tier unknown", "PATCH", "/v1/admin/tiers/99", adminJS, `{"active":false}`, nil, 404},
+		{"change tier no token", "PATCH", "/v1/admin/tiers/21", nil, `{}`, nil, 401},
+		{"change tier as shopper", "PATCH", "/v1/admin/tiers/21", specBearer("shopper"), `{}`, nil, 403},
+		{"change tier too large", "PATCH", "/v1/admin/tiers/21", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"change tier fails", "PATCH", "/v1/admin/tiers/21", adminJS, `{"active":false}`, failServices, 500},
 
 		{"activity", "GET", "/v1/me/activity?limit=2", specBearer("shopper"), "", nil, 200},
 		{"activity last page", "GET", "/v1/me/activity?limit=20&cursor=98190", specBearer("shopper"), "", nil, 200},

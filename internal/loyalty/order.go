@@ -5,8 +5,15 @@ import (
 	"time"
 )
 
-// Order statuses that earn points. Every other status, trash and deletion earn 0.
-var paidStatuses = map[string]bool{"processing": true, "completed": true}
+// Order statuses that earn points (PaidStatuses). Every other status, trash
+// and deletion earn 0.
+var paidStatuses = func() map[string]bool {
+	m := map[string]bool{}
+	for _, s := range PaidStatuses() {
+		m[s] = true
+	}
+	return m
+}()
 
 // IsDraftStatus reports statuses WooCommerce uses for carts that are not orders yet.
 func IsDraftStatus(status string) bool {
@@ -171,10 +178,11 @@ func (s OrderState) Stale(snap OrderSnapshot, d Delivery) (bool, string) {
 // have earned, posting only the difference. customer is the internal id the
 // snapshot's customer (or guest e-mail) resolves to, 0 when it names nobody.
 // The earn rule and return window are frozen from program when the order is
-// first paid. When the order changed hands, everything goes back from the
+// first paid, with tierMultiplier (the customer's tier at that moment; the
+// zero Ratio is 1). When the order changed hands, everything goes back from the
 // previous customer and the new one earns from zero. A stale snapshot or a
 // draft changes nothing; points that overflow 64 bits flag the delivery.
-func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer int64, d Delivery, now time.Time) (Outcome, error) {
+func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer int64, tierMultiplier Ratio, d Delivery, now time.Time) (Outcome, error) {
 	if IsDraftStatus(snap.Status) {
 		return unchanged(s, InboxIgnored, "draft order "+snap.Status), nil
 	}
@@ -186,7 +194,9 @@ func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer 
 		if !snap.DatePaid.IsZero() && snap.DatePaid.Before(now) {
 			paidAt = snap.DatePaid
 		}
-		s.Terms = &OrderTerms{Rule: program.EarnRule(), FirstPaidAt: paidAt, MaturesAt: program.MaturesAt(paidAt)}
+		rule := program.EarnRule()
+		rule.Multiplier = tierMultiplier.norm()
+		s.Terms = &OrderTerms{Rule: rule, FirstPaidAt: paidAt, MaturesAt: program.MaturesAt(paidAt)}
 	}
 	var target int64
 	if s.Terms != nil && customer > 0 {

@@ -38,6 +38,8 @@ type Program struct {
 	ReferralMinOrderMinor    int64 `setting:"referral_min_order_minor" usage:"smallest first order (net, minor units) that counts as a referral (0 = any)"`
 	ReferralMonthlyCap       int   `setting:"referral_monthly_cap" usage:"most referrals one referrer is rewarded for per calendar month (0 = no cap)"`
 	ReferralNewCustomersOnly bool  `setting:"referral_new_customers_only" usage:"only friends who never ordered before count"`
+	// Tiers.
+	TierGraceDays int `setting:"tier_grace_days" usage:"days a customer keeps a tier after falling below its threshold (0 = move down at once)"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -100,13 +102,15 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "referee_reward must be a reward id or 0")
 	case p.ReferralMinOrderMinor < 0 || p.ReferralMonthlyCap < 0:
 		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
+	case p.TierGraceDays < 0 || p.TierGraceDays > 730:
+		return Errorf(EInvalid, "tier_grace_days must be between 0 and 730")
 	}
 	return nil
 }
 
 // EarnRule returns the rule new orders are frozen with.
 func (p Program) EarnRule() EarnRule {
-	return EarnRule{Points: p.EarnPoints, Per: p.EarnPer, Exponent: p.CurrencyExponent}
+	return EarnRule{Points: p.EarnPoints, Per: p.EarnPer, Exponent: p.CurrencyExponent, Multiplier: One}
 }
 
 // ValueMinor is the money value of points at the program's redemption rate,
@@ -126,16 +130,19 @@ func (p Program) MaturesAt(t time.Time) time.Time {
 }
 
 // EarnRule is the rate an order earns at: Points per Per major units of a
-// currency with Exponent minor digits. It is frozen on an order when the
-// order is first paid, so later program changes never alter past orders.
+// currency with Exponent minor digits, times Multiplier (the customer's
+// tier; the zero value is 1). It is frozen on an order when the order is
+// first paid, so later program and tier changes never alter past orders.
 type EarnRule struct {
-	Points   int64
-	Per      int64
-	Exponent int
+	Points     int64
+	Per        int64
+	Exponent   int
+	Multiplier Ratio
 }
 
-// OrderPoints returns floor(rate x net x remaining / total), the points an
-// order with these minor-unit amounts earns. It uses big integers: an IRR
+// OrderPoints returns floor(rate x multiplier x net x remaining / total),
+// the points an order with these minor-unit amounts earns, floored once at
+// the end. It uses big integers: an IRR
 // order's net times its remaining total overflows int64. EInvalid when the
 // result does not fit in 64 bits (it is never silently 0).
 func (r EarnRule) OrderPoints(net, remaining, total int64) (int64, error) {
@@ -148,7 +155,10 @@ func (r EarnRule) OrderPoints(net, remaining, total int64) (int64, error) {
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(r.Exponent)), nil)
 	den := new(big.Int).Mul(big.NewInt(r.Per), scale)
 	den.Mul(den, big.NewInt(total))
-	v, ok := floorDiv(big.NewInt(net), big.NewInt(remaining), big.NewInt(r.Points), den)
+	m := r.Multiplier.norm()
+	den.Mul(den, big.NewInt(m.Den))
+	points := new(big.Int).Mul(big.NewInt(r.Points), big.NewInt(m.Num))
+	v, ok := floorDiv(big.NewInt(net), big.NewInt(remaining), points, den)
 	if !ok {
 		return 0, Errorf(EInvalid, "the order's points do not fit in 64 bits")
 	}

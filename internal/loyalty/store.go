@@ -13,6 +13,7 @@ type Store struct {
 	URL           string
 	WebhookSecret string // HMAC key WooCommerce signs deliveries with; never logged
 	Program       Program
+	Tiers         []Tier // the active tiers, best first (SortTiers)
 	CreatedAt     time.Time
 }
 

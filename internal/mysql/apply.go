@@ -27,6 +27,7 @@ func applyEvent(ctx context.Context, b *batch, rowID int64, store loyalty.Store,
 		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, func(s loyalty.OrderState) loyalty.Outcome {
 			return loyalty.DeleteOrder(s, d, b.now)
 		})
+		b.orderChanged(store, out.Order.Customer)
 	case loyalty.EventOrderRefunded:
 		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, loyalty.NoteRefund)
 	case loyalty.EventCustomerCreated:
@@ -77,7 +78,7 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	}
 	if stale, _ := s.Stale(snap, d); stale || loyalty.IsDraftStatus(snap.Status) {
 		// Decided without a customer: do not create rows for it.
-		return loyalty.ReconcileOrder(s, snap, store.Program, 0, d, b.now)
+		return loyalty.ReconcileOrder(s, snap, store.Program, 0, loyalty.One, d, b.now)
 	}
 	var customer int64
 	switch {
@@ -99,7 +100,14 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 			return loyalty.Outcome{}, err
 		}
 	}
-	out, err := loyalty.ReconcileOrder(s, snap, store.Program, customer, d, b.now)
+	multiplier := loyalty.One
+	if s.Terms == nil && snap.Paid() {
+		// First paid: the order earns with the tier the customer holds now.
+		if multiplier, err = b.tierMultiplier(ctx, store, customer); err != nil {
+			return loyalty.Outcome{}, err
+		}
+	}
+	out, err := loyalty.ReconcileOrder(s, snap, store.Program, customer, multiplier, d, b.now)
 	if err != nil {
 		return loyalty.Outcome{}, err
 	}
@@ -109,6 +117,8 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	if !out.Changed {
 		return out, nil
 	}
+	b.orderChanged(store, s.Customer)
+	b.orderChanged(store, customer)
 	if store.Program.ReferralEnabled {
 		firstPaid := s.Terms == nil && out.Order.Terms != nil
 		if err := applyReferral(ctx, b, store, snap, customer, firstPaid, out); err != nil {

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -40,11 +41,19 @@ type batch struct {
 	dirty   []orderKey
 	isDirty map[orderKey]bool
 	inbox   []inboxUpdate
+
+	// Tiers, for stores that have them: the tier each customer holds as
+	// decided before this batch's orders changed it, and the customers whose
+	// orders changed since (decided again before one of their orders is
+	// first paid, and at the end of the batch).
+	tierOf    map[int64]loyalty.CustomerTier
+	tierDirty map[int64]loyalty.StoreID
 }
 
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
-		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}}
+		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
+		tierDirty: map[int64]loyalty.StoreID{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -169,6 +178,77 @@ func (b *batch) prefetch(ctx context.Context, store loyalty.StoreID, evs []loyal
 	}
 	for wc, id := range customers {
 		b.customers[customerKey{store, wc}] = id
+	}
+	return nil
+}
+
+// prefetchTiers decides, in a few set queries, the tiers of the store's
+// customers the batch has locked, before any of its orders changes them.
+func (b *batch) prefetchTiers(ctx context.Context, st loyalty.Store) error {
+	if len(st.Tiers) == 0 {
+		return nil
+	}
+	var pks []int64
+	for k, id := range b.customers {
+		if k.store == st.ID {
+			pks = append(pks, id)
+		}
+	}
+	sort.Slice(pks, func(i, j int) bool { return pks[i] < pks[j] })
+	return b.decideTiers(ctx, st, pks)
+}
+
+func (b *batch) decideTiers(ctx context.Context, st loyalty.Store, pks []int64) error {
+	if len(pks) == 0 {
+		return nil
+	}
+	if err := b.flush(ctx); err != nil {
+		return err
+	}
+	decided, err := decideTiers(ctx, b.tx, st, pks, b.now)
+	if err != nil {
+		return err
+	}
+	for pk, t := range decided {
+		b.tierOf[pk] = t
+		delete(b.tierDirty, pk)
+	}
+	return nil
+}
+
+// tierMultiplier is the earn multiplier of the tier the customer (locked)
+// holds now, with every earlier order of the batch counted.
+func (b *batch) tierMultiplier(ctx context.Context, st loyalty.Store, pk int64) (loyalty.Ratio, error) {
+	if len(st.Tiers) == 0 || pk <= 0 {
+		return loyalty.One, nil
+	}
+	if _, known := b.tierOf[pk]; !known || b.tierDirty[pk] != 0 {
+		if err := b.decideTiers(ctx, st, []int64{pk}); err != nil {
+			return loyalty.Ratio{}, err
+		}
+	}
+	return b.tierOf[pk].Multiplier(st.Tiers), nil
+}
+
+// orderChanged notes that a customer's qualifying figures may have moved.
+func (b *batch) orderChanged(st loyalty.Store, pk int64) {
+	if len(st.Tiers) > 0 && pk > 0 {
+		b.tierDirty[pk] = st.ID
+	}
+}
+
+// settleTiers decides again the tiers of every customer whose orders the
+// batch changed, once per store.
+func (b *batch) settleTiers(ctx context.Context, stores map[int64]loyalty.Store) error {
+	byStore := map[int64][]int64{}
+	for pk, store := range b.tierDirty {
+		byStore[store] = append(byStore[store], pk)
+	}
+	for store, pks := range byStore {
+		sort.Slice(pks, func(i, j int) bool { return pks[i] < pks[j] })
+		if err := b.decideTiers(ctx, stores[store], pks); err != nil {
+			return err
+		}
 	}
 	return nil
 }

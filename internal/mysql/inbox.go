@@ -284,6 +284,9 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 		if err := b.prefetch(ctx, id, byStore[id]); err != nil {
 			return err
 		}
+		if err := b.prefetchTiers(ctx, stores[id]); err != nil {
+			return err
+		}
 	}
 	for i, row := range rows {
 		if evs[i].Kind == loyalty.EventOrderDeleted {
@@ -301,6 +304,9 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 		if err := applyEvent(ctx, b, row.ID, stores[row.StoreID], evs[i]); err != nil {
 			return err
 		}
+	}
+	if err := b.settleTiers(ctx, stores); err != nil {
+		return err
 	}
 	return b.flush(ctx)
 }

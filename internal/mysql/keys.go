@@ -37,9 +37,9 @@ type KeyService struct {
 func NewKeyService(db *DB) *KeyService { return &KeyService{db: db} }
 
 // storeExists returns ENotFound when the store does not exist.
-func storeExists(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID) error {
+func storeExists(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) error {
 	var one int
-	if err := tx.GetContext(ctx, &one, `SELECT 1 FROM stores WHERE id=?`, id); err != nil {
+	if err := sqlx.GetContext(ctx, q, &one, `SELECT 1 FROM stores WHERE id=?`, id); err != nil {
 		return notFound(err, "store %d not found", id)
 	}
 	return nil

@@ -28,6 +28,8 @@ type orderRow struct {
 	RulePoints      *int64     `db:"rule_points"`
 	RulePer         *int64     `db:"rule_per"`
 	RuleExponent    *int       `db:"rule_exponent"`
+	RuleMultNum     *int64     `db:"rule_mult_num"`
+	RuleMultDen     *int64     `db:"rule_mult_den"`
 	FirstPaidAt     *time.Time `db:"first_paid_at"`
 	MaturesAt       *time.Time `db:"matures_at"`
 	PointsPending   int64      `db:"points_pending"`
@@ -44,7 +46,7 @@ type orderRow struct {
 // orderColumns are read into orderRow and written back from it whole.
 const orderColumns = `order_id, customer_pk, status, date_modified_gmt, applied_inbox_id, deleted, restored, rule_points, rule_per,
 	rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision, currency, total_minor,
-	net_minor, refunded_minor, refund_seen, matured`
+	net_minor, refunded_minor, refund_seen, matured, rule_mult_num, rule_mult_den`
 
 func (r orderRow) state() loyalty.OrderState {
 	s := loyalty.OrderState{
@@ -59,7 +61,10 @@ func (r orderRow) state() loyalty.OrderState {
 		s.DateModified = r.DateModified.UTC()
 	}
 	if r.RulePoints != nil && r.RulePer != nil && r.RuleExponent != nil {
-		t := &loyalty.OrderTerms{Rule: loyalty.EarnRule{Points: *r.RulePoints, Per: *r.RulePer, Exponent: *r.RuleExponent}}
+		t := &loyalty.OrderTerms{Rule: loyalty.EarnRule{Points: *r.RulePoints, Per: *r.RulePer, Exponent: *r.RuleExponent, Multiplier: loyalty.One}}
+		if r.RuleMultNum != nil && r.RuleMultDen != nil {
+			t.Rule.Multiplier = loyalty.Ratio{Num: *r.RuleMultNum, Den: *r.RuleMultDen}
+		}
 		if r.FirstPaidAt != nil {
 			t.FirstPaidAt = r.FirstPaidAt.UTC()
 		}
@@ -73,7 +78,7 @@ func (r orderRow) state() loyalty.OrderState {
 
 // orderValues are the columns of orderColumns for s, in order.
 func orderValues(s loyalty.OrderState) []any {
-	var customer, modified, rulePoints, rulePer, ruleExp, paid, matures any
+	var customer, modified, rulePoints, rulePer, ruleExp, paid, matures, multNum, multDen any
 	if s.Customer > 0 {
 		customer = s.Customer
 	}
@@ -82,10 +87,13 @@ func orderValues(s loyalty.OrderState) []any {
 	}
 	if t := s.Terms; t != nil {
 		rulePoints, rulePer, ruleExp, paid, matures = t.Rule.Points, t.Rule.Per, t.Rule.Exponent, t.FirstPaidAt, t.MaturesAt
+		if m := t.Rule.Multiplier; !m.IsOne() {
+			multNum, multDen = m.Num, m.Den
+		}
 	}
 	return []any{s.OrderID, customer, s.Status, modified, s.AppliedDelivery, s.Deleted, s.Restored, rulePoints, rulePer, ruleExp,
 		paid, matures, s.Holding.Pending, s.Holding.Available, s.Revision, s.Currency, s.Total, s.Net, s.Refunded,
-		s.RefundSeen, s.Matured}
+		s.RefundSeen, s.Matured, multNum, multDen}
 }
 
 // lockOrder locks the order's row, creating it when missing. A read comes
@@ -176,7 +184,7 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 		if i > 0 {
 			q.WriteString(",")
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		args = append(append(append(args, store(i)), orderValues(s)...), now)
 	}
 	q.WriteString(` ON DUPLICATE KEY UPDATE customer_pk=VALUES(customer_pk), status=VALUES(status),
@@ -185,7 +193,8 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 		first_paid_at=VALUES(first_paid_at), matures_at=VALUES(matures_at), points_pending=VALUES(points_pending),
 		points_available=VALUES(points_available), revision=VALUES(revision), currency=VALUES(currency),
 		total_minor=VALUES(total_minor), net_minor=VALUES(net_minor), refunded_minor=VALUES(refunded_minor),
-		refund_seen=VALUES(refund_seen), matured=VALUES(matured), updated_at=VALUES(updated_at)`)
+		refund_seen=VALUES(refund_seen), matured=VALUES(matured), rule_mult_num=VALUES(rule_mult_num),
+		rule_mult_den=VALUES(rule_mult_den), updated_at=VALUES(updated_at)`)
 	w.add(q.String(), args...)
 }
 
@@ -193,6 +202,13 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 func moveOrders(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, from, to int64) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET customer_pk=? WHERE store_id=? AND customer_pk=?`, to, store, from); err != nil {
 		return fmt.Errorf("move guest orders: %w", err)
+	}
+	// The customer's tier counts the guest's orders now: the CheckDue job
+	// decides it again.
+	now := time.Now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO customer_tiers (store_id, customer_pk, since, next_check, updated_at)
+		VALUES (?,?,?,?,?) ON DUPLICATE KEY UPDATE next_check=VALUES(next_check)`, store, to, now, now, now); err != nil {
+		return fmt.Errorf("recheck tier after merge: %w", err)
 	}
 	return nil
 }
