@@ -242,6 +242,17 @@ func run(c config) error {
 	}
 	logf("audit ok")
 
+	// Tiers: the same stream with 3 tiers active against none, each on a
+	// fresh database, in one run.
+	svc.stop()
+	plain, tiered, err := tiersLedger(ctx, admin, base, c, bin)
+	if err != nil {
+		return err
+	}
+	add(result{Metric: fmt.Sprintf("webhook to ledger, no tiers (%d orders, fresh db, mean of 2)", c.orders/4), Value: plain, Unit: "orders/s"})
+	add(ratio(result{Metric: fmt.Sprintf("webhook to ledger, 3 tiers (%d orders, fresh db, mean of 2)", c.orders/4), Value: tiered, Unit: "orders/s",
+		Target: ">= 0.8"}, plain, "no tiers", 0.8))
+
 	if c.compare != "" {
 		// Before and after a change, in one run on one machine: each binary
 		// gets a fresh database and the same stream of orders.
@@ -507,6 +518,79 @@ func buildService(rev string) (string, func(), error) {
 // compareLedger measures webhook to ledger for the revision c.compare and
 // for this tree's binary, each on a fresh database, and reports both with
 // this tree's rate as a ratio of the revision's.
+// tiersLedger measures webhook to ledger for a quarter of the orders on a
+// store without tiers and on one with three (Bronze for everyone, Silver
+// by spend in a rolling year, Gold by lifetime points), runs ordered A, B,
+// B, A. The tiers multiply by 1, so the ledger check's 45 points per order
+// still holds while every order is weighed for a tier.
+func tiersLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) (float64, float64, error) {
+	cc := c
+	cc.orders = max(c.orders/4, 1000)
+	rate := func(withTiers bool) (float64, error) {
+		s, err := startService(ctx, admin, base, cc, bin)
+		if err != nil {
+			return 0, err
+		}
+		defer s.stop()
+		if withTiers {
+			if err := s.createTiers(); err != nil {
+				return 0, err
+			}
+		}
+		r, check, err := webhookToLedger(s, cc)
+		if err == nil {
+			logf("ledger check (tiers %v): %s", withTiers, check)
+		}
+		return r, err
+	}
+	var plain, tiered float64
+	for i, withTiers := range []bool{false, true, true, false} {
+		r, err := rate(withTiers)
+		if err != nil {
+			return 0, 0, fmt.Errorf("webhook to ledger with tiers %v, run %d: %w", withTiers, i+1, err)
+		}
+		logf("webhook to ledger run %d (tiers %v): %.0f orders/s", i+1, withTiers, r)
+		if withTiers {
+			tiered += r / 2
+		} else {
+			plain += r / 2
+		}
+		time.Sleep(5 * time.Second) // let the dropped database's purge settle
+	}
+	return plain, tiered, nil
+}
+
+// createTiers adds three tiers to the service's store through the admin API.
+func (s *service) createTiers() error {
+	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
+	if err != nil {
+		return err
+	}
+	storeID, _ := strconv.ParseInt(s.store.StoreID, 10, 64)
+	admin, err := auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 10*time.Minute)
+	if err != nil {
+		return err
+	}
+	for _, body := range []string{
+		`{"name":"Bronze","threshold":0}`,
+		`{"name":"Silver","threshold":10000,"window_days":365,"perks":{"free_shipping":true}}`,
+		`{"name":"Gold","threshold_kind":"points","threshold":500}`,
+	} {
+		req, _ := http.NewRequest("POST", s.base+"/v1/admin/tiers", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := s.client.Do(req)
+		if err != nil {
+			return err
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			return fmt.Errorf("create tier %s: status %d", body, res.StatusCode)
+		}
+	}
+	return nil
+}
+
 func compareLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, current string) ([]result, error) {
 	old, cleanup, err := buildService(c.compare)
 	if err != nil {

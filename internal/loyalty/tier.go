@@ -166,6 +166,17 @@ type TierOrder struct {
 	Points               int64 // what the order holds now (pending and available)
 }
 
+// TierOrder is what the order counts toward its customer's tier, and
+// whether it counts: it must have been paid, still be in a paid status and
+// not be trashed.
+func (s OrderState) TierOrder() (TierOrder, bool) {
+	if s.Terms == nil || s.Deleted || !paidStatuses[s.Status] {
+		return TierOrder{}, false
+	}
+	return TierOrder{FirstPaidAt: s.Terms.FirstPaidAt, Net: s.Net, Total: s.Total, Refunded: s.Refunded,
+		Points: s.Holding.Pending + s.Holding.Available}, true
+}
+
 // Spend is the order's net in the share not refunded: floor(net x
 // (total - refunded) / total), the amount its points were earned on.
 func (o TierOrder) Spend() int64 {

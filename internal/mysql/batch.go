@@ -46,14 +46,16 @@ type batch struct {
 	// decided before this batch's orders changed it, and the customers whose
 	// orders changed since (decided again before one of their orders is
 	// first paid, and at the end of the batch).
-	tierOf    map[int64]loyalty.CustomerTier
-	tierDirty map[int64]loyalty.StoreID
+	tierOf     map[int64]loyalty.CustomerTier
+	tierStored map[int64]loyalty.CustomerTier // as its row will be after flush; absent: no row
+	tierDirty  map[int64]loyalty.StoreID
+	tierWrites writes
 }
 
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
 		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
-		tierDirty: map[int64]loyalty.StoreID{}}
+		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -90,6 +92,7 @@ func (b *batch) flush(ctx context.Context) error {
 	dirty := b.dirty
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
+	w.addAll(&b.tierWrites)
 	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]
 	clear(b.isDirty)
 	return w.flush(ctx, b.tx)
@@ -182,7 +185,7 @@ func (b *batch) prefetch(ctx context.Context, store loyalty.StoreID, evs []loyal
 	return nil
 }
 
-// prefetchTiers decides, in a few set queries, the tiers of the store's
+// prefetchTiers reads, in one set query, the tiers stored for the store's
 // customers the batch has locked, before any of its orders changes them.
 func (b *batch) prefetchTiers(ctx context.Context, st loyalty.Store) error {
 	if len(st.Tiers) == 0 {
@@ -194,23 +197,58 @@ func (b *batch) prefetchTiers(ctx context.Context, st loyalty.Store) error {
 			pks = append(pks, id)
 		}
 	}
-	sort.Slice(pks, func(i, j int) bool { return pks[i] < pks[j] })
-	return b.decideTiers(ctx, st, pks)
+	return b.loadTiers(ctx, st, pks)
 }
 
+// loadTiers learns the stored tiers of the customers not known yet. A
+// customer without a row has no paid order (decideTiers gives every
+// customer it decides a row), so their tier is the one of zero figures.
+func (b *batch) loadTiers(ctx context.Context, st loyalty.Store, pks []int64) error {
+	var missing []int64
+	for _, pk := range pks {
+		if _, ok := b.tierOf[pk]; !ok {
+			missing = append(missing, pk)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	stored, err := loadCustomerTiers(ctx, b.tx, st.ID, missing)
+	if err != nil {
+		return err
+	}
+	for _, pk := range missing {
+		if t, ok := stored[pk]; ok {
+			b.tierStored[pk], b.tierOf[pk] = t, t
+			continue
+		}
+		b.tierOf[pk], _ = loyalty.DecideTier(st.Tiers, loyalty.CustomerTier{}, loyalty.Figures{}, st.Program.TierGraceDays, b.now)
+	}
+	return nil
+}
+
+// decideTiers decides the customers' tiers from their orders as this batch
+// has them (written or not) and queues the rows that change for flush.
 func (b *batch) decideTiers(ctx context.Context, st loyalty.Store, pks []int64) error {
 	if len(pks) == 0 {
 		return nil
 	}
-	if err := b.flush(ctx); err != nil {
+	sort.Slice(pks, func(i, j int) bool { return pks[i] < pks[j] })
+	if err := b.loadTiers(ctx, st, pks); err != nil {
 		return err
 	}
-	decided, err := decideTiers(ctx, b.tx, st, pks, b.now)
+	var fresher []loyalty.OrderState
+	for k, o := range b.orders {
+		if k.store == st.ID {
+			fresher = append(fresher, o)
+		}
+	}
+	decided, err := decideTiers(ctx, b.tx, st, pks, b.tierStored, fresher, b.now, &b.tierWrites)
 	if err != nil {
 		return err
 	}
 	for pk, t := range decided {
-		b.tierOf[pk] = t
+		b.tierOf[pk], b.tierStored[pk] = t, t
 		delete(b.tierDirty, pk)
 	}
 	return nil
@@ -222,10 +260,12 @@ func (b *batch) tierMultiplier(ctx context.Context, st loyalty.Store, pk int64) 
 	if len(st.Tiers) == 0 || pk <= 0 {
 		return loyalty.One, nil
 	}
-	if _, known := b.tierOf[pk]; !known || b.tierDirty[pk] != 0 {
+	if b.tierDirty[pk] != 0 {
 		if err := b.decideTiers(ctx, st, []int64{pk}); err != nil {
 			return loyalty.Ratio{}, err
 		}
+	} else if err := b.loadTiers(ctx, st, []int64{pk}); err != nil {
+		return loyalty.Ratio{}, err
 	}
 	return b.tierOf[pk].Multiplier(st.Tiers), nil
 }
@@ -238,14 +278,13 @@ func (b *batch) orderChanged(st loyalty.Store, pk int64) {
 }
 
 // settleTiers decides again the tiers of every customer whose orders the
-// batch changed, once per store.
+// batch changed, once per store; flush writes them with everything else.
 func (b *batch) settleTiers(ctx context.Context, stores map[int64]loyalty.Store) error {
 	byStore := map[int64][]int64{}
 	for pk, store := range b.tierDirty {
 		byStore[store] = append(byStore[store], pk)
 	}
 	for store, pks := range byStore {
-		sort.Slice(pks, func(i, j int) bool { return pks[i] < pks[j] })
 		if err := b.decideTiers(ctx, stores[store], pks); err != nil {
 			return err
 		}

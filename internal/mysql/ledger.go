@@ -306,6 +306,23 @@ func (w *writes) add(query string, args ...any) {
 	w.args = append(w.args, args...)
 }
 
+// addAll moves o's statements to the end of w.
+func (w *writes) addAll(o *writes) {
+	if o.empty() {
+		return
+	}
+	if len(o.stmts) > 0 {
+		w.stmts = append(w.stmts, o.stmts...)
+	} else {
+		if w.q.Len() > 0 {
+			w.q.WriteString(";\n")
+		}
+		w.q.WriteString(o.q.String())
+		w.args = append(w.args, o.args...)
+	}
+	o.reset()
+}
+
 func (w *writes) empty() bool { return w.q.Len() == 0 && len(w.stmts) == 0 }
 
 func (w *writes) reset() {

@@ -229,16 +229,46 @@ func loadCustomerTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty
 	return out, nil
 }
 
-// loadTierOrders reads what the customers' paid orders count toward tiers.
-func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (map[int64][]loyalty.TierOrder, error) {
+// tierOrders are the orders of some customers that count toward tiers,
+// by order id, with the customer each belongs to.
+type tierOrders map[int64]struct {
+	customer int64
+	order    loyalty.TierOrder
+}
+
+// set replaces what the order counts with its state s (held in a batch's
+// memory, newer than its row).
+func (o tierOrders) set(s loyalty.OrderState) {
+	t, counts := s.TierOrder()
+	if !counts || s.Customer <= 0 {
+		delete(o, s.OrderID)
+		return
+	}
+	o[s.OrderID] = struct {
+		customer int64
+		order    loyalty.TierOrder
+	}{s.Customer, t}
+}
+
+// byCustomer groups the orders by customer.
+func (o tierOrders) byCustomer() map[int64][]loyalty.TierOrder {
 	out := map[int64][]loyalty.TierOrder{}
+	for _, x := range o {
+		out[x.customer] = append(out[x.customer], x.order)
+	}
+	return out
+}
+
+// loadTierOrders reads the customers' paid orders; OrderState.TierOrder
+// decides which count.
+func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (tierOrders, error) {
+	out := tierOrders{}
 	if len(customers) == 0 {
 		return out, nil
 	}
-	query, args, err := sqlx.In(`SELECT customer_pk, first_paid_at, net_minor, total_minor, refunded_minor,
-		points_pending + points_available AS points FROM orders
-		WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL AND deleted=0 AND status IN (?)`,
-		store, customers, loyalty.PaidStatuses())
+	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, deleted, first_paid_at, net_minor, total_minor,
+		refunded_minor, points_pending, points_available FROM orders
+		WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
 	if err != nil {
 		return nil, err
 	}
@@ -248,38 +278,43 @@ func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.St
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var pk int64
-		var o loyalty.TierOrder
-		if err := rows.Scan(&pk, &o.FirstPaidAt, &o.Net, &o.Total, &o.Refunded, &o.Points); err != nil {
+		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
+		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total,
+			&s.Refunded, &s.Holding.Pending, &s.Holding.Available); err != nil {
 			return nil, fmt.Errorf("load tier orders: %w", err)
 		}
-		o.FirstPaidAt = o.FirstPaidAt.UTC()
-		out[pk] = append(out[pk], o)
+		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
+		out.set(s)
 	}
 	return out, rows.Err()
 }
 
-// decideTiers re-decides the customers' tiers at now and writes what
-// changed. The caller holds the customers' rows locked and has written the
-// orders they depend on. It returns each customer's tier afterwards.
-func decideTiers(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, customers []int64, now time.Time) (map[int64]loyalty.CustomerTier, error) {
-	cur, err := loadCustomerTiers(ctx, tx, store.ID, customers)
+// decideTiers re-decides the customers' tiers at now from their orders
+// (newest first from fresher, a batch's orders not written yet) and renders
+// the rows that change into w: every decided customer gets a row, so with
+// tiers in place a customer without one has no paid order. stored is what
+// their rows say (absent: no row). The caller holds the customers' rows
+// locked. It returns each customer's tier afterwards.
+func decideTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.Store, customers []int64, stored map[int64]loyalty.CustomerTier,
+	fresher []loyalty.OrderState, now time.Time, w *writes) (map[int64]loyalty.CustomerTier, error) {
+	orders, err := loadTierOrders(ctx, q, store.ID, customers)
 	if err != nil {
 		return nil, err
 	}
-	orders, err := loadTierOrders(ctx, tx, store.ID, customers)
-	if err != nil {
-		return nil, err
+	for _, s := range fresher {
+		delete(orders, s.OrderID)
+		orders.set(s)
 	}
+	byCustomer := orders.byCustomer()
 	bases := loyalty.Bases(store.Tiers)
-	var w writes
+	out := make(map[int64]loyalty.CustomerTier, len(customers))
 	var rows, changes strings.Builder
 	var rowArgs, changeArgs []any
 	for _, c := range customers {
-		before, had := cur[c]
-		next, change := loyalty.DecideTier(store.Tiers, before, loyalty.ComputeFigures(orders[c], bases, now), store.Program.TierGraceDays, now)
-		cur[c] = next
-		if (had && next == before) || (!had && next.TierID == 0 && next.NextCheck.IsZero()) {
+		before, had := stored[c]
+		next, change := loyalty.DecideTier(store.Tiers, before, loyalty.ComputeFigures(byCustomer[c], bases, now), store.Program.TierGraceDays, now)
+		out[c] = next
+		if had && next == before {
 			continue
 		}
 		if rows.Len() > 0 {
@@ -306,10 +341,7 @@ func decideTiers(ctx context.Context, tx *sqlx.Tx, store loyalty.Store, customer
 		w.add(`INSERT INTO tier_changes (store_id, customer_pk, from_tier, to_tier, reason, detail, created_at) VALUES `+
 			changes.String(), changeArgs...)
 	}
-	if err := w.flush(ctx, tx); err != nil {
-		return nil, fmt.Errorf("tiers: %w", err)
-	}
-	return cur, nil
+	return out, nil
 }
 
 func nullID(id int64) any {
@@ -356,11 +388,11 @@ func (s *TierService) CustomerTier(ctx context.Context, st loyalty.Store, wcCust
 		if err != nil {
 			return out, err
 		}
-		byCustomer, err := loadTierOrders(ctx, s.db.db, st.ID, []int64{pk})
+		orders, err := loadTierOrders(ctx, s.db.db, st.ID, []int64{pk})
 		if err != nil {
 			return out, err
 		}
-		f := loyalty.ComputeFigures(byCustomer[pk], loyalty.Bases(st.Tiers), now)
+		f := loyalty.ComputeFigures(orders.byCustomer()[pk], loyalty.Bases(st.Tiers), now)
 		out.Current, _ = loyalty.DecideTier(st.Tiers, tiers[pk], f, st.Program.TierGraceDays, now)
 		for i := range st.Tiers {
 			if st.Tiers[i].ID == out.Current.TierID {
@@ -433,9 +465,13 @@ func (s *TierService) CheckDue(ctx context.Context, limit int) (int, error) {
 			if err != nil {
 				return false, err
 			}
-			after, err := decideTiers(ctx, tx, st, []int64{it.ID}, now)
+			var w writes
+			after, err := decideTiers(ctx, tx, st, []int64{it.ID}, before, nil, now, &w)
 			if err != nil {
 				return false, err
+			}
+			if err := w.flush(ctx, tx); err != nil {
+				return false, fmt.Errorf("tiers: %w", err)
 			}
 			if next := after[it.ID]; next == before[it.ID] {
 				// decideTiers writes every decision that differs, and a due
