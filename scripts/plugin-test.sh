@@ -570,6 +570,61 @@ except Exception: print(0)' "$tmp/omid-checkout.json")
   before=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
   wpcli wc-status "$omid_order" completed >/dev/null
   check "the second friend's order is final: 500 more for the shopper" wait_points $((before + 500))
+  # VIP tiers: the admin adds Silver on the Vafa page (spend 100.00 in a year,
+  # 1.5x, free shipping) and Gold by the API; the shopper, far above 100.00,
+  # is placed in Silver by the tier job; My Account shows the badge, perks and
+  # progress; the block checkout's Store API prices shipping at 0 for them
+  # and 5.00 for a guest; the next order earns 1.5x.
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin-tiers.html"
+  check "admin page: the tier editor is shown" grep -q 'vafa_threshold_kind' "$tmp/admin-tiers.html"
+  tier_nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"tier_add\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin-tiers.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa" \
+    --data-urlencode action=vafa_action --data-urlencode vafa_op=tier_add --data-urlencode "_wpnonce=$tier_nonce" \
+    --data-urlencode vafa_name_en=Silver --data-urlencode 'vafa_name_fa_IR=نقره‌ای' --data-urlencode 'vafa_name_ar=فضي' \
+    --data-urlencode vafa_threshold_kind=spend --data-urlencode vafa_threshold=100 --data-urlencode vafa_window_days=365 \
+    --data-urlencode vafa_multiplier=1.5 --data-urlencode vafa_free_shipping=1 "$VAFA_WP_URL/wp-admin/admin-post.php"
+  curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/tiers" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data '{"names":{"en":"Gold","fa_IR":"طلایی","ar":"ذهبي"},"threshold_kind":"points","threshold":100000,"multiplier":"2"}' > "$tmp/gold.json"
+  curl -s "http://127.0.0.1:$svc_port/v1/admin/tiers" -H "Authorization: Bearer $admin_tok" > "$tmp/tiers.json"
+  check "the admin page's form added Silver (1.5x, free shipping, 100.00 in 365 days) below Gold" python3 -c 'import json,sys
+t=json.load(open(sys.argv[1]))["items"]
+sys.exit(0 if [x["names"]["en"] for x in t]==["Gold","Silver"] and t[1]["multiplier"]=="1.5" and t[1]["perks"]["free_shipping"] and t[1]["threshold"]==10000 and t[1]["window_days"]==365 and t[1]["names"]["fa_IR"]=="نقره‌ای" else 1)' "$tmp/tiers.json"
+  wait_tier() { for _ in $(seq 1 40); do me | grep -q "\"tier\":{\"id\"" && return 0; sleep 0.5; done; return 1; }
+  check "the tier job places the shopper in Silver" wait_tier
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-tier.html"
+  cp "$tmp/myaccount-tier.html" plugin-php/tests/artifacts/my-account-tier.html
+  check "My Account shows the Silver badge, 1.5x and free shipping, and the way to Gold" sh -c "grep -q 'vafa-tier-name\"><bdi>Silver</bdi>' '$tmp/myaccount-tier.html' && grep -q '1.5× points on every order' '$tmp/myaccount-tier.html' && grep -q 'Free shipping on your orders' '$tmp/myaccount-tier.html' && grep -q 'vafa-tier-progress' '$tmp/myaccount-tier.html' && grep -q 'more points to reach Gold' '$tmp/myaccount-tier.html'"
+  gold_id=$(j "$tmp/gold.json" 'd["id"]')
+  gift=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data '{"kind":"fixed_discount","names":{"en":"Gold gift","fa_IR":"هدیهٔ طلایی","ar":"هدية ذهبية"},"points_cost":10,"value_minor":500}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  curl -s -X PATCH "http://127.0.0.1:$svc_port/v1/admin/tiers/$gold_id" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data "{\"perks\":{\"reward_ids\":[\"$gift\"]}}" > /dev/null
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-reserved.html"
+  check "a reward Gold reserves is offered to the Silver shopper disabled, 'For Gold members and above.'" python3 -c 'import re,sys
+h=open(sys.argv[1]).read(); g=sys.argv[2]
+m=re.search(r"<input type=\"radio\" name=\"vafa_reward\" value=\""+g+r"\"[^>]*>(.*?)</p>", h, re.S)
+sys.exit(0 if m and "disabled" in m.group(0) and "For Gold members and above." in m.group(1) else 1)' "$tmp/myaccount-reserved.html" "$gift"
+  tea=$(wpcli wc-shipping | python3 -c 'import json,sys; print(json.load(sys.stdin)["product"])')
+  store_api POST /wc/store/v1/cart/add-item "{\"id\":$tea,\"quantity\":1}" > /dev/null
+  store_api POST /wc/store/v1/cart/update-customer '{"shipping_address":{"first_name":"Sara","last_name":"Ahmadi","address_1":"12 Valiasr St","city":"Tehran","state":"THR","postcode":"1234567890","country":"IR"}}' > "$tmp/tier-cart.json"
+  check "block checkout (Store API): shipping is free for a Silver shopper" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[x for p in d["shipping_rates"] for x in p["shipping_rates"]]; sys.exit(0 if r and all(x["price"]=="0" for x in r) else 1)' "$tmp/tier-cart.json"
+  curl -s -c "$tmp/guest-cookies" -b "$tmp/guest-cookies" -D "$tmp/guest.headers" "$VAFA_WP_URL/?rest_route=/wc/store/v1/cart" > /dev/null
+  guest_nonce=$(grep -i '^nonce:' "$tmp/guest.headers" | tr -d '\r' | awk '{print $2}')
+  curl -s -c "$tmp/guest-cookies" -b "$tmp/guest-cookies" -H "Nonce: $guest_nonce" -H 'Content-Type: application/json' -X POST "$VAFA_WP_URL/?rest_route=/wc/store/v1/cart/add-item" --data "{\"id\":$tea,\"quantity\":1}" > /dev/null
+  curl -s -c "$tmp/guest-cookies" -b "$tmp/guest-cookies" -H "Nonce: $guest_nonce" -H 'Content-Type: application/json' -X POST "$VAFA_WP_URL/?rest_route=/wc/store/v1/cart/update-customer" \
+    --data '{"shipping_address":{"first_name":"Ali","last_name":"Rezai","address_1":"1 Main St","city":"Tehran","state":"THR","postcode":"1234567890","country":"IR"}}' > "$tmp/guest-cart.json"
+  check "  and 5.00 for a guest" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[x for p in d["shipping_rates"] for x in p["shipping_rates"]]; sys.exit(0 if r and all(x["price"]=="500" for x in r) else 1)' "$tmp/guest-cart.json"
+  before=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  wpcli wc-order "$shopper" "$product" processing completed > /dev/null
+  check "a Silver shopper's order earns 1.5x (45 x 1.5 = 67)" wait_points $((before + 67))
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-tier-fa.html"
+  check "My Account in Persian: the tier box is right to left, with the Persian name and text" sh -c "grep -q 'vafa-tier\" dir=\"rtl\"' '$tmp/myaccount-tier-fa.html' && grep -q 'نقره‌ای' '$tmp/myaccount-tier-fa.html' && grep -q 'وضعیت شما' '$tmp/myaccount-tier-fa.html' && grep -q 'ارسال رایگان' '$tmp/myaccount-tier-fa.html'"
+  chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+    --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-tier" --hide-scrollbars --window-size=1000,1400 \
+    --screenshot=plugin-php/tests/artifacts/my-account-tier-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
@@ -589,6 +644,7 @@ sys.exit(0 if re.search(jalali, h) and not re.search(months, h) else 1)' "$tmp/m
     --screenshot=plugin-php/tests/artifacts/my-account-rewards-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa&vafa_test_locale=fa_IR" > "$tmp/admin-fa.html"
   check "admin page in Persian: the catalog editor and redemption settings are translated" sh -c "grep -q 'افزودن پاداش' '$tmp/admin-fa.html' && grep -q 'تنظیمات استفاده از امتیاز' '$tmp/admin-fa.html'"
+  check "admin page in Persian: the tier editor is translated" sh -c "grep -q 'سطح‌های ویژه' '$tmp/admin-fa.html' && grep -q 'افزودن سطح' '$tmp/admin-fa.html'"
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")

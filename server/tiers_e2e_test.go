@@ -198,3 +198,68 @@ func TestTiersAreReachedKeptAndLostByOrders(t *testing.T) {
 	}
 	s.audit()
 }
+
+// TestRewardReservedToATier: a reward Gold reserves is refused (409, with
+// the reason) to a Silver shopper and listed for them as not affordable for
+// that reason, while a Gold shopper redeems it; an open reward stays open.
+func TestRewardReservedToATier(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin), "Content-Type": "application/json"}
+	newReward := func(name string) string {
+		r := s.do("POST", "/v1/admin/rewards", []byte(`{"kind":"fixed_discount","names":{"en":"`+name+`"},"points_cost":10,"value_minor":100}`), admin)
+		var out struct {
+			ID string `json:"id"`
+		}
+		r.json(t, &out)
+		return out.ID
+	}
+	vip, open := newReward("Gold gift"), newReward("Anyone")
+	for _, body := range []string{`{"name":"Silver","threshold":1000}`, `{"name":"Gold","threshold":10000,"perks":{"reward_ids":["` + vip + `"]}}`} {
+		if r := s.do("POST", "/v1/admin/tiers", []byte(body), admin); r.Status != http.StatusCreated {
+			t.Fatalf("create tier %s: %d %s", body, r.Status, r.Body)
+		}
+	}
+	t0 := s.clock.Now()
+	s.deliver(st, "order.updated", usd(301, 31, "completed", t0).JSON()) // 45.00: Silver
+	gold := usd(302, 32, "completed", t0)
+	gold.Total, gold.Tax, gold.Shipping = "150.00", "0.00", "0.00"
+	s.deliver(st, "order.updated", gold.JSON()) // 150.00: Gold
+	s.waitTierHistory(st, 31, 1)
+	s.waitTierHistory(st, 32, 1)
+
+	status, _ := s.redeemAs(st, 31, "silver-1", `{"reward_id":"`+vip+`"}`)
+	if status != http.StatusConflict {
+		t.Fatalf("Silver redeeming the Gold reward: %d, want 409", status)
+	}
+	if status, red := s.redeemAs(st, 31, "silver-2", `{"reward_id":"`+open+`"}`); status != http.StatusCreated || red.Points != 10 {
+		t.Fatalf("Silver redeeming the open reward: %d %+v", status, red)
+	}
+	var list struct {
+		Items []struct {
+			ID          string `json:"id"`
+			Affordable  bool   `json:"affordable"`
+			Reason      string `json:"reason"`
+			ReservedFor *struct {
+				Name string `json:"name"`
+			} `json:"reserved_for"`
+		} `json:"items"`
+	}
+	s.get("/v1/me/rewards", s.token(st, "31", auth.ScopeShopper)).json(t, &list)
+	for _, it := range list.Items {
+		switch it.ID {
+		case vip:
+			if it.Affordable || it.Reason != "for Gold members and above" || it.ReservedFor == nil || it.ReservedFor.Name != "Gold" {
+				t.Fatalf("the Gold reward for a Silver shopper: %+v", it)
+			}
+		case open:
+			if !it.Affordable || it.ReservedFor != nil {
+				t.Fatalf("the open reward: %+v", it)
+			}
+		}
+	}
+	if status, red := s.redeemAs(st, 32, "gold-1", `{"reward_id":"`+vip+`"}`); status != http.StatusCreated || red.Points != 10 {
+		t.Fatalf("Gold redeeming its reward: %d %+v", status, red)
+	}
+	s.audit()
+}

@@ -1014,6 +1014,7 @@ func specCases() []specCase {
 		{"change reward too large", "PATCH", "/v1/admin/rewards/12", adminJS, `{"kind":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
 		{"change reward fails", "PATCH", "/v1/admin/rewards/12", adminJS, `{"active":false}`, failServices, 500},
 		{"my rewards", "GET", "/v1/me/rewards", specBearer("shopper"), "", nil, 200},
+		{"my rewards with a reserved one", "GET", "/v1/me/rewards?locale=fa_IR", specBearer("shopper"), "", tiersOn, 200},
 		{"my rewards no token", "GET", "/v1/me/rewards", nil, "", nil, 401},
 		{"my rewards as admin", "GET", "/v1/me/rewards", specBearer("admin"), "", nil, 403},
 		{"my rewards store gone", "GET", "/v1/me/rewards", specBearer("shopper-gone"), "", nil, 404},

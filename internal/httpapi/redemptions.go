@@ -105,7 +105,7 @@ func (a *api) redeem(c *gin.Context) error {
 		return err
 	}
 	r, replayed, err := a.Redemptions.Redeem(ctx, p.StoreID, cid, loyalty.RedeemInput{RewardID: rid,
-		Points: req.Points, CartSubtotal: req.CartSubtotalMinor, Key: c.GetHeader("Idempotency-Key"), Program: &store.Program})
+		Points: req.Points, CartSubtotal: req.CartSubtotalMinor, Key: c.GetHeader("Idempotency-Key"), Program: &store.Program, Tiers: store.Tiers})
 	if err != nil {
 		return err
 	}

@@ -177,8 +177,16 @@ func (a *api) adminUpdateReward(c *gin.Context) error {
 // shopperReward is a catalog entry with whether the shopper can redeem it now.
 type shopperReward struct {
 	rewardResponse
-	Affordable bool   `json:"affordable"`
-	Reason     string `json:"reason"`
+	Affordable  bool          `json:"affordable"`
+	Reason      string        `json:"reason"`
+	ReservedFor *reservedTier `json:"reserved_for"`
+}
+
+// reservedTier names the lowest tier a reward is reserved to.
+type reservedTier struct {
+	ID    string            `json:"id"`
+	Name  string            `json:"name"`
+	Names map[string]string `json:"names"`
 }
 
 type shopperRewardList struct {
@@ -197,10 +205,23 @@ func (a *api) myRewards(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	var held int64
+	if len(store.Tiers) > 0 {
+		cid, _ := p.CustomerID()
+		s, err := a.Tiers.CustomerTier(c.Request.Context(), store, cid, false)
+		if err != nil {
+			return err
+		}
+		held = s.Current.TierID
+	}
 	out := shopperRewardList{Available: b.Available, Items: make([]shopperReward, 0, len(list))}
 	for _, r := range list {
-		ok, why := loyalty.Affordable(store.Program, r, b.Available)
-		out.Items = append(out.Items, shopperReward{rewardResponse: newRewardResponse(r), Affordable: ok, Reason: why})
+		ok, why := loyalty.Affordable(store.Program, r, b.Available, store.Tiers, held)
+		item := shopperReward{rewardResponse: newRewardResponse(r), Affordable: ok, Reason: why}
+		if t := loyalty.ReservedFor(store.Tiers, r.ID); t != nil {
+			item.ReservedFor = &reservedTier{ID: strconv.FormatInt(t.ID, 10), Name: t.Name(c.Query("locale")), Names: t.Names}
+		}
+		out.Items = append(out.Items, item)
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

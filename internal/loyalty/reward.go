@@ -131,6 +131,8 @@ func (r Redemption) Open() bool { return r.State == RedemptionIssued || r.State 
 // points_discount the points and the cart subtotal they pay against.
 type RedeemRequest struct {
 	Reward        Reward
+	Tiers         []Tier // the store's active tiers, for rewards reserved to some
+	TierID        int64  // the tier the customer holds (0 = none)
 	Points        int64 // points_discount only
 	CartSubtotal  int64 // minor units; bounds points_discount and checks minimums
 	Code          string
@@ -145,6 +147,9 @@ func PlanRedemption(p Program, req RedeemRequest, customer int64, available int6
 	rw := req.Reward
 	if !rw.Active {
 		return Redemption{}, Errorf(EConflict, "this reward is no longer offered")
+	}
+	if ok, why := MayRedeem(req.Tiers, req.TierID, rw.ID); !ok {
+		return Redemption{}, Errorf(EConflict, "this reward is %s", why)
 	}
 	if rw.MinSubtotalMinor > 0 && req.CartSubtotal < rw.MinSubtotalMinor {
 		return Redemption{}, Errorf(EInvalid, "this reward needs a cart subtotal of at least %d minor units", rw.MinSubtotalMinor)
@@ -253,6 +258,7 @@ type RedeemInput struct {
 	CartSubtotal int64 // minor units
 	Key          string
 	Program      *Program // the store's program when the caller has a recent copy; nil reads it
+	Tiers        []Tier   // with Program: the store's active tiers
 }
 
 // Catalog keeps a store's rewards.
@@ -363,10 +369,13 @@ func SettleOrderRedemptions(snap OrderSnapshot, customer int64, byCode map[strin
 // Affordable says whether a customer with available points can redeem the
 // reward now, and when not, why (in English, for the plugin to translate
 // by case).
-func Affordable(p Program, r Reward, available int64) (bool, string) {
+func Affordable(p Program, r Reward, available int64, tiers []Tier, held int64) (bool, string) {
 	need := r.PointsCost
 	if r.Kind == RewardPointsDiscount {
 		need = max(p.RedeemMinPoints, 1)
+	}
+	if ok, why := MayRedeem(tiers, held, r.ID); !ok {
+		return false, why
 	}
 	switch {
 	case available < 0:

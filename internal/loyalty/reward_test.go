@@ -167,10 +167,10 @@ func TestRewardValidateAndAffordable(t *testing.T) {
 			t.Errorf("bad reward %d validated", i)
 		}
 	}
-	if a, why := Affordable(DefaultProgram(), ok, 99); a || why != "needs 1 more points" {
+	if a, why := Affordable(DefaultProgram(), ok, 99, nil, 0); a || why != "needs 1 more points" {
 		t.Fatalf("Affordable = %v %q", a, why)
 	}
-	if a, _ := Affordable(DefaultProgram(), ok, 100); !a {
+	if a, _ := Affordable(DefaultProgram(), ok, 100, nil, 0); !a {
 		t.Fatal("exactly enough is affordable")
 	}
 	if ok.Name("fa_IR") != "10%" || (Reward{Names: map[string]string{"en": "x", "fa": "ی"}}).Name("fa_IR") != "ی" {

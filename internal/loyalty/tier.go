@@ -423,6 +423,38 @@ func (c CustomerTier) Multiplier(tiers []Tier) Ratio {
 	return One
 }
 
+// ReservedFor is the lowest active tier whose perks reserve the reward
+// (members of it and of every tier above may redeem it), nil when the
+// reward is open to everyone. tiers must be sorted by SortTiers.
+func ReservedFor(tiers []Tier, rewardID int64) *Tier {
+	var out *Tier
+	for i := range tiers {
+		t := &tiers[i]
+		if !t.Active {
+			continue
+		}
+		for _, id := range t.Perks.RewardIDs {
+			if id == rewardID {
+				out = t // sorted best first: the last match is the lowest
+			}
+		}
+	}
+	return out
+}
+
+// MayRedeem reports whether a customer holding tier held (0 = none) may
+// redeem the reward, and when not, why.
+func MayRedeem(tiers []Tier, held int64, rewardID int64) (bool, string) {
+	need := ReservedFor(tiers, rewardID)
+	if need == nil {
+		return true, ""
+	}
+	if h := tierByID(tiers, held); h != nil && h.Rank >= need.Rank {
+		return true, ""
+	}
+	return false, fmt.Sprintf("for %s members and above", need.Name("en"))
+}
+
 // TierStatus is what the customer sees of their tier.
 type TierStatus struct {
 	Current     CustomerTier

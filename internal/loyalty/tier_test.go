@@ -202,3 +202,47 @@ func TestNextTierFor(t *testing.T) {
 		t.Fatalf("VIP in fa_IR = %q", got)
 	}
 }
+
+func TestRewardsReservedToTiers(t *testing.T) {
+	tiers := tierSet() // VIP(3) > Gold(2) > Silver(1); Retired(4) inactive
+	for i := range tiers {
+		switch tiers[i].ID {
+		case 2:
+			tiers[i].Perks.RewardIDs = []int64{50, 51}
+		case 3:
+			tiers[i].Perks.RewardIDs = []int64{51, 52}
+		case 4:
+			tiers[i].Perks.RewardIDs = []int64{53} // a retired tier reserves nothing
+		}
+	}
+	tests := []struct {
+		name   string
+		held   int64
+		reward int64
+		ok     bool
+		why    string
+	}{
+		{"open reward, no tier", 0, 49, true, ""},
+		{"gold reward, no tier", 0, 50, false, "for Gold members and above"},
+		{"gold reward, silver", 1, 50, false, "for Gold members and above"},
+		{"gold reward, gold", 2, 50, true, ""},
+		{"gold reward, VIP above", 3, 50, true, ""},
+		{"reserved by gold and VIP: the lower counts", 2, 51, true, ""},
+		{"VIP reward, gold", 2, 52, false, "for VIP members and above"},
+		{"retired tier's reward is open", 0, 53, true, ""},
+		{"held tier retired", 4, 50, false, "for Gold members and above"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ok, why := MayRedeem(tiers, tt.held, tt.reward)
+			if ok != tt.ok || why != tt.why {
+				t.Fatalf("MayRedeem = %v %q, want %v %q", ok, why, tt.ok, tt.why)
+			}
+			_, err := PlanRedemption(DefaultProgram(), RedeemRequest{Reward: Reward{ID: tt.reward, Kind: RewardFixedDiscount, PointsCost: 10,
+				ValueMinor: 100, Active: true, ValidDays: 30}, Tiers: tiers, TierID: tt.held, Code: "VAFA-TEST"}, 1, 1000, time.Now())
+			if (err == nil) != tt.ok || (!tt.ok && ErrorCode(err) != EConflict) {
+				t.Fatalf("PlanRedemption: %v, want allowed %v", err, tt.ok)
+			}
+		})
+	}
+}

@@ -101,7 +101,7 @@ func (s *RedemptionService) Redeem(ctx context.Context, store loyalty.StoreID, c
 		if err != nil {
 			return loyalty.Redemption{}, false, err
 		}
-		program = &st.Program
+		program, in.Tiers = &st.Program, st.Tiers
 	}
 	out, err := s.hold(ctx, store, customerID, *program, in)
 	if errors.Is(err, errNewCustomer) {
@@ -148,7 +148,7 @@ func (s *RedemptionService) hold(ctx context.Context, store loyalty.StoreID, cus
 	var out loyalty.Redemption
 	if oneStatementAtATime.Load() {
 		err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-			reads, err := readForRedeemApart(ctx, tx, store, in.RewardID, customerID)
+			reads, err := readForRedeemApart(ctx, tx, store, in.RewardID, customerID, len(in.Tiers) > 0)
 			if err != nil {
 				return err
 			}
@@ -172,7 +172,7 @@ func (s *RedemptionService) hold(ctx context.Context, store loyalty.StoreID, cus
 		return out, err
 	}
 	err := s.db.inPipe(ctx, func(p *pipe, now time.Time) error {
-		reads, err := readForRedeem(ctx, p, store, in.RewardID, customerID)
+		reads, err := readForRedeem(ctx, p, store, in.RewardID, customerID, len(in.Tiers) > 0)
 		if err != nil {
 			return err
 		}
@@ -203,8 +203,17 @@ func (s *RedemptionService) hold(ctx context.Context, store loyalty.StoreID, cus
 func (s *RedemptionService) planHold(ctx context.Context, store loyalty.StoreID, customerID int64, program loyalty.Program,
 	in loyalty.RedeemInput, reads redeemReads, now time.Time) (loyalty.Redemption, *writes, error) {
 	pk := reads.customer.ID
+	held := reads.tierID
+	if held < 0 {
+		// No tier row: no paid order yet (decideTiers gives every customer
+		// it decides a row), so the tier of zero figures.
+		held = 0
+		if t := loyalty.QualifiedTier(in.Tiers, loyalty.Figures{}); t != nil {
+			held = t.ID
+		}
+	}
 	red, err := loyalty.PlanRedemption(program, loyalty.RedeemRequest{Reward: reads.reward, Points: in.Points,
-		CartSubtotal: in.CartSubtotal, Code: newCode()}, pk, reads.customer.Available, now)
+		CartSubtotal: in.CartSubtotal, Code: newCode(), Tiers: in.Tiers, TierID: held}, pk, reads.customer.Available, now)
 	if err != nil {
 		return red, nil, err
 	}
@@ -250,6 +259,7 @@ type redeemReads struct {
 	reward        loyalty.Reward
 	customer      customerRow
 	customerFound bool
+	tierID        int64 // the stored tier (0 = none, -1 = no row), when the store has tiers
 }
 
 const (
@@ -261,13 +271,28 @@ const (
 		FROM rewards WHERE store_id=? AND id=?`
 	// The customer's row lock keeps concurrent redemptions from overdrawing.
 	lockCustomerForRedeem = `SELECT id, available FROM customers WHERE store_id=? AND wc_customer_id=? FOR UPDATE`
+	// With tiers, the tier the customer holds comes along (rewards may be
+	// reserved to some tiers).
+	lockCustomerTierForRedeem = `SELECT c.id, c.available, COALESCE(t.tier_id, IF(t.customer_pk IS NULL, -1, 0)) FROM customers c
+		LEFT JOIN customer_tiers t ON t.store_id=c.store_id AND t.customer_pk=c.id
+		WHERE c.store_id=? AND c.wc_customer_id=? FOR UPDATE`
 )
+
+// lockForRedeem is the customer lock's query and where it scans to.
+func lockForRedeem(withTier bool, out *redeemReads) (string, []any) {
+	c := &out.customer
+	if withTier {
+		return lockCustomerTierForRedeem, []any{&c.ID, &c.Available, &out.tierID}
+	}
+	return lockCustomerForRedeem, []any{&c.ID, &c.Available}
+}
 
 // readForRedeem reads the reward and locks the customer's row with the
 // pipe's first round trip. ENotFound when the reward is not the store's.
-func readForRedeem(ctx context.Context, p *pipe, store loyalty.StoreID, rewardID, wcID int64) (redeemReads, error) {
+func readForRedeem(ctx context.Context, p *pipe, store loyalty.StoreID, rewardID, wcID int64, withTier bool) (redeemReads, error) {
 	var out redeemReads
-	rows, err := p.query(ctx, readRewardForRedeem+";\n"+lockCustomerForRedeem, store, rewardID, store, wcID)
+	lock, dest := lockForRedeem(withTier, &out)
+	rows, err := p.query(ctx, readRewardForRedeem+";\n"+lock, store, rewardID, store, wcID)
 	if err != nil {
 		return out, fmt.Errorf("read for redemption: %w", err)
 	}
@@ -291,10 +316,9 @@ func readForRedeem(ctx context.Context, p *pipe, store loyalty.StoreID, rewardID
 	if !rows.NextResultSet() {
 		return out, fmt.Errorf("lock customer: %w", rows.Err())
 	}
-	c := &out.customer
 	for rows.Next() {
 		out.customerFound = true
-		if err := rows.Scan(&c.ID, &c.Available); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return out, fmt.Errorf("lock customer: %w", err)
 		}
 	}
@@ -305,7 +329,7 @@ func readForRedeem(ctx context.Context, p *pipe, store loyalty.StoreID, rewardID
 }
 
 // readForRedeemApart is readForRedeem a statement at a time (Galera).
-func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64) (redeemReads, error) {
+func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, rewardID, wcID int64, withTier bool) (redeemReads, error) {
 	var out redeemReads
 	rw := &out.reward
 	err := tx.QueryRowxContext(ctx, readRewardForRedeem, store, rewardID).Scan(&rw.Kind, &rw.PointsCost, &rw.ValueMinor, &rw.Percent, &rw.ProductID,
@@ -314,8 +338,8 @@ func readForRedeemApart(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID,
 		return out, notFound(err, "reward %d not found", rewardID)
 	}
 	rw.ID = rewardID
-	c := &out.customer
-	switch err := tx.QueryRowxContext(ctx, lockCustomerForRedeem, store, wcID).Scan(&c.ID, &c.Available); {
+	lock, dest := lockForRedeem(withTier, &out)
+	switch err := tx.QueryRowxContext(ctx, lock, store, wcID).Scan(dest...); {
 	case err == nil:
 		out.customerFound = true
 	case !errors.Is(err, sql.ErrNoRows):

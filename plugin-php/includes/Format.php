@@ -70,6 +70,17 @@ final class Format {
 	}
 
 	/**
+	 * A plain decimal such as "1.25" in the locale's digits and decimal
+	 * separator (۱٫۲۵ in Persian).
+	 *
+	 * @param string $decimal Digits with an optional "." and fraction.
+	 * @param string $locale  Locale.
+	 */
+	public static function decimal( string $decimal, string $locale ): string {
+		return self::digits( str_replace( '.', self::decimal_separator( $locale ), $decimal ), $locale );
+	}
+
+	/**
 	 * Replaces ASCII digits with the locale's.
 	 *
 	 * @param string $s      Text.

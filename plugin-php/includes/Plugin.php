@@ -46,6 +46,7 @@ final class Plugin {
 			Rewards\BlockCheckout::register();
 			Referrals\Attribution::register();
 			Referrals\Welcome::register();
+			Tiers\FreeShipping::register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).

@@ -101,6 +101,11 @@ final class SettingsPage {
 				case 'referral_reject':
 					$notice[1] = ReferralsAdmin::handle( $op );
 					break;
+				case 'tier_add':
+				case 'tier_toggle':
+				case 'tier_settings':
+					$notice[1] = TiersAdmin::handle( $op );
+					break;
 				default:
 					throw new ApiException( __( 'Unknown action.', 'vafa' ), 'invalid' );
 			}
@@ -194,6 +199,7 @@ final class SettingsPage {
 		};
 		RewardsAdmin::render( $form );
 		ReferralsAdmin::render( $form );
+		TiersAdmin::render( $form );
 
 		echo '<h2>' . esc_html__( 'Disconnect', 'vafa' ) . '</h2>';
 		self::form( 'disconnect', __( 'Disconnect', 'vafa' ), '', 'button button-link-delete' );

@@ -77,6 +77,7 @@ final class Account {
 			'myaccount/rewards.php',
 			array(
 				'balance_html'  => Shortcodes::points(),
+				'tier_html'     => \Vafa\Tiers\Status::html( get_current_user_id() ),
 				'activity_html' => Shortcodes::activity(),
 				'rewards_html'  => self::rewards_html(),
 				'referral_html' => \Vafa\Referrals\Share::html( get_current_user_id() ),

@@ -40,7 +40,10 @@ $vafa_locale = determine_locale();
 		<?php endif; ?>
 		</label>
 		<?php if ( empty( $vafa_reward['affordable'] ) ) : ?>
-			<?php if ( (int) $catalog['available'] < 0 ) : ?>
+			<?php if ( ! empty( $vafa_reward['reserved_for'] ) && 0 === strpos( (string) ( $vafa_reward['reason'] ?? '' ), 'for ' ) ) : ?>
+				<?php /* translators: %s: tier name, e.g. Gold */ ?>
+		<span class="vafa-reason vafa-reserved"><?php echo esc_html( sprintf( __( 'For %s members and above.', 'vafa' ), \Vafa\Tiers\Status::name( (array) $vafa_reward['reserved_for']['names'], $vafa_locale ) ) ); ?></span>
+			<?php elseif ( (int) $catalog['available'] < 0 ) : ?>
 		<span class="vafa-reason"><?php esc_html_e( 'Your balance is negative.', 'vafa' ); ?></span>
 			<?php else : ?>
 				<?php /* translators: %s: points still missing */ ?>

@@ -161,6 +161,28 @@ switch ( $cmd ) {
 	case 'webhooks':
 		echo json_encode( \Vafa\Webhooks::health() ), "\n";
 		break;
+	case 'wc-shipping':
+		// A shipped product and a 5.00 flat rate everywhere (the zone for
+		// locations no other zone covers).
+		$zone     = new WC_Shipping_Zone( 0 );
+		$instance = 0;
+		foreach ( $zone->get_shipping_methods() as $m ) {
+			if ( 'flat_rate' === $m->id ) {
+				$instance = (int) $m->instance_id;
+			}
+		}
+		if ( ! $instance ) {
+			$instance = (int) $zone->add_shipping_method( 'flat_rate' );
+		}
+		update_option( 'woocommerce_flat_rate_' . $instance . '_settings', array( 'enabled' => 'yes', 'title' => 'Flat rate', 'tax_status' => 'none', 'cost' => '5' ) );
+		WC_Cache_Helper::get_transient_version( 'shipping', true );
+		$tea = new WC_Product_Simple();
+		$tea->set_name( 'Tea' );
+		$tea->set_regular_price( '20.00' );
+		$tea->set_status( 'publish' );
+		$tea->save();
+		echo json_encode( array( 'product' => $tea->get_id(), 'instance' => $instance ) ), "\n";
+		break;
 	case 'wc-order':
 		// php wp.php SITE wc-order USER PRODUCT STATUS...: one order walked through the statuses.
 		$order = wc_create_order( array( 'customer_id' => (int) $argv[3] ) );

@@ -20,6 +20,20 @@ final class FormatTest extends TestCase {
 		$this->assertSame( $want, Format::points( $points, $locale ) );
 	}
 
+	public static function decimal_cases(): array {
+		return array(
+			'english'        => array( '1.25', 'en_US', '1.25' ),
+			'persian'        => array( '1.25', 'fa_IR', '۱٫۲۵' ),
+			'arabic'         => array( '1.5', 'ar', '١٫٥' ),
+			'whole persian'  => array( '2', 'fa_IR', '۲' ),
+		);
+	}
+
+	/** @dataProvider decimal_cases */
+	public function test_decimal( string $decimal, string $locale, string $want ): void {
+		$this->assertSame( $want, Format::decimal( $decimal, $locale ) );
+	}
+
 	public static function money_cases(): array {
 		return array(
 			'usd'                  => array( 12345, 2, 'USD', 'en_US', '123.45 USD' ),
