@@ -133,8 +133,8 @@ type RedeemRequest struct {
 	Reward        Reward
 	Tiers         []Tier // the store's active tiers, for rewards reserved to some
 	TierID        int64  // the tier the customer holds (0 = none)
-	Points        int64 // points_discount only
-	CartSubtotal  int64 // minor units; bounds points_discount and checks minimums
+	Points        int64  // points_discount only
+	CartSubtotal  int64  // minor units; bounds points_discount and checks minimums
 	Code          string
 	IdempotentKey string
 }
