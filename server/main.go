@@ -17,6 +17,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Store time zones (expiry at midnight in Asia/Tehran) must resolve on
+	// images without a zoneinfo database too.
+	_ "time/tzdata"
 )
 
 func main() {

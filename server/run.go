@@ -103,6 +103,7 @@ type services struct {
 	redemptions *mysql.RedemptionService
 	referrals   *mysql.ReferralService
 	tiers       *mysql.TierService
+	lots        *mysql.LotService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -115,7 +116,7 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
-		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db)}, nil
+		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -168,6 +169,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		Stores: svc.stores, Connector: svc.keys, Keys: svc.keys, Inbox: svc.inbox, Ledger: svc.customers, Claims: svc.customers,
 		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Referrals: svc.referrals, Programs: svc.stores,
 		Tiers:          svc.tiers,
+		Expiry:         svc.lots,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,
@@ -205,7 +207,8 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		pool.Jobs = []worker.Job{{Name: "expire rewards", Every: cfg.MatureEvery, Run: svc.redemptions.ExpireDue},
 			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue},
 			{Name: "mature referral commissions", Every: cfg.MatureEvery, Run: svc.referrals.MatureCommissions},
-			{Name: "check tiers", Every: cfg.MatureEvery, Run: svc.tiers.CheckDue}}
+			{Name: "check tiers", Every: cfg.MatureEvery, Run: svc.tiers.CheckDue},
+			{Name: "expire points", Every: cfg.MatureEvery, Run: svc.lots.ExpireDue}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

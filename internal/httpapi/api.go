@@ -41,6 +41,7 @@ type Deps struct {
 	Redemptions loyalty.Redemptions
 	Referrals   loyalty.Referrals
 	Tiers       loyalty.Tiers
+	Expiry      loyalty.Expiry
 	Verifier    Verifier
 	Ready       func(ctx context.Context) error
 	PublicURL   string // base URL plugins are told to deliver webhooks to

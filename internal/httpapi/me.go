@@ -29,6 +29,14 @@ type balanceResponse struct {
 	// (or at the top).
 	Tier     *customerTierResponse `json:"tier"`
 	NextTier *nextTierResponse     `json:"next_tier"`
+	// The next points to lapse: null when the store expires nothing or
+	// nothing of the balance will.
+	Expiring *expiringResponse `json:"expiring"`
+}
+
+type expiringResponse struct {
+	Points int64     `json:"points"`
+	At     time.Time `json:"at"`
 }
 
 // activityResponse is one ledger transaction as a customer sees it.
@@ -99,6 +107,16 @@ func (a *api) me(c *gin.Context) error {
 			return err
 		}
 		out.Tier, out.NextTier = newTierStatus(s, c.Query("locale"))
+	}
+	if p := store.Program; p.ExpireMonths > 0 || p.ExpireInactiveMonths > 0 {
+		cid, _ := principal(c).CustomerID()
+		e, err := a.Expiry.Expiring(c.Request.Context(), store, cid)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			out.Expiring = &expiringResponse{Points: e.Points, At: e.At.UTC()}
+		}
 	}
 	c.JSON(http.StatusOK, out)
 	return nil

@@ -178,7 +178,16 @@ var (
 	_ loyalty.Programs    = (*specServices)(nil)
 	_ loyalty.Referrals   = (*specServices)(nil)
 	_ loyalty.Tiers       = (*specServices)(nil)
+	_ loyalty.Expiry      = (*specServices)(nil)
 )
+
+func (f *specServices) ExpireDue(context.Context, int) (int, error) { return 0, nil }
+func (f *specServices) Expiring(_ context.Context, st loyalty.Store, _ int64) (*loyalty.Expiring, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return &loyalty.Expiring{Points: 50, At: time.Date(2026, 8, 31, 20, 30, 0, 0, time.UTC)}, nil
+}
 
 var specTiers = []loyalty.Tier{
 	{ID: 22, Rank: 2, Names: map[string]string{"en": "Gold", "fa_IR": "طلایی"}, ThresholdKind: loyalty.TierBySpend, Threshold: 100000,
@@ -596,7 +605,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
 		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
-		Tiers: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
+		Tiers: w.services, Expiry: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	e, ok := h.(*gin.Engine)
@@ -810,6 +819,13 @@ func specCases() []specCase {
 		}
 	}
 	tiersFail := func(w *specWorld) { tiersOn(w); failServices(w) }
+	expiryOn := func(w *specWorld) {
+		w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
+			p := loyalty.DefaultProgram()
+			p.ExpireMonths, p.TimeZone = 6, "Asia/Tehran"
+			return loyalty.Store{ID: 1, Name: "Shop", WebhookSecret: specSecret, Program: p}, nil
+		}
+	}
 	return []specCase{
 		{"healthz", "GET", "/healthz", nil, "", nil, 200},
 		{"ready", "GET", "/readyz", nil, "", nil, 200},
@@ -863,6 +879,8 @@ func specCases() []specCase {
 
 		{"me with a tier", "GET", "/v1/me?locale=fa_IR", specBearer("shopper"), "", tiersOn, 200},
 		{"me tier fails", "GET", "/v1/me", specBearer("shopper"), "", tiersFail, 500},
+		{"me with points expiring", "GET", "/v1/me", specBearer("shopper"), "", expiryOn, 200},
+		{"me expiry fails", "GET", "/v1/me", specBearer("shopper"), "", func(w *specWorld) { expiryOn(w); failServices(w) }, 500},
 
 		{"my tier", "GET", "/v1/me/tier?locale=fa_IR", specBearer("shopper"), "", tiersOn, 200},
 		{"my tier without tiers", "GET", "/v1/me/tier", specBearer("shopper"), "", nil, 200},

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"crypto/sha256"
 	"fmt"
+	"sort"
 	"time"
 )
 
@@ -128,6 +129,23 @@ func (t Transaction) Entries() ([]Entry, error) {
 		return nil, Errorf(EInternal, "transaction does not balance")
 	}
 	return out, nil
+}
+
+// Customers are the customers whose accounts the transaction touches, in
+// ascending id order (the order their rows are locked in).
+func (t Transaction) Customers() []int64 {
+	seen := map[int64]bool{}
+	var out []int64
+	for _, p := range t.Postings {
+		for _, a := range []Account{p.From, p.To} {
+			if a.Customer > 0 && !seen[a.Customer] {
+				seen[a.Customer] = true
+				out = append(out, a.Customer)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 // InputHash fingerprints what the transaction does, so a replay of a key

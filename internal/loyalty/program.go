@@ -40,6 +40,11 @@ type Program struct {
 	ReferralNewCustomersOnly bool  `setting:"referral_new_customers_only" usage:"only friends who never ordered before count"`
 	// Tiers.
 	TierGraceDays int `setting:"tier_grace_days" usage:"days a customer keeps a tier after falling below its threshold (0 = move down at once)"`
+	// Expiry, and the store's time zone (expiry instants, and later
+	// birthdays and reports, are at midnight there).
+	ExpireMonths         int    `setting:"expire_months" usage:"points lapse this many months after they were earned, oldest first (0 = never)"`
+	ExpireInactiveMonths int    `setting:"expire_inactive_months" usage:"all points lapse after this many months without activity (0 = never)"`
+	TimeZone             string `setting:"time_zone" usage:"the store's IANA time zone, such as Asia/Tehran (UTC when empty)"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -104,6 +109,15 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
 	case p.TierGraceDays < 0 || p.TierGraceDays > 730:
 		return Errorf(EInvalid, "tier_grace_days must be between 0 and 730")
+	case p.ExpireMonths < 0 || p.ExpireMonths > 120 || p.ExpireInactiveMonths < 0 || p.ExpireInactiveMonths > 120:
+		return Errorf(EInvalid, "expire_months and expire_inactive_months must be between 0 (never) and 120")
+	case len(p.TimeZone) > 64:
+		return Errorf(EInvalid, "time_zone must be an IANA time zone name such as Asia/Tehran")
+	}
+	if p.TimeZone != "" {
+		if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "Local" {
+			return Errorf(EInvalid, "time_zone %q is not an IANA time zone name such as Asia/Tehran", p.TimeZone)
+		}
 	}
 	return nil
 }

@@ -49,6 +49,9 @@ var auditChecks = []struct {
 		FROM customers c LEFT JOIN (SELECT store_id, customer_pk, SUM(points) AS total FROM redemptions
 		WHERE state IN ('issued','applied') GROUP BY store_id, customer_pk) r ON r.store_id=c.store_id AND r.customer_pk=c.id
 		WHERE c.held <> COALESCE(r.total,0)`},
+	{"lots_cover_available", `SELECT c.store_id, CONCAT('customer ', c.id, ' has ', c.available, ' available but lots of only ', COALESCE(l.total,0))
+		FROM customers c LEFT JOIN (SELECT store_id, customer_pk, SUM(amount) AS total FROM lots GROUP BY store_id, customer_pk) l
+		ON l.store_id=c.store_id AND l.customer_pk=c.id WHERE c.available > COALESCE(l.total,0)`},
 	{"customer_account_owner", `SELECT store_id, CONCAT('entry ', id, ' on ', account, ' has the wrong owner')
 		FROM ledger_entries WHERE (account IN ('pending','available','held')) <> (customer_pk IS NOT NULL)`},
 	{"customer_store", `SELECT e.store_id, CONCAT('entry ', e.id, ' names customer ', e.customer_pk, ' of another store')

@@ -30,6 +30,14 @@ type ledger struct {
 	queued  []pendingTxn
 	deltas  map[int64]*loyalty.Balance // customer id -> change to its balance columns
 	at      time.Time                  // updated_at for the balance rows
+	lots    []pendingLot               // credits to available, for expiry
+}
+
+type pendingLot struct {
+	store    loyalty.StoreID
+	customer int64
+	at       time.Time
+	amount   int64
 }
 
 type pendingTxn struct {
@@ -63,7 +71,7 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 	p := pendingTxn{store: store, t: t, entries: entries, hash: t.InputHash()}
 	if l.batched {
 		l.queued = append(l.queued, p)
-		l.addDeltas(t)
+		l.addDeltas(store, t)
 		return 0, false, nil
 	}
 	res, err := l.tx.ExecContext(ctx, insertTxns+txnPlaceholders, txnRow(p)...)
@@ -87,7 +95,7 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 	if id, err = res.LastInsertId(); err != nil {
 		return 0, false, fmt.Errorf("transaction id: %w", err)
 	}
-	l.addDeltas(t)
+	l.addDeltas(store, t)
 	var w writes
 	var q strings.Builder
 	var args []any
@@ -95,6 +103,7 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 	entryRows(&q, &args, p, strconv.FormatInt(id, 10), true)
 	w.add(q.String(), args...)
 	l.renderBalances(&w)
+	l.renderLots(&w)
 	return id, false, w.flush(ctx, l.tx)
 }
 
@@ -126,8 +135,11 @@ func (l *ledger) delta(customer int64, at time.Time) *loyalty.Balance {
 	return b
 }
 
-func (l *ledger) addDeltas(t loyalty.Transaction) {
-	for _, c := range touchedCustomers(t.Postings) {
+func (l *ledger) addDeltas(store loyalty.StoreID, t loyalty.Transaction) {
+	for c, amount := range loyalty.NewLots(t) {
+		l.lots = append(l.lots, pendingLot{store, c, t.At, amount})
+	}
+	for _, c := range t.Customers() {
 		d := loyalty.Balance{}.Apply(c, t.Postings)
 		b := l.delta(c, t.At)
 		b.Available += d.Available
@@ -142,6 +154,26 @@ func (l *ledger) addDeltas(t loyalty.Transaction) {
 func (l *ledger) render(w *writes) {
 	l.renderTxns(w)
 	l.renderBalances(w)
+	l.renderLots(w)
+}
+
+// renderLots adds one INSERT of the queued lots and forgets them.
+func (l *ledger) renderLots(w *writes) {
+	if len(l.lots) == 0 {
+		return
+	}
+	var q strings.Builder
+	args := make([]any, 0, 4*len(l.lots))
+	q.WriteString(`INSERT INTO lots (store_id, customer_pk, earned_at, amount) VALUES `)
+	for i, x := range l.lots {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?)")
+		args = append(args, x.store, x.customer, x.at, x.amount)
+	}
+	w.add(q.String(), args...)
+	l.lots = l.lots[:0]
 }
 
 const (
@@ -263,21 +295,6 @@ func (l *ledger) renderBalances(w *writes) {
 	w.add(`UPDATE customers SET available = available + CASE id`+av.String()+` END, pending = pending + CASE id`+pe.String()+
 		heldSet+` END, lifetime = lifetime + CASE id`+li.String()+` END, updated_at = ? WHERE id IN (`+in.String()+`)`, append(args, inArgs...)...)
 	clear(l.deltas)
-}
-
-func touchedCustomers(ps []loyalty.Posting) []int64 {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, p := range ps {
-		for _, a := range []loyalty.Account{p.From, p.To} {
-			if a.Customer > 0 && !seen[a.Customer] {
-				seen[a.Customer] = true
-				out = append(out, a.Customer)
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
-	return out
 }
 
 // writes collects statements that need no answer, to send them in one round
