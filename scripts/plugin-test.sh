@@ -625,6 +625,23 @@ sys.exit(0 if m and "disabled" in m.group(0) and "For Gold members and above." i
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-tier" --hide-scrollbars --window-size=1000,1400 \
     --screenshot=plugin-php/tests/artifacts/my-account-tier-fa.png "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" >/dev/null 2>&1 || true
+  # Points expiry: the admin sets 12 months in Asia/Tehran on the Vafa page;
+  # My Account tells the shopper when their oldest points lapse (a Jalali
+  # date in Persian).
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin-expiry.html"
+  exp_nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"expiry_settings\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin-expiry.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa" \
+    --data-urlencode action=vafa_action --data-urlencode vafa_op=expiry_settings --data-urlencode "_wpnonce=$exp_nonce" \
+    --data-urlencode vafa_expire_months=12 --data-urlencode vafa_expire_inactive=0 --data-urlencode vafa_time_zone=Asia/Tehran "$VAFA_WP_URL/wp-admin/admin-post.php"
+  curl -s "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $admin_tok" > "$tmp/program-expiry.json"
+  check "the admin page's form sets points to expire after 12 months in Asia/Tehran" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["expire_months"]==12 and d["time_zone"]=="Asia/Tehran" else 1)' "$tmp/program-expiry.json"
+  check "the service tells when the shopper's oldest points lapse (a year from now, at midnight in Tehran)" python3 -c 'import json,sys,datetime
+d=json.loads(sys.argv[1]); e=d.get("expiring") or {}
+at=datetime.datetime.fromisoformat(e.get("at","1970-01-01T00:00:00+00:00").replace("Z","+00:00")); now=datetime.datetime.now(datetime.timezone.utc)
+sys.exit(0 if e.get("points",0)>0 and 360 < (at-now).days < 367 and at.astimezone(datetime.timezone(datetime.timedelta(hours=3,minutes=30))).strftime("%H:%M")=="00:00" else 1)' "$(me)"
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-expiry.html"
+  check "My Account: 'N points expire on DATE'" grep -q 'class="vafa-expiring" data-points="[1-9][0-9]*">[0-9,]* points expire on' "$tmp/myaccount-expiry.html"
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
@@ -638,6 +655,9 @@ h=h[h.find("vafa-redemptions"):h.find("</table>", h.find("vafa-redemptions"))]
 jalali=r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}"
 months="January|February|March|April|May|June|July|August|September|October|November|December"
 sys.exit(0 if re.search(jalali, h) and not re.search(months, h) else 1)' "$tmp/myaccount-fa.html"
+  check "My Account in Persian: the expiry date is Jalali in Persian digits" python3 -c 'import re,sys
+h=open(sys.argv[1]).read(); m=re.search(r"class=\"vafa-expiring\"[^>]*>([^<]*)<", h)
+sys.exit(0 if m and re.search(r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}", m.group(1)) and "منقضی" in m.group(1) else 1)' "$tmp/myaccount-fa.html"
   check "My Account activity in Persian names reward steps (used on an order, removed)" sh -c "grep -q 'پاداش در سفارش #' '$tmp/myaccount-fa.html' && grep -q 'پاداش برداشته شد' '$tmp/myaccount-fa.html'"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
     --disable-component-update --disable-sync --user-data-dir="$tmp/chrome-fa" --hide-scrollbars --window-size=1000,1400 \

@@ -106,6 +106,9 @@ final class SettingsPage {
 				case 'tier_settings':
 					$notice[1] = TiersAdmin::handle( $op );
 					break;
+				case 'expiry_settings':
+					$notice[1] = ExpiryAdmin::handle();
+					break;
 				default:
 					throw new ApiException( __( 'Unknown action.', 'vafa' ), 'invalid' );
 			}
@@ -200,6 +203,7 @@ final class SettingsPage {
 		RewardsAdmin::render( $form );
 		ReferralsAdmin::render( $form );
 		TiersAdmin::render( $form );
+		ExpiryAdmin::render( $form );
 
 		echo '<h2>' . esc_html__( 'Disconnect', 'vafa' ) . '</h2>';
 		self::form( 'disconnect', __( 'Disconnect', 'vafa' ), '', 'button button-link-delete' );

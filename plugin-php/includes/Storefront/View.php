@@ -149,6 +149,8 @@ final class View {
 			case 'redeem_return':
 				/* translators: %s: order number */
 				return sprintf( __( 'Order #%s refunded or cancelled: reward points back', 'vafa' ), $order );
+			case 'points_expire':
+				return __( 'Points expired', 'vafa' );
 		}
 		return __( 'Points activity', 'vafa' );
 	}

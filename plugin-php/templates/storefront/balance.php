@@ -26,6 +26,10 @@ defined( 'ABSPATH' ) || exit;
 	<?php /* translators: %s: number of points waiting for the return window to pass */ ?>
 <p class="vafa-pending"><?php echo esc_html( sprintf( __( '%s points pending (they become available when the return period ends)', 'vafa' ), Format::points( (int) $me['pending'], $locale ) ) ); ?></p>
 <?php endif; ?>
+<?php if ( ! empty( $me['expiring']['points'] ) && ! empty( $me['expiring']['at'] ) ) : ?>
+	<?php /* translators: 1: points, 2: date */ ?>
+<p class="vafa-expiring" data-points="<?php echo esc_attr( (string) (int) $me['expiring']['points'] ); ?>"><?php echo esc_html( sprintf( __( '%1$s points expire on %2$s. Use them before then.', 'vafa' ), Format::points( (int) $me['expiring']['points'], $locale ), Format::date( (int) strtotime( (string) $me['expiring']['at'] ), $locale ) ) ); ?></p>
+<?php endif; ?>
 <?php /* translators: %s: lifetime points */ ?>
 <p class="vafa-lifetime"><?php echo esc_html( sprintf( __( 'Lifetime points: %s', 'vafa' ), Format::points( (int) ( $me['lifetime'] ?? 0 ), $locale ) ) ); ?></p>
 <?php if ( ! empty( $me['stale_since'] ) ) : ?>
