@@ -245,6 +245,11 @@ func run(c config) error {
 	// Tiers: the same stream with 3 tiers active against none, each on a
 	// fresh database, in one run.
 	svc.stop()
+	lotsTotal, lotsDue, lotRate, err := expiryRate(ctx, admin, base, c, bin)
+	if err != nil {
+		return err
+	}
+	add(result{Metric: fmt.Sprintf("expiry job: %d due lots among %d", lotsDue, lotsTotal), Value: lotRate, Unit: "lots/s"})
 	plain, tiered, err := tiersLedger(ctx, admin, base, c, bin)
 	if err != nil {
 		return err
@@ -558,6 +563,76 @@ func tiersLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c confi
 		time.Sleep(5 * time.Second) // let the dropped database's purge settle
 	}
 	return plain, tiered, nil
+}
+
+// expiryRate measures the expiry job: a fresh store holds lotsTotal lots
+// (made in SQL with their customers, transactions and entries, so audit
+// holds), a fifth of its customers' lots old enough to lapse; expiry is
+// switched on and the service's job (every 20 ms, 1,000 customers a round)
+// runs until none is due. Every due lot must lapse once, and audit pass.
+func expiryRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) (int, int, float64, error) {
+	customers := 100_000
+	if c.orders < 100_000 { // -quick
+		customers = 5_000
+	}
+	const perCustomer = 10
+	total, due := customers*perCustomer, customers/5*perCustomer
+	s, err := startService(ctx, admin, base, c, bin)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer s.stop()
+	logf("expiry: making %d lots for %d customers", total, customers)
+	store := s.store.StoreID
+	const cust, txID = 10_000_000, 20_000_000
+	seq := fmt.Sprintf("seq_1_to_%d", total)
+	old := fmt.Sprintf("((seq-1) DIV %d) < %d", perCustomer, customers/5) // the first fifth of the customers
+	for _, q := range []string{
+		fmt.Sprintf(`INSERT INTO customers (id, store_id, wc_customer_id, available, pending, held, lifetime, created_at, updated_at)
+			SELECT %d+seq, %s, 5000000+seq, %d, 0, 0, %d, UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM seq_1_to_%d`, cust, store, 10*perCustomer, 10*perCustomer, customers),
+		fmt.Sprintf(`INSERT INTO ledger_transactions (id, store_id, idempotency_key, input_hash, kind, customer_pk, reason, actor, created_at)
+			SELECT %d+seq, %s, CONCAT('bench:lot:', seq), UNHEX(SHA2(seq, 256)), 'adjustment', %d+(seq-1) DIV %d+1, 'bench', 'bench',
+			IF(%s, UTC_TIMESTAMP(6) - INTERVAL 2 YEAR, UTC_TIMESTAMP(6) - INTERVAL 1 DAY) FROM %s`, txID, store, cust, perCustomer, old, seq),
+		fmt.Sprintf(`INSERT INTO ledger_entries (store_id, transaction_id, account, customer_pk, amount)
+			SELECT %s, %d+seq, 'available', %d+(seq-1) DIV %d+1, 10 FROM %s`, store, txID, cust, perCustomer, seq),
+		fmt.Sprintf(`INSERT INTO ledger_entries (store_id, transaction_id, account, customer_pk, amount)
+			SELECT %s, %d+seq, 'adjusted', NULL, -10 FROM %s`, store, txID, seq),
+		fmt.Sprintf(`INSERT INTO lots (store_id, customer_pk, earned_at, amount)
+			SELECT %s, %d+(seq-1) DIV %d+1, IF(%s, UTC_TIMESTAMP(6) - INTERVAL 2 YEAR, UTC_TIMESTAMP(6) - INTERVAL 1 DAY), 10 FROM %s ORDER BY seq`,
+			store, cust, perCustomer, old, seq),
+		`ANALYZE TABLE lots, customers, ledger_transactions, ledger_entries`,
+	} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			return 0, 0, 0, fmt.Errorf("expiry setup: %w", err)
+		}
+	}
+	s.env = append(s.env, "VAFA_MATURE_INTERVAL=20ms")
+	if err := s.restart(c.workers); err != nil {
+		return 0, 0, 0, err
+	}
+	logf("expiry: %d lots due; expire_months=12", due)
+	start := time.Now()
+	if _, err := s.db.ExecContext(ctx, `UPDATE programs SET expire_months=12 WHERE store_id=?`, store); err != nil {
+		return 0, 0, 0, err
+	}
+	deadline := start.Add(15 * time.Minute)
+	for {
+		if n := s.count("SELECT COUNT(*) FROM lots WHERE settled=0 AND earned_at < UTC_TIMESTAMP(6) - INTERVAL 1 YEAR"); n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, 0, 0, fmt.Errorf("expiry job did not finish in 15 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	if n := s.count("SELECT COUNT(*) FROM ledger_transactions WHERE kind='points_expire'"); n != int64(due) {
+		return 0, 0, 0, fmt.Errorf("%d lapses for %d due lots", n, due)
+	}
+	if out, err := s.cli("audit"); err != nil {
+		return 0, 0, 0, fmt.Errorf("audit after expiry failed: %v\n%s", err, out)
+	}
+	return total, due, float64(due) / elapsed.Seconds(), nil
 }
 
 // createTiers adds three tiers to the service's store through the admin API.

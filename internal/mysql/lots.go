@@ -78,7 +78,7 @@ func (s *LotService) ExpireDue(ctx context.Context, limit int) (int, error) {
 			n, err := s.db.eachDue(ctx, "lots", `SELECT DISTINCT store_id, customer_pk AS id FROM lots
 				WHERE store_id=? AND settled=0 AND earned_at <= ? LIMIT ?`, []any{p.Store, bound, limit},
 				func(tx *sqlx.Tx, now time.Time, it dueItem) (bool, error) {
-					return expireCustomer(ctx, tx, p, it.ID, now)
+					return expireCustomer(ctx, tx, p, it.ID, now, s.db.idStep)
 				})
 			total += n
 			if err != nil {
@@ -90,7 +90,7 @@ func (s *LotService) ExpireDue(ctx context.Context, limit int) (int, error) {
 			n, err := s.db.eachDue(ctx, "inactive customer", `SELECT store_id, id FROM customers
 				WHERE store_id=? AND available > 0 AND merged_into IS NULL AND updated_at <= ? LIMIT ?`, []any{p.Store, bound, limit},
 				func(tx *sqlx.Tx, now time.Time, it dueItem) (bool, error) {
-					return expireCustomer(ctx, tx, p, it.ID, now)
+					return expireCustomer(ctx, tx, p, it.ID, now, s.db.idStep)
 				})
 			total += n
 			if err != nil {
@@ -103,7 +103,12 @@ func (s *LotService) ExpireDue(ctx context.Context, limit int) (int, error) {
 
 // expireCustomer locks the customer, posts what lapses at now under either
 // rule, and settles the lots the balance no longer covers.
-func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer int64, now time.Time) (bool, error) {
+//
+// The customer's lock and the settled flag keep a lapse from being posted
+// twice (another instance waiting on the lock finds the lots settled), so
+// the lapses go out with the batched ledger writer, in one round trip with
+// the settling.
+func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer int64, now time.Time, idStep int64) (bool, error) {
 	var c struct {
 		Available int64     `db:"available"`
 		UpdatedAt time.Time `db:"updated_at"`
@@ -125,24 +130,25 @@ func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer 
 		txns = append(txns, *t)
 		left = 0
 	}
-	l := newLedger(tx)
-	posted := false
+	l := newBatchLedger(tx, idStep)
 	for _, t := range txns {
-		_, replayed, err := l.Post(ctx, p.Store, t)
-		if err != nil {
+		if _, _, err := l.Post(ctx, p.Store, t); err != nil {
 			return false, fmt.Errorf("expire points of customer %d: %w", customer, err)
 		}
-		posted = posted || !replayed
 	}
+	var w writes
+	l.render(&w)
 	if settle := loyalty.UncoveredLots(lots, left); len(settle) > 0 {
 		q, args, err := sqlx.In(`UPDATE lots SET settled=1 WHERE store_id=? AND id IN (?)`, p.Store, settle)
 		if err != nil {
 			return false, err
 		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-			return false, fmt.Errorf("settle lots: %w", err)
-		}
+		w.add(q, args...)
 	}
+	if err := w.flush(ctx, tx); err != nil {
+		return false, fmt.Errorf("expire points of customer %d: %w", customer, err)
+	}
+	posted := len(txns) > 0
 	return posted, nil
 }
 
