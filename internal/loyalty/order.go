@@ -39,6 +39,7 @@ type OrderSnapshot struct {
 	FirstName     string   // billing first name (the referral shows it masked)
 	Phone         string   // NormalizePhone of the billing phone
 	Address       string   // NormalizeAddress of the billing address
+	Lines         []OrderLine
 }
 
 // Net is the amount points are earned on: total minus tax minus shipping.
@@ -72,6 +73,15 @@ func (o OrderSnapshot) Points(rule EarnRule) (int64, error) {
 	return rule.OrderPoints(o.Net(), o.Remaining(), o.Total)
 }
 
+// FirstPaidAt is when an order first seen paid at now counts as paid: its
+// date_paid_gmt when WooCommerce sent one in the past, else now.
+func (o OrderSnapshot) FirstPaidAt(now time.Time) time.Time {
+	if !o.DatePaid.IsZero() && o.DatePaid.Before(now) {
+		return o.DatePaid
+	}
+	return now
+}
+
 // Identified reports whether the order can be attributed to someone.
 func (o OrderSnapshot) Identified() bool { return o.CustomerID > 0 || o.Email != "" }
 
@@ -83,6 +93,42 @@ type OrderTerms struct {
 	Rule        EarnRule
 	FirstPaidAt time.Time
 	MaturesAt   time.Time // the return window ends; zero-length windows end at FirstPaidAt
+	Rules       *RuleSet  // the earning rules in force then; nil: the rate alone
+	RuleSetID   int64     // storage's id of Rules (sets are shared by content)
+	Bonus       int64     // the first-order bonus, while the order is paid and not refunded in full
+}
+
+// Points is what an order with these terms should hold for snap: nothing
+// unless paid; otherwise the rules' (or the rate's) share in proportion to
+// what is not refunded, and the bonus while anything is.
+func (t *OrderTerms) Points(snap OrderSnapshot) (int64, error) {
+	if !snap.Paid() {
+		return 0, nil
+	}
+	var p int64
+	var err error
+	if t.Rules == nil || t.Rules.Empty() {
+		p, err = t.Rule.OrderPoints(snap.Net(), snap.Remaining(), snap.Total)
+	} else {
+		p, err = t.Rules.Points(t.Rule, snap.Net(), snap.Lines, snap.Remaining(), snap.Total)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if t.Bonus > 0 && snap.Remaining() > 0 {
+		p += t.Bonus
+	}
+	return p, nil
+}
+
+// EarnContext is what storage knows at an order's first payment beyond the
+// program: the customer's tier multiplier, the earning rules in force (and
+// their shared id), and whether it is the customer's first paid order.
+type EarnContext struct {
+	TierMultiplier Ratio
+	Rules          RuleSet
+	RuleSetID      int64
+	FirstOrder     bool
 }
 
 // InWindow reports whether points earned under the terms are still pending at now.
@@ -177,12 +223,11 @@ func (s OrderState) Stale(snap OrderSnapshot, d Delivery) (bool, string) {
 // ReconcileOrder brings what the order holds to what snap says it should
 // have earned, posting only the difference. customer is the internal id the
 // snapshot's customer (or guest e-mail) resolves to, 0 when it names nobody.
-// The earn rule and return window are frozen from program when the order is
-// first paid, with tierMultiplier (the customer's tier at that moment; the
-// zero Ratio is 1). When the order changed hands, everything goes back from the
+// The earn rule, the return window and ec (tier multiplier, earning rules,
+// first-order bonus) are frozen when the order is first paid. When the order changed hands, everything goes back from the
 // previous customer and the new one earns from zero. A stale snapshot or a
 // draft changes nothing; points that overflow 64 bits flag the delivery.
-func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer int64, tierMultiplier Ratio, d Delivery, now time.Time) (Outcome, error) {
+func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer int64, ec EarnContext, d Delivery, now time.Time) (Outcome, error) {
 	if IsDraftStatus(snap.Status) {
 		return unchanged(s, InboxIgnored, "draft order "+snap.Status), nil
 	}
@@ -190,17 +235,21 @@ func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer 
 		return unchanged(s, InboxDone, why), nil
 	}
 	if s.Terms == nil && snap.Paid() {
-		paidAt := now
-		if !snap.DatePaid.IsZero() && snap.DatePaid.Before(now) {
-			paidAt = snap.DatePaid
-		}
+		paidAt := snap.FirstPaidAt(now)
 		rule := program.EarnRule()
-		rule.Multiplier = tierMultiplier.norm()
+		rule.Multiplier = ec.TierMultiplier.norm()
 		s.Terms = &OrderTerms{Rule: rule, FirstPaidAt: paidAt, MaturesAt: program.MaturesAt(paidAt)}
+		if !ec.Rules.Empty() {
+			rules := ec.Rules
+			s.Terms.Rules, s.Terms.RuleSetID = &rules, ec.RuleSetID
+		}
+		if ec.FirstOrder {
+			s.Terms.Bonus = program.FirstOrderBonus
+		}
 	}
 	var target int64
 	if s.Terms != nil && customer > 0 {
-		t, err := snap.Points(s.Terms.Rule)
+		t, err := s.Terms.Points(snap)
 		if err != nil {
 			return unchanged(s, InboxFlagged, fmt.Sprintf("order %d: %s; nothing posted", snap.OrderID, ErrorMessage(err))), nil
 		}

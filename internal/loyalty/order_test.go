@@ -95,7 +95,7 @@ func TestReconcileOrder(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := ReconcileOrder(tt.state, tt.snap, tt.program, tt.customer, Ratio{}, tt.delivery, t0.Add(time.Minute))
+			out, err := ReconcileOrder(tt.state, tt.snap, tt.program, tt.customer, EarnContext{}, tt.delivery, t0.Add(time.Minute))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestReconcileOrderFreezesTermsAtFirstPayment(t *testing.T) {
 	paidAt := t0.Add(-2 * time.Hour)
 	s := snap("processing", t0)
 	s.DatePaid = paidAt
-	out, err := ReconcileOrder(NewOrderState(1), s, p, 5, Ratio{}, Delivery{ID: 1}, t0)
+	out, err := ReconcileOrder(NewOrderState(1), s, p, 5, EarnContext{}, Delivery{ID: 1}, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +154,11 @@ func TestReconcileOrderFreezesTermsAtFirstPayment(t *testing.T) {
 	}
 	future := snap("processing", t0)
 	future.DatePaid = t0.Add(time.Hour) // a paid date from the future is not trusted
-	out, _ = ReconcileOrder(NewOrderState(1), future, p, 5, Ratio{}, Delivery{ID: 1}, t0)
+	out, _ = ReconcileOrder(NewOrderState(1), future, p, 5, EarnContext{}, Delivery{ID: 1}, t0)
 	if !out.Order.Terms.FirstPaidAt.Equal(t0) {
 		t.Fatalf("first paid %s, want now %s", out.Order.Terms.FirstPaidAt, t0)
 	}
-	unpaid, _ := ReconcileOrder(NewOrderState(1), snap("pending", t0), p, 5, Ratio{}, Delivery{ID: 1}, t0)
+	unpaid, _ := ReconcileOrder(NewOrderState(1), snap("pending", t0), p, 5, EarnContext{}, Delivery{ID: 1}, t0)
 	if unpaid.Order.Terms != nil {
 		t.Fatal("an unpaid order froze terms")
 	}
@@ -167,7 +167,7 @@ func TestReconcileOrderFreezesTermsAtFirstPayment(t *testing.T) {
 func TestReconcileOrderRefusesToMoveANegativeHolding(t *testing.T) {
 	s := paidState()
 	s.Holding = OrderHolding{Pending: 10, Available: -3}
-	_, err := ReconcileOrder(s, snap("completed", t0.Add(time.Hour)), usdProgram(), 6, Ratio{}, Delivery{ID: 11}, t0)
+	_, err := ReconcileOrder(s, snap("completed", t0.Add(time.Hour)), usdProgram(), 6, EarnContext{}, Delivery{ID: 11}, t0)
 	if ErrorCode(err) != EInternal {
 		t.Fatalf("err = %v, want internal", err)
 	}
@@ -304,7 +304,7 @@ func TestProgramSettingsNameEveryField(t *testing.T) {
 	want := []string{"currency", "currency_exponent", "earn_points", "earn_per", "return_days", "redeem_points", "redeem_value_minor",
 		"redeem_min_points", "redeem_max_points", "redeem_max_share_percent", "redeem_return_on_refund",
 		"referral_enabled", "referrer_points", "referrer_percent", "referrer_months", "referee_points", "referee_reward", "referral_min_order_minor", "referral_monthly_cap",
-		"referral_new_customers_only", "tier_grace_days", "expire_months", "expire_inactive_months", "time_zone"}
+		"referral_new_customers_only", "earn_min_subtotal_minor", "first_order_bonus", "tier_grace_days", "expire_months", "expire_inactive_months", "time_zone"}
 	got := p.Settings()
 	if len(got) != len(want) {
 		t.Fatalf("%d settings, want %d", len(got), len(want))

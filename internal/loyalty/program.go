@@ -38,6 +38,10 @@ type Program struct {
 	ReferralMinOrderMinor    int64 `setting:"referral_min_order_minor" usage:"smallest first order (net, minor units) that counts as a referral (0 = any)"`
 	ReferralMonthlyCap       int   `setting:"referral_monthly_cap" usage:"most referrals one referrer is rewarded for per calendar month (0 = no cap)"`
 	ReferralNewCustomersOnly bool  `setting:"referral_new_customers_only" usage:"only friends who never ordered before count"`
+	// Earning rules beyond the rate (the per-product and per-category rules
+	// and promotions are EarningRules).
+	EarnMinSubtotalMinor int64 `setting:"earn_min_subtotal_minor" usage:"orders whose items come to less than this (net, minor units) earn nothing (0 = any)"`
+	FirstOrderBonus      int64 `setting:"first_order_bonus" usage:"extra points for a customer's first paid order (0 = none)"`
 	// Tiers.
 	TierGraceDays int `setting:"tier_grace_days" usage:"days a customer keeps a tier after falling below its threshold (0 = move down at once)"`
 	// Expiry, and the store's time zone (expiry instants, and later
@@ -107,6 +111,8 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "referee_reward must be a reward id or 0")
 	case p.ReferralMinOrderMinor < 0 || p.ReferralMonthlyCap < 0:
 		return Errorf(EInvalid, "referral minimum order and monthly cap must be zero or more")
+	case p.EarnMinSubtotalMinor < 0 || p.FirstOrderBonus < 0 || p.FirstOrderBonus > 1e12:
+		return Errorf(EInvalid, "earn_min_subtotal_minor and first_order_bonus must be zero or more")
 	case p.TierGraceDays < 0 || p.TierGraceDays > 730:
 		return Errorf(EInvalid, "tier_grace_days must be between 0 and 730")
 	case p.ExpireMonths < 0 || p.ExpireMonths > 120 || p.ExpireInactiveMonths < 0 || p.ExpireInactiveMonths > 120:

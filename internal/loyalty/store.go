@@ -13,7 +13,9 @@ type Store struct {
 	URL           string
 	WebhookSecret string // HMAC key WooCommerce signs deliveries with; never logged
 	Program       Program
-	Tiers         []Tier // the active tiers, best first (SortTiers)
+	Tiers         []Tier        // the active tiers, best first (SortTiers)
+	Rules         []EarningRule // the active earning rules
+	Promotions    []Promotion   // the active promotions (Freeze picks those running)
 	CreatedAt     time.Time
 }
 

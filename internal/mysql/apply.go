@@ -78,7 +78,7 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	}
 	if stale, _ := s.Stale(snap, d); stale || loyalty.IsDraftStatus(snap.Status) {
 		// Decided without a customer: do not create rows for it.
-		return loyalty.ReconcileOrder(s, snap, store.Program, 0, loyalty.One, d, b.now)
+		return loyalty.ReconcileOrder(s, snap, store.Program, 0, loyalty.EarnContext{}, d, b.now)
 	}
 	var customer int64
 	switch {
@@ -100,14 +100,11 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 			return loyalty.Outcome{}, err
 		}
 	}
-	multiplier := loyalty.One
-	if s.Terms == nil && snap.Paid() {
-		// First paid: the order earns with the tier the customer holds now.
-		if multiplier, err = b.tierMultiplier(ctx, store, customer); err != nil {
-			return loyalty.Outcome{}, err
-		}
+	ec, err := b.earnContext(ctx, store, s, snap, customer)
+	if err != nil {
+		return loyalty.Outcome{}, err
 	}
-	out, err := loyalty.ReconcileOrder(s, snap, store.Program, customer, multiplier, d, b.now)
+	out, err := loyalty.ReconcileOrder(s, snap, store.Program, customer, ec, d, b.now)
 	if err != nil {
 		return loyalty.Outcome{}, err
 	}
@@ -126,6 +123,43 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 		}
 	}
 	return settleRedemptions(ctx, b, store, snap, customer, out)
+}
+
+// earnContext is what an order first paid now is frozen with beyond the
+// program (the customer's tier, the rules in force, whether it is their
+// first paid order); for an order paid before, it loads the rule set frozen
+// on it into s's terms.
+func (b *batch) earnContext(ctx context.Context, store loyalty.Store, s loyalty.OrderState, snap loyalty.OrderSnapshot, customer int64) (loyalty.EarnContext, error) {
+	ec := loyalty.EarnContext{TierMultiplier: loyalty.One}
+	if t := s.Terms; t != nil {
+		if t.RuleSetID > 0 && t.Rules == nil {
+			set, err := ruleSet(ctx, b.tx, store.ID, t.RuleSetID)
+			if err != nil {
+				return ec, err
+			}
+			t.Rules = &set
+		}
+		return ec, nil
+	}
+	if !snap.Paid() {
+		return ec, nil
+	}
+	var err error
+	if ec.TierMultiplier, err = b.tierMultiplier(ctx, store, customer); err != nil {
+		return ec, err
+	}
+	if set := loyalty.Freeze(store.Rules, store.Promotions, store.Program.EarnMinSubtotalMinor, snap.FirstPaidAt(b.now)); !set.Empty() {
+		if ec.RuleSetID, err = ruleSetID(ctx, b.pool, store.ID, set, b.now); err != nil {
+			return ec, err
+		}
+		ec.Rules = set
+	}
+	if store.Program.FirstOrderBonus > 0 && customer > 0 {
+		if ec.FirstOrder, err = b.firstPaidOrder(ctx, store.ID, customer, snap.OrderID); err != nil {
+			return ec, err
+		}
+	}
+	return ec, nil
 }
 
 // settleRedemptions moves the rewards whose codes are on an applied order

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -33,6 +34,7 @@ type customerKey struct {
 // buffered writes flushes them first.
 type batch struct {
 	tx        *sqlx.Tx
+	pool      *sqlx.DB // for what must commit on its own (shared rule sets)
 	now       time.Time
 	ledger    *ledger // batched mode
 	orders    map[orderKey]loyalty.OrderState
@@ -290,4 +292,21 @@ func (b *batch) settleTiers(ctx context.Context, stores map[int64]loyalty.Store)
 		}
 	}
 	return nil
+}
+
+// firstPaidOrder reports whether none of the customer's orders but this
+// one was ever paid: the batch's own orders first (newer than their rows),
+// then the table.
+func (b *batch) firstPaidOrder(ctx context.Context, store loyalty.StoreID, customer, orderID int64) (bool, error) {
+	for k, o := range b.orders {
+		if k.store == store && o.OrderID != orderID && o.Customer == customer && o.Terms != nil {
+			return false, nil
+		}
+	}
+	var n int
+	if err := b.tx.GetContext(ctx, &n, `SELECT COUNT(*) FROM orders WHERE store_id=? AND customer_pk=? AND first_paid_at IS NOT NULL
+		AND order_id <> ?`, store, customer, orderID); err != nil {
+		return false, fmt.Errorf("earlier paid orders: %w", err)
+	}
+	return n == 0, nil
 }

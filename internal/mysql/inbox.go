@@ -118,7 +118,7 @@ func (s *InboxService) ProcessNext(ctx context.Context, decode Decoder) (bool, e
 			return fmt.Errorf("claim inbox row: %w", err)
 		}
 		found = true
-		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now, s.db.idStep)
+		return applyRows(ctx, tx, []inboxRow{claimed}, decode, now, s.db)
 	})
 	if err == nil || !found || ctx.Err() != nil {
 		return found, err
@@ -152,7 +152,7 @@ func (s *InboxService) ProcessBatch(ctx context.Context, decode Decoder, n int) 
 			WHERE state='pending' AND next_attempt_at <= ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED`, now, n); err != nil {
 			return fmt.Errorf("claim inbox rows: %w", err)
 		}
-		if err := applyRows(ctx, tx, rows, decode, now, s.db.idStep); err != nil {
+		if err := applyRows(ctx, tx, rows, decode, now, s.db); err != nil {
 			return err
 		}
 		done = len(rows)
@@ -258,8 +258,9 @@ func renderInboxStates(w *writes, rows []inboxUpdate, now time.Time) {
 
 // applyRows decodes the claimed rows, locks what they name in a few set
 // queries, applies them oldest first, and flushes the writes once.
-func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time, idStep int64) error {
-	b := newBatch(tx, now, idStep)
+func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder, now time.Time, db *DB) error {
+	b := newBatch(tx, now, db.idStep)
+	b.pool = db.db
 	stores := map[int64]loyalty.Store{}
 	evs := make([]loyalty.Event, len(rows))
 	byStore := map[int64][]loyalty.Event{}

@@ -30,6 +30,8 @@ type orderRow struct {
 	RuleExponent    *int       `db:"rule_exponent"`
 	RuleMultNum     *int64     `db:"rule_mult_num"`
 	RuleMultDen     *int64     `db:"rule_mult_den"`
+	RuleSetID       *int64     `db:"rule_set_id"`
+	BonusPoints     int64      `db:"bonus_points"`
 	FirstPaidAt     *time.Time `db:"first_paid_at"`
 	MaturesAt       *time.Time `db:"matures_at"`
 	PointsPending   int64      `db:"points_pending"`
@@ -46,7 +48,7 @@ type orderRow struct {
 // orderColumns are read into orderRow and written back from it whole.
 const orderColumns = `order_id, customer_pk, status, date_modified_gmt, applied_inbox_id, deleted, restored, rule_points, rule_per,
 	rule_exponent, first_paid_at, matures_at, points_pending, points_available, revision, currency, total_minor,
-	net_minor, refunded_minor, refund_seen, matured, rule_mult_num, rule_mult_den`
+	net_minor, refunded_minor, refund_seen, matured, rule_mult_num, rule_mult_den, rule_set_id, bonus_points`
 
 func (r orderRow) state() loyalty.OrderState {
 	s := loyalty.OrderState{
@@ -65,6 +67,10 @@ func (r orderRow) state() loyalty.OrderState {
 		if r.RuleMultNum != nil && r.RuleMultDen != nil {
 			t.Rule.Multiplier = loyalty.Ratio{Num: *r.RuleMultNum, Den: *r.RuleMultDen}
 		}
+		if r.RuleSetID != nil {
+			t.RuleSetID = *r.RuleSetID // attachRuleSets fills Rules
+		}
+		t.Bonus = r.BonusPoints
 		if r.FirstPaidAt != nil {
 			t.FirstPaidAt = r.FirstPaidAt.UTC()
 		}
@@ -78,7 +84,8 @@ func (r orderRow) state() loyalty.OrderState {
 
 // orderValues are the columns of orderColumns for s, in order.
 func orderValues(s loyalty.OrderState) []any {
-	var customer, modified, rulePoints, rulePer, ruleExp, paid, matures, multNum, multDen any
+	var customer, modified, rulePoints, rulePer, ruleExp, paid, matures, multNum, multDen, ruleSet any
+	var bonus int64
 	if s.Customer > 0 {
 		customer = s.Customer
 	}
@@ -90,10 +97,14 @@ func orderValues(s loyalty.OrderState) []any {
 		if m := t.Rule.Multiplier; !m.IsOne() {
 			multNum, multDen = m.Num, m.Den
 		}
+		if t.RuleSetID > 0 {
+			ruleSet = t.RuleSetID
+		}
+		bonus = t.Bonus
 	}
 	return []any{s.OrderID, customer, s.Status, modified, s.AppliedDelivery, s.Deleted, s.Restored, rulePoints, rulePer, ruleExp,
 		paid, matures, s.Holding.Pending, s.Holding.Available, s.Revision, s.Currency, s.Total, s.Net, s.Refunded,
-		s.RefundSeen, s.Matured, multNum, multDen}
+		s.RefundSeen, s.Matured, multNum, multDen, ruleSet, bonus}
 }
 
 // lockOrder locks the order's row, creating it when missing. A read comes
@@ -184,7 +195,7 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 		if i > 0 {
 			q.WriteString(",")
 		}
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 		args = append(append(append(args, store(i)), orderValues(s)...), now)
 	}
 	q.WriteString(` ON DUPLICATE KEY UPDATE customer_pk=VALUES(customer_pk), status=VALUES(status),
@@ -194,7 +205,8 @@ func renderOrders(w *writes, store func(i int) loyalty.StoreID, states []loyalty
 		points_available=VALUES(points_available), revision=VALUES(revision), currency=VALUES(currency),
 		total_minor=VALUES(total_minor), net_minor=VALUES(net_minor), refunded_minor=VALUES(refunded_minor),
 		refund_seen=VALUES(refund_seen), matured=VALUES(matured), rule_mult_num=VALUES(rule_mult_num),
-		rule_mult_den=VALUES(rule_mult_den), updated_at=VALUES(updated_at)`)
+		rule_mult_den=VALUES(rule_mult_den), rule_set_id=VALUES(rule_set_id), bonus_points=VALUES(bonus_points),
+		updated_at=VALUES(updated_at)`)
 	w.add(q.String(), args...)
 }
 

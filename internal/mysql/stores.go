@@ -44,7 +44,7 @@ func randomStoreID() int64 {
 	return n.Int64() + 1_000_000_000
 }
 
-// loadStore reads the store, its program and its active tiers. ENotFound when there is none.
+// loadStore reads the store, its program, its active tiers, rules and promotions. ENotFound when there is none.
 func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (loyalty.Store, error) {
 	var r storeRow
 	if err := sqlx.GetContext(ctx, q, &r, `SELECT id, name, url, webhook_secret, created_at, updated_at FROM stores WHERE id = ?`, id); err != nil {
@@ -58,7 +58,12 @@ func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (
 	if err != nil {
 		return loyalty.Store{}, err
 	}
-	return loyalty.Store{ID: r.ID, Name: r.Name, URL: r.URL, WebhookSecret: r.WebhookSecret, CreatedAt: r.CreatedAt, Program: p, Tiers: tiers}, nil
+	rules, promos, err := loadRules(ctx, q, id, true)
+	if err != nil {
+		return loyalty.Store{}, err
+	}
+	return loyalty.Store{ID: r.ID, Name: r.Name, URL: r.URL, WebhookSecret: r.WebhookSecret, CreatedAt: r.CreatedAt, Program: p,
+		Tiers: tiers, Rules: rules, Promotions: promos}, nil
 }
 
 // CreateStore creates a store with a fresh alphanumeric webhook secret and
