@@ -363,6 +363,16 @@ type order struct {
 	Name     string            // billing first name ("Sara" when empty)
 	Phone    string            // billing phone
 	Address  string            // billing address_1 ("1 Main St" when empty)
+	Lines    []line            // line items (one 45.00 saffron line when empty)
+}
+
+// line is one line item: a product, its quantity, its total without tax
+// and the categories the plugin adds (vafa_categories).
+type line struct {
+	Product    int64
+	Quantity   int
+	Total      string
+	Categories []int64
 }
 
 func usd(id, customer int64, status string, modified time.Time) order {
@@ -396,9 +406,7 @@ func (o order) JSON() []byte {
 		"payment_method": "cod", "payment_method_title": "Cash on delivery", "transaction_id": "",
 		"customer_note": "", "date_paid": paid, "date_paid_gmt": paid, "date_completed": nil, "date_completed_gmt": nil,
 		"cart_hash": "abc", "meta_data": meta,
-		"line_items": []map[string]any{{"id": 1, "name": "Saffron / زعفران", "product_id": 15, "variation_id": 0,
-			"quantity": 1, "tax_class": "", "subtotal": "45.00", "subtotal_tax": o.Tax, "total": "45.00", "total_tax": o.Tax,
-			"taxes": []map[string]any{{"id": 1, "total": o.Tax, "subtotal": o.Tax}}, "meta_data": []any{}, "sku": "SAF-1", "price": 45}},
+		"line_items": lineItems(o),
 		"tax_lines": []any{}, "shipping_lines": []any{}, "fee_lines": []any{}, "coupon_lines": couponLines(o.Coupons),
 		"refunds": refunds, "set_paid": false, "currency_symbol": "$",
 	}
@@ -407,6 +415,25 @@ func (o order) JSON() []byte {
 		panic(err)
 	}
 	return wpJSON(b)
+}
+
+func lineItems(o order) []map[string]any {
+	if len(o.Lines) == 0 {
+		return []map[string]any{{"id": 1, "name": "Saffron / زعفران", "product_id": 15, "variation_id": 0,
+			"quantity": 1, "tax_class": "", "subtotal": "45.00", "subtotal_tax": o.Tax, "total": "45.00", "total_tax": o.Tax,
+			"taxes": []map[string]any{{"id": 1, "total": o.Tax, "subtotal": o.Tax}}, "meta_data": []any{}, "sku": "SAF-1", "price": 45}}
+	}
+	out := make([]map[string]any, 0, len(o.Lines))
+	for i, l := range o.Lines {
+		item := map[string]any{"id": i + 1, "name": fmt.Sprintf("Product %d", l.Product), "product_id": l.Product, "variation_id": 0,
+			"quantity": l.Quantity, "tax_class": "", "subtotal": l.Total, "subtotal_tax": "0.00", "total": l.Total, "total_tax": "0.00",
+			"taxes": []any{}, "meta_data": []any{}, "sku": "", "price": 0}
+		if l.Categories != nil {
+			item["vafa_categories"] = l.Categories
+		}
+		out = append(out, item)
+	}
+	return out
 }
 
 func or(s, def string) string {

@@ -104,6 +104,7 @@ type services struct {
 	referrals   *mysql.ReferralService
 	tiers       *mysql.TierService
 	lots        *mysql.LotService
+	rules       *mysql.RuleService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -116,7 +117,8 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
-		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db)}, nil
+		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db),
+		rules: mysql.NewRuleService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -170,6 +172,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		Privacy: svc.privacy, Catalog: svc.rewards, Redemptions: svc.redemptions, Referrals: svc.referrals, Programs: svc.stores,
 		Tiers:          svc.tiers,
 		Expiry:         svc.lots,
+		Rules:          svc.rules,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,

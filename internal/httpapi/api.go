@@ -42,6 +42,7 @@ type Deps struct {
 	Referrals   loyalty.Referrals
 	Tiers       loyalty.Tiers
 	Expiry      loyalty.Expiry
+	Rules       loyalty.EarningRules
 	Verifier    Verifier
 	Ready       func(ctx context.Context) error
 	PublicURL   string // base URL plugins are told to deliver webhooks to
@@ -122,6 +123,7 @@ func New(d Deps) http.Handler {
 	a.redemptionRoutes(me)
 	a.referralRoutes(v1, me, admin)
 	a.tierRoutes(me, admin)
+	a.ruleRoutes(admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

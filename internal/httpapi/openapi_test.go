@@ -170,16 +170,78 @@ type specServices struct {
 }
 
 var (
-	_ loyalty.Keys        = (*specServices)(nil)
-	_ loyalty.GuestClaims = (*specServices)(nil)
-	_ loyalty.Privacy     = (*specServices)(nil)
-	_ loyalty.Catalog     = (*specServices)(nil)
-	_ loyalty.Redemptions = (*specServices)(nil)
-	_ loyalty.Programs    = (*specServices)(nil)
-	_ loyalty.Referrals   = (*specServices)(nil)
-	_ loyalty.Tiers       = (*specServices)(nil)
-	_ loyalty.Expiry      = (*specServices)(nil)
+	_ loyalty.Keys         = (*specServices)(nil)
+	_ loyalty.GuestClaims  = (*specServices)(nil)
+	_ loyalty.Privacy      = (*specServices)(nil)
+	_ loyalty.Catalog      = (*specServices)(nil)
+	_ loyalty.Redemptions  = (*specServices)(nil)
+	_ loyalty.Programs     = (*specServices)(nil)
+	_ loyalty.Referrals    = (*specServices)(nil)
+	_ loyalty.Tiers        = (*specServices)(nil)
+	_ loyalty.Expiry       = (*specServices)(nil)
+	_ loyalty.EarningRules = (*specServices)(nil)
 )
+
+var (
+	specRule  = loyalty.EarningRule{ID: 31, On: loyalty.RuleOnCategory, TargetID: 100, Action: loyalty.RuleMultiply, Multiplier: loyalty.Ratio{Num: 2, Den: 1}, Active: true}
+	specPromo = loyalty.Promotion{ID: 7, Name: "Double points weekend", Starts: specPaid, Ends: specPaid.Add(72 * time.Hour), Multiplier: loyalty.Ratio{Num: 2, Den: 1}, Active: true}
+)
+
+func (f *specServices) ListRules(_ context.Context, store loyalty.StoreID) ([]loyalty.EarningRule, []loyalty.Promotion, error) {
+	switch {
+	case f.fail:
+		return nil, nil, errSpecDB
+	case store != 1:
+		return nil, nil, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	return []loyalty.EarningRule{specRule}, []loyalty.Promotion{specPromo}, nil
+}
+func (f *specServices) CreateRule(_ context.Context, store loyalty.StoreID, r loyalty.EarningRule) (loyalty.EarningRule, error) {
+	switch {
+	case f.fail:
+		return r, errSpecDB
+	case store != 1:
+		return r, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	r.ID = 32
+	return r, r.Validate()
+}
+func (f *specServices) UpdateRule(_ context.Context, _ loyalty.StoreID, id int64, patch func(*loyalty.EarningRule) error) (loyalty.EarningRule, error) {
+	switch {
+	case f.fail:
+		return loyalty.EarningRule{}, errSpecDB
+	case id != 31:
+		return loyalty.EarningRule{}, loyalty.Errorf(loyalty.ENotFound, "earning rule %d not found", id)
+	}
+	r := specRule
+	if err := patch(&r); err != nil {
+		return r, err
+	}
+	return r, r.Validate()
+}
+func (f *specServices) CreatePromotion(_ context.Context, store loyalty.StoreID, p loyalty.Promotion) (loyalty.Promotion, error) {
+	switch {
+	case f.fail:
+		return p, errSpecDB
+	case store != 1:
+		return p, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	p.ID = 8
+	return p, p.Validate()
+}
+func (f *specServices) UpdatePromotion(_ context.Context, _ loyalty.StoreID, id int64, patch func(*loyalty.Promotion) error) (loyalty.Promotion, error) {
+	switch {
+	case f.fail:
+		return loyalty.Promotion{}, errSpecDB
+	case id != 7:
+		return loyalty.Promotion{}, loyalty.Errorf(loyalty.ENotFound, "promotion %d not found", id)
+	}
+	p := specPromo
+	if err := patch(&p); err != nil {
+		return p, err
+	}
+	return p, p.Validate()
+}
 
 func (f *specServices) ExpireDue(context.Context, int) (int, error) { return 0, nil }
 func (f *specServices) Expiring(_ context.Context, st loyalty.Store, _ int64) (*loyalty.Expiring, error) {
@@ -605,7 +667,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
 		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
-		Tiers: w.services, Expiry: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
+		Tiers: w.services, Expiry: w.services, Rules: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	e, ok := h.(*gin.Engine)
@@ -730,8 +792,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 38 {
-		t.Errorf("New registers %d routes, want 38: update this test and openapi.json together", len(served))
+	if len(served) != 44 {
+		t.Errorf("New registers %d routes, want 44: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -910,6 +972,54 @@ func specCases() []specCase {
 		{"change tier as shopper", "PATCH", "/v1/admin/tiers/21", specBearer("shopper"), `{}`, nil, 403},
 		{"change tier too large", "PATCH", "/v1/admin/tiers/21", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
 		{"change tier fails", "PATCH", "/v1/admin/tiers/21", adminJS, `{"active":false}`, failServices, 500},
+
+		{"earning rules", "GET", "/v1/admin/earning-rules", specBearer("admin"), "", nil, 200},
+		{"earning rules no token", "GET", "/v1/admin/earning-rules", nil, "", nil, 401},
+		{"earning rules as shopper", "GET", "/v1/admin/earning-rules", specBearer("shopper"), "", nil, 403},
+		{"earning rules store gone", "GET", "/v1/admin/earning-rules", specBearer("admin-gonestore"), "", nil, 404},
+		{"earning rules fail", "GET", "/v1/admin/earning-rules", specBearer("admin"), "", failServices, 500},
+		{"create earning rule", "POST", "/v1/admin/earning-rules", adminJS, `{"on":"category","target_id":"100","multiplier":"2"}`, nil, 201},
+		{"create exclusion", "POST", "/v1/admin/earning-rules", adminJS, `{"on":"product","target_id":"16","action":"exclude"}`, nil, 201},
+		{"create earning rule bad target", "POST", "/v1/admin/earning-rules", adminJS, `{"on":"category","target_id":"-3"}`, nil, 400},
+		{"create earning rule no token", "POST", "/v1/admin/earning-rules", nil, `{}`, nil, 401},
+		{"create earning rule as shopper", "POST", "/v1/admin/earning-rules", specBearer("shopper"), `{}`, nil, 403},
+		{"create earning rule store gone", "POST", "/v1/admin/earning-rules", specBearer("admin-gonestore"), `{"on":"category","target_id":"100"}`, nil, 404},
+		{"create earning rule too large", "POST", "/v1/admin/earning-rules", adminJS, `{"on":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"create earning rule fails", "POST", "/v1/admin/earning-rules", adminJS, `{"on":"category","target_id":"100"}`, failServices, 500},
+		{"change earning rule", "PATCH", "/v1/admin/earning-rules/31", adminJS, `{"multiplier":"1.5"}`, nil, 200},
+		{"change earning rule bad action", "PATCH", "/v1/admin/earning-rules/31", adminJS, `{"action":"double"}`, nil, 400},
+		{"change earning rule unknown", "PATCH", "/v1/admin/earning-rules/99", adminJS, `{"active":false}`, nil, 404},
+		{"change earning rule no token", "PATCH", "/v1/admin/earning-rules/31", nil, `{}`, nil, 401},
+		{"change earning rule as shopper", "PATCH", "/v1/admin/earning-rules/31", specBearer("shopper"), `{}`, nil, 403},
+		{"change earning rule too large", "PATCH", "/v1/admin/earning-rules/31", adminJS, `{"on":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"change earning rule fails", "PATCH", "/v1/admin/earning-rules/31", adminJS, `{"active":false}`, failServices, 500},
+		{"promotions", "GET", "/v1/admin/promotions", specBearer("admin"), "", nil, 200},
+		{"promotions no token", "GET", "/v1/admin/promotions", nil, "", nil, 401},
+		{"promotions as shopper", "GET", "/v1/admin/promotions", specBearer("shopper"), "", nil, 403},
+		{"promotions store gone", "GET", "/v1/admin/promotions", specBearer("admin-gonestore"), "", nil, 404},
+		{"promotions fail", "GET", "/v1/admin/promotions", specBearer("admin"), "", failServices, 500},
+		{"create promotion", "POST", "/v1/admin/promotions", adminJS, `{"name":"Double weekend","starts":"2026-12-03T20:30:00Z","ends":"2026-12-06T20:30:00Z","multiplier":"2","category_id":"100"}`, nil, 201},
+		{"create promotion ending first", "POST", "/v1/admin/promotions", adminJS, `{"name":"Backwards","starts":"2026-12-06T20:30:00Z","ends":"2026-12-03T20:30:00Z","multiplier":"2"}`, nil, 400},
+		{"create promotion no token", "POST", "/v1/admin/promotions", nil, `{}`, nil, 401},
+		{"create promotion as shopper", "POST", "/v1/admin/promotions", specBearer("shopper"), `{}`, nil, 403},
+		{"create promotion store gone", "POST", "/v1/admin/promotions", specBearer("admin-gonestore"), `{"name":"x","starts":"2026-12-03T20:30:00Z","ends":"2026-12-06T20:30:00Z"}`, nil, 404},
+		{"create promotion too large", "POST", "/v1/admin/promotions", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"create promotion fails", "POST", "/v1/admin/promotions", adminJS, `{"name":"x","starts":"2026-12-03T20:30:00Z","ends":"2026-12-06T20:30:00Z"}`, failServices, 500},
+		{"change promotion", "PATCH", "/v1/admin/promotions/7", adminJS, `{"active":false}`, nil, 200},
+		{"change promotion bad multiplier", "PATCH", "/v1/admin/promotions/7", adminJS, `{"multiplier":"-2"}`, nil, 400},
+		{"change promotion unknown", "PATCH", "/v1/admin/promotions/99", adminJS, `{"active":false}`, nil, 404},
+		{"change promotion no token", "PATCH", "/v1/admin/promotions/7", nil, `{}`, nil, 401},
+		{"change promotion as shopper", "PATCH", "/v1/admin/promotions/7", specBearer("shopper"), `{}`, nil, 403},
+		{"change promotion too large", "PATCH", "/v1/admin/promotions/7", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"change promotion fails", "PATCH", "/v1/admin/promotions/7", adminJS, `{"active":false}`, failServices, 500},
+		{"program with rules", "GET", "/v1/program", specBearer("shopper"), "", func(w *specWorld) {
+			w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
+				p := specPromo
+				p.Ends = time.Now().Add(time.Hour)
+				return loyalty.Store{ID: 1, Name: "Shop", WebhookSecret: specSecret, Program: loyalty.DefaultProgram(),
+					Rules: []loyalty.EarningRule{specRule}, Promotions: []loyalty.Promotion{p}}, nil
+			}
+		}, 200},
 
 		{"activity", "GET", "/v1/me/activity?limit=2", specBearer("shopper"), "", nil, 200},
 		{"activity last page", "GET", "/v1/me/activity?limit=20&cursor=98190", specBearer("shopper"), "", nil, 200},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,8 +21,10 @@ func (a *api) programRoutes(v1, admin *gin.RouterGroup) {
 // programResponse is the store id and every program setting, each under
 // its setting name, so a new setting reaches the API without code here.
 type programResponse struct {
-	StoreID string
-	Program loyalty.Program
+	StoreID    string
+	Program    loyalty.Program
+	Rules      []loyalty.EarningRule // the active earning rules
+	Promotions []loyalty.Promotion   // the active promotions not over yet
 }
 
 // MarshalJSON writes {"store_id": ..., <setting name>: <value>, ...}.
@@ -38,6 +41,25 @@ func (r programResponse) MarshalJSON() ([]byte, error) {
 		fmt.Fprintf(&b, `,%q:`, s.Name)
 		b.Write(v)
 	}
+	rules := make([]ruleResponse, 0, len(r.Rules))
+	for _, x := range r.Rules {
+		rules = append(rules, newRuleResponse(x))
+	}
+	promos := make([]promotionResponse, 0, len(r.Promotions))
+	for _, x := range r.Promotions {
+		promos = append(promos, newPromotionResponse(x))
+	}
+	for _, f := range []struct {
+		name string
+		v    any
+	}{{"earning_rules", rules}, {"promotions", promos}} {
+		j, err := json.Marshal(f.v)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, `,%q:`, f.name)
+		b.Write(j)
+	}
 	b.WriteString("}")
 	return b.Bytes(), nil
 }
@@ -48,7 +70,8 @@ func (a *api) program(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(store.ID, 10), Program: store.Program})
+	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(store.ID, 10), Program: store.Program, Rules: store.Rules,
+		Promotions: livePromotions(store.Promotions)})
 	return nil
 }
 
@@ -86,6 +109,19 @@ func (a *api) adminSetProgram(c *gin.Context) error {
 	}
 	a.stores.forget(p.StoreID)
 	a.Logger.Info("program changed", "store_id", p.StoreID, "actor", p.Subject)
-	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(p.StoreID, 10), Program: prog})
+	c.JSON(http.StatusOK, programResponse{StoreID: strconv.FormatInt(p.StoreID, 10), Program: prog, Rules: store.Rules,
+		Promotions: livePromotions(store.Promotions)})
 	return nil
+}
+
+// livePromotions are the promotions not over yet (the plugin shows them).
+func livePromotions(all []loyalty.Promotion) []loyalty.Promotion {
+	var out []loyalty.Promotion
+	now := time.Now()
+	for _, p := range all {
+		if p.Ends.After(now) {
+			out = append(out, p)
+		}
+	}
+	return out
 }

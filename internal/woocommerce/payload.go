@@ -87,7 +87,19 @@ type orderPayload struct {
 	CouponLines []struct {
 		Code string `json:"code"`
 	} `json:"coupon_lines"`
+	LineItems []struct {
+		ProductID int64   `json:"product_id"`
+		Quantity  float64 `json:"quantity"`
+		Total     decimal `json:"total"`
+		// The plugin adds the product's categories to each line
+		// (woocommerce_rest_prepare_shop_order_object), so category rules
+		// need no product catalog and hold whatever order deliveries arrive in.
+		Categories []int64 `json:"vafa_categories"`
+	} `json:"line_items"`
 }
+
+// maxLines bounds the line items kept for earning rules.
+const maxLines = 500
 
 type actionPayload struct {
 	Action string          `json:"action"`
@@ -254,6 +266,20 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 			}
 			o.Meta[m.Key] = s
 		}
+	}
+	for _, l := range p.LineItems {
+		if len(o.Lines) >= maxLines {
+			break
+		}
+		net, err := l.Total.minor(exponent)
+		if err != nil {
+			return flagged("order %d line total: %v", p.ID, err)
+		}
+		cats := l.Categories
+		if len(cats) > 50 {
+			cats = cats[:50]
+		}
+		o.Lines = append(o.Lines, loyalty.OrderLine{ProductID: max(l.ProductID, 0), Quantity: int64(max(l.Quantity, 0)), Net: net, Categories: cats})
 	}
 	for _, c := range p.CouponLines {
 		if len(o.Coupons) < maxCoupons && c.Code != "" && len(c.Code) <= 100 {
