@@ -407,7 +407,7 @@ func (o order) JSON() []byte {
 		"customer_note": "", "date_paid": paid, "date_paid_gmt": paid, "date_completed": nil, "date_completed_gmt": nil,
 		"cart_hash": "abc", "meta_data": meta,
 		"line_items": lineItems(o),
-		"tax_lines": []any{}, "shipping_lines": []any{}, "fee_lines": []any{}, "coupon_lines": couponLines(o.Coupons),
+		"tax_lines":  []any{}, "shipping_lines": []any{}, "fee_lines": []any{}, "coupon_lines": couponLines(o.Coupons),
 		"refunds": refunds, "set_paid": false, "currency_symbol": "$",
 	}
 	b, err := json.Marshal(body)

@@ -98,9 +98,9 @@ type OrderLine struct {
 // RuleSet is what an order earns by, frozen at its first payment: the
 // active rules, the promotions running then, and the minimum order.
 type RuleSet struct {
-	Rules          []EarningRule `json:"rules,omitempty"`
-	Promotions     []Promotion   `json:"promotions,omitempty"`
-	MinSubtotal    int64         `json:"min_subtotal,omitempty"`
+	Rules       []EarningRule `json:"rules,omitempty"`
+	Promotions  []Promotion   `json:"promotions,omitempty"`
+	MinSubtotal int64         `json:"min_subtotal,omitempty"`
 }
 
 // Empty reports whether the set changes nothing (the plain rate applies).

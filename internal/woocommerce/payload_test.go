@@ -41,7 +41,7 @@ func TestDecodeRealisticOrders(t *testing.T) {
 				Meta:         map[string]string{"_vafa_referral": "AMIR-7Q", "is_vat_exempt": "no"},
 				Coupons:      []string{"yalda"},
 				FirstName:    "Ali", Address: "enghelabsq||tehran||ir|",
-				Lines:        []loyalty.OrderLine{{ProductID: 15, Quantity: 2, Net: 4985}},
+				Lines: []loyalty.OrderLine{{ProductID: 15, Quantity: 2, Net: 4985}},
 			},
 			// net 47.81, remaining 43.07 of 54.95: floor(4781 * 4307 / 549500) = 37
 			points: 37,
