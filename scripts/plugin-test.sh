@@ -642,6 +642,40 @@ sys.exit(0 if e.get("points",0)>0 and 360 < (at-now).days < 367 and at.astimezon
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-expiry.html"
   check "My Account: 'N points expire on DATE'" grep -q 'class="vafa-expiring" data-points="[1-9][0-9]*">[0-9,]* points expire on' "$tmp/myaccount-expiry.html"
+  # Earning rules with a real WooCommerce: the admin excludes the gift card
+  # category on the Vafa page and runs a double-points promotion on tea; the
+  # order webhook carries each line's categories; a gift card order earns
+  # nothing, a tea order earns double; the product page says so with the
+  # cashback it means.
+  cats=$(wpcli wc-categories)
+  gifts_cat=$(echo "$cats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["gifts"]["category"])')
+  gift_product=$(echo "$cats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["gifts"]["product"])')
+  tea_cat=$(echo "$cats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tea"]["category"])')
+  tea_product=$(echo "$cats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tea"]["product"])')
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin-rules.html"
+  check "admin page: the earning rules editor lists the store's categories" grep -q "<option value=\"$gifts_cat\">Gift cards</option>" "$tmp/admin-rules.html"
+  rule_nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"rule_add\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin-rules.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa" \
+    --data-urlencode action=vafa_action --data-urlencode vafa_op=rule_add --data-urlencode "_wpnonce=$rule_nonce" \
+    --data-urlencode vafa_rule_on=category --data-urlencode "vafa_rule_category=$gifts_cat" --data-urlencode vafa_rule_action=exclude "$VAFA_WP_URL/wp-admin/admin-post.php"
+  starts=$(python3 -c 'import datetime; print((datetime.datetime.now(datetime.timezone.utc)-datetime.timedelta(hours=1)).isoformat())')
+  ends=$(python3 -c 'import datetime; print((datetime.datetime.now(datetime.timezone.utc)+datetime.timedelta(hours=2)).isoformat())')
+  curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/promotions" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
+    --data "{\"name\":\"Double tea\",\"starts\":\"$starts\",\"ends\":\"$ends\",\"multiplier\":\"2\",\"category_id\":\"$tea_cat\"}" > "$tmp/promo.json"
+  curl -s "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $admin_tok" > "$tmp/program-rules.json"
+  check "the admin page's form added the gift card exclusion" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if any(r["action"]=="exclude" and r["target_id"]==sys.argv[2] for r in d["earning_rules"]) and d["promotions"] else 1)' "$tmp/program-rules.json" "$gifts_cat"
+  other_me() { curl -s "http://127.0.0.1:$svc_port/v1/me" -H "Authorization: Bearer $(wpcli mint "$other" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')" | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])'; }
+  wait_other() { for _ in $(seq 1 40); do [ "$(other_me)" = "$1" ] && return 0; wpcli run-queue >/dev/null; sleep 0.3; done; return 1; }
+  other_before=$(other_me)
+  gift_order=$(wpcli wc-order "$other" "$gift_product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
+  wpcli order-rest "$gift_order" > "$tmp/gift-rest.json"
+  check "the order body webhooks carry has each line's categories (vafa_categories)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["line_items"][0]["vafa_categories"]==[int(sys.argv[2])] else 1)' "$tmp/gift-rest.json" "$gifts_cat"
+  tea_order=$(wpcli wc-order "$other" "$tea_product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
+  check "a gift card order earns nothing and a tea order double (10.00 -> 20 points)" wait_other $((other_before + 20))
+  curl -s "$VAFA_WP_URL/?p=$tea_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/tea.html"
+  check "the tea's product page: 'Earn 20 points (2% back in points)'" sh -c "grep -q 'Earn 20 points' '$tmp/tea.html' && grep -q '(2% back in points)' '$tmp/tea.html'"
+  curl -s "$VAFA_WP_URL/?p=$gift_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/gift.html"
+  check "the gift card's product page promises no points" sh -c "! grep -q 'vafa-earn' '$tmp/gift.html'"
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"

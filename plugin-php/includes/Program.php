@@ -111,6 +111,136 @@ final class Program {
 	}
 
 	/**
+	 * A multiplier string ("1.25") as ten-thousandths (12500); 10000 for 1.
+	 *
+	 * @param mixed $m Multiplier as the service writes it.
+	 */
+	private static function per_ten_thousand( $m ): int {
+		if ( ! is_string( $m ) || ! preg_match( '/^([0-9]{1,4})(?:\.([0-9]{1,4}))?$/', $m, $x ) ) {
+			return 10000;
+		}
+		return (int) $x[1] * 10000 + (int) str_pad( $x[2] ?? '', 4, '0' );
+	}
+
+	/**
+	 * Points for lines under the store's earning rules and the promotions
+	 * running at $now, the way the service computes them (it has the last
+	 * word): per line, an exclusion earns nothing, a fixed rule earns its
+	 * points per unit, otherwise the rate times the product's own multiplier
+	 * (else the most generous of its categories') times the largest running
+	 * promotion; below the minimum subtotal nothing. Without rules, the plain
+	 * rate on the sum.
+	 *
+	 * @param array<string,mixed>             $program Program from get().
+	 * @param array<int,array<string,mixed>> $lines   Each: product_id, quantity, net_minor, categories (ids).
+	 * @param int                             $now     Unix time (promotions).
+	 */
+	public static function points_for_lines( array $program, array $lines, int $now ): int {
+		$exp   = (int) ( $program['currency_exponent'] ?? 2 );
+		$num   = (int) ( $program['earn_points'] ?? 0 );
+		$per   = (int) ( $program['earn_per'] ?? 1 );
+		$total = 0;
+		foreach ( $lines as $l ) {
+			$total += max( 0, (int) $l['net_minor'] );
+		}
+		$min = (int) ( $program['earn_min_subtotal_minor'] ?? 0 );
+		if ( $num <= 0 || $per <= 0 || ( $min > 0 && $total < $min ) ) {
+			return 0;
+		}
+		$rules  = array_filter( (array) ( $program['earning_rules'] ?? array() ), static fn( $r ) => ! empty( $r['active'] ) );
+		$promos = array_filter(
+			(array) ( $program['promotions'] ?? array() ),
+			static fn( $p ) => ! empty( $p['active'] ) && strtotime( (string) $p['starts'] ) <= $now && $now < strtotime( (string) $p['ends'] )
+		);
+		$weighted = '0'; // net x multipliers, in 10^-8 of a minor unit
+		$fixed    = 0;
+		foreach ( $lines as $l ) {
+			$cats    = array_map( 'intval', (array) ( $l['categories'] ?? array() ) );
+			$product = null;
+			$cat     = null;
+			$exclude = false;
+			foreach ( $rules as $r ) {
+				$target = (int) $r['target_id'];
+				$hit    = ( 'product' === $r['on'] && (int) $l['product_id'] === $target ) || ( 'category' === $r['on'] && in_array( $target, $cats, true ) );
+				if ( ! $hit ) {
+					continue;
+				}
+				if ( 'exclude' === $r['action'] ) {
+					$exclude = true;
+				} elseif ( 'product' === $r['on'] ) {
+					$product = $r;
+				} elseif ( null === $cat || self::rule_weight( $r ) > self::rule_weight( $cat ) ) {
+					$cat = $r;
+				}
+			}
+			if ( $exclude ) {
+				continue;
+			}
+			$rule = $product ?? $cat;
+			if ( $rule && 'fixed' === $rule['action'] ) {
+				$fixed += (int) $rule['points'] * max( 1, (int) $l['quantity'] );
+				continue;
+			}
+			$m     = $rule ? self::per_ten_thousand( $rule['multiplier'] ) : 10000;
+			$promo = 10000;
+			foreach ( $promos as $p ) {
+				if ( empty( $p['category_id'] ) || in_array( (int) $p['category_id'], $cats, true ) ) {
+					$promo = max( $promo, self::per_ten_thousand( $p['multiplier'] ) );
+				}
+			}
+			$weighted = self::add( $weighted, self::mul( self::mul( (string) max( 0, (int) $l['net_minor'] ), (string) $m ), (string) $promo ) );
+		}
+		// floor(points x weighted / (per x 10^exp x 10^8)) + fixed, without floats.
+		$den = self::mul( (string) ( $per * ( 10 ** $exp ) ), '100000000' );
+		return (int) self::div( self::mul( (string) $num, $weighted ), $den ) + $fixed;
+	}
+
+	/**
+	 * How a category rule compares with another of the line's categories.
+	 *
+	 * @param array<string,mixed> $r Rule.
+	 */
+	private static function rule_weight( array $r ): int {
+		return 'fixed' === $r['action'] ? (int) $r['points'] * 10000 : self::per_ten_thousand( $r['multiplier'] );
+	}
+
+	private static function mul( string $a, string $b ): string {
+		return function_exists( 'bcmul' ) ? bcmul( $a, $b ) : (string) ( (int) $a * (int) $b );
+	}
+
+	private static function add( string $a, string $b ): string {
+		return function_exists( 'bcadd' ) ? bcadd( $a, $b ) : (string) ( (int) $a + (int) $b );
+	}
+
+	private static function div( string $a, string $b ): string {
+		return function_exists( 'bcdiv' ) ? bcdiv( $a, $b, 0 ) : (string) intdiv( (int) $a, max( 1, (int) $b ) );
+	}
+
+	/**
+	 * The share of the price that comes back in points' value: what the
+	 * points are worth at the redemption rate over what was paid, in percent
+	 * with up to two decimals ("5" or "1.25"); '' when nothing comes back.
+	 *
+	 * @param array<string,mixed> $program     Program from get().
+	 * @param int                 $points      Points earned.
+	 * @param int                 $price_minor What was paid, minor units.
+	 */
+	public static function cashback_percent( array $program, int $points, int $price_minor ): string {
+		$rp = (int) ( $program['redeem_points'] ?? 0 );
+		$rv = (int) ( $program['redeem_value_minor'] ?? 0 );
+		if ( $points <= 0 || $price_minor <= 0 || $rp <= 0 || $rv <= 0 ) {
+			return '';
+		}
+		// percent x 100 = points x rv x 10000 / (rp x price), floored.
+		$hundredths = (int) self::div( self::mul( self::mul( (string) $points, (string) $rv ), '10000' ), self::mul( (string) $rp, (string) $price_minor ) );
+		if ( $hundredths <= 0 ) {
+			return '';
+		}
+		$text = intdiv( $hundredths, 100 ) . ( $hundredths % 100 ? '.' . rtrim( str_pad( (string) ( $hundredths % 100 ), 2, '0', STR_PAD_LEFT ), '0' ) : '' );
+		return $text;
+	}
+
+	/**
 	 * The bounds of "pay with points" for a cart: at least the store's
 	 * minimum, at most the shopper's points, the store's per-order maximum and
 	 * the points whose value stays within the share of the subtotal points may

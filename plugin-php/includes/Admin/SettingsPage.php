@@ -109,6 +109,13 @@ final class SettingsPage {
 				case 'expiry_settings':
 					$notice[1] = ExpiryAdmin::handle();
 					break;
+				case 'rule_add':
+				case 'rule_toggle':
+				case 'promo_add':
+				case 'promo_toggle':
+				case 'earn_settings':
+					$notice[1] = RulesAdmin::handle( $op );
+					break;
 				default:
 					throw new ApiException( __( 'Unknown action.', 'vafa' ), 'invalid' );
 			}
@@ -204,6 +211,7 @@ final class SettingsPage {
 		ReferralsAdmin::render( $form );
 		TiersAdmin::render( $form );
 		ExpiryAdmin::render( $form );
+		RulesAdmin::render( $form );
 
 		echo '<h2>' . esc_html__( 'Disconnect', 'vafa' ) . '</h2>';
 		self::form( 'disconnect', __( 'Disconnect', 'vafa' ), '', 'button button-link-delete' );

@@ -55,10 +55,21 @@ final class EarnNotices {
 		if ( ! $program || ! function_exists( 'WC' ) || ! WC()->cart ) {
 			return 0;
 		}
-		$cart = WC()->cart;
-		$net  = (float) $cart->get_subtotal() - (float) $cart->get_discount_total();
+		$exp   = (int) $program['currency_exponent'];
+		$lines = array();
+		foreach ( WC()->cart->get_cart() as $item ) {
+			$product = $item['data'] ?? null;
+			$id      = (int) ( $item['product_id'] ?? 0 );
+			$lines[] = array(
+				'product_id' => $id,
+				'quantity'   => (int) ( $item['quantity'] ?? 1 ),
+				// The line after discounts, without tax: what the order line's total will be.
+				'net_minor'  => Program::to_minor( wc_format_decimal( (float) ( $item['line_total'] ?? 0 ), $exp ), $exp ),
+				'categories' => $product instanceof \WC_Product ? \Vafa\Rules\LineCategories::categories( $id ) : array(),
+			);
+		}
 		/** Filters the points shown for the cart ("cart") or a product ("product"). */
-		return (int) apply_filters( 'vafa_earn_notice_points', Program::points_for( $program, wc_format_decimal( $net, (int) $program['currency_exponent'] ) ), 'cart' );
+		return (int) apply_filters( 'vafa_earn_notice_points', Program::points_for_lines( $program, $lines, time() ), 'cart' );
 	}
 
 	/**
@@ -80,11 +91,26 @@ final class EarnNotices {
 		if ( ! $program || ! $product instanceof \WC_Product ) {
 			return;
 		}
-		$points = (int) apply_filters( 'vafa_earn_notice_points', Program::points_for( $program, (string) wc_get_price_excluding_tax( $product ) ), 'product' );
+		$exp    = (int) $program['currency_exponent'];
+		$price  = Program::to_minor( wc_format_decimal( wc_get_price_excluding_tax( $product ), $exp ), $exp );
+		$id     = $product->get_parent_id() ? $product->get_parent_id() : $product->get_id();
+		$line   = array(
+			'product_id' => $id,
+			'quantity'   => 1,
+			'net_minor'  => $price,
+			'categories' => \Vafa\Rules\LineCategories::categories( $id ),
+		);
+		$points = (int) apply_filters( 'vafa_earn_notice_points', Program::points_for_lines( $program, array( $line ), time() ), 'product' );
 		if ( $points <= 0 ) {
 			return;
 		}
-		echo Templates::render( 'product/earn-notice.php', array( 'points' => $points ) ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the template escapes.
+		echo Templates::render( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the template escapes.
+			'product/earn-notice.php',
+			array(
+				'points'   => $points,
+				'cashback' => Program::cashback_percent( $program, $points, $price ),
+			)
+		);
 	}
 
 	/**

@@ -161,6 +161,23 @@ switch ( $cmd ) {
 	case 'webhooks':
 		echo json_encode( \Vafa\Webhooks::health() ), "\n";
 		break;
+	case 'wc-categories':
+		// Two categories with a product each: a gift card (30.00) and a tea (10.00).
+		$out = array();
+		foreach ( array( 'gifts' => array( 'Gift cards', 'Gift card', '30.00' ), 'tea' => array( 'Tea', 'Green tea', '10.00' ) ) as $key => $x ) {
+			$term = wp_insert_term( $x[0], 'product_cat' );
+			$cat  = is_wp_error( $term ) ? (int) $term->get_error_data( 'term_exists' ) : (int) $term['term_id'];
+			$p    = new WC_Product_Simple();
+			$p->set_name( $x[1] );
+			$p->set_regular_price( $x[2] );
+			$p->set_virtual( true );
+			$p->set_status( 'publish' );
+			$p->set_category_ids( array( $cat ) );
+			$p->save();
+			$out[ $key ] = array( 'category' => $cat, 'product' => $p->get_id() );
+		}
+		echo json_encode( $out ), "\n";
+		break;
 	case 'wc-shipping':
 		// A shipped product and a 5.00 flat rate everywhere (the zone for
 		// locations no other zone covers).
@@ -199,6 +216,10 @@ switch ( $cmd ) {
 		// php wp.php SITE nonce USER ACTION: the nonce a page would print for the user (no session cookie).
 		wp_set_current_user( (int) $argv[3] );
 		echo json_encode( array( 'nonce' => wp_create_nonce( $argv[4] ) ) ), "\n";
+		break;
+	case 'order-rest':
+		// php wp.php SITE order-rest ORDER: the REST v3 body webhooks carry (with the plugin's filters).
+		echo json_encode( \Vafa\Reconciler::rest_json( wc_get_order( (int) $argv[3] ) ) ), "\n";
 		break;
 	case 'order-info':
 		$o = wc_get_order( (int) $argv[3] );

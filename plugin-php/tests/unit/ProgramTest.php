@@ -23,6 +23,45 @@ final class ProgramTest extends TestCase {
 		$this->assertSame( $want, Program::to_minor( $amount, $exp ) );
 	}
 
+	public static function lines_cases(): array {
+		$now   = 1796000000;
+		$rules = array(
+			array( 'on' => 'category', 'target_id' => '100', 'action' => 'multiply', 'multiplier' => '2', 'points' => 0, 'active' => true ),
+			array( 'on' => 'category', 'target_id' => '200', 'action' => 'exclude', 'multiplier' => '1', 'points' => 0, 'active' => true ),
+			array( 'on' => 'product', 'target_id' => '17', 'action' => 'fixed', 'multiplier' => '1', 'points' => 30, 'active' => true ),
+			array( 'on' => 'product', 'target_id' => '15', 'action' => 'multiply', 'multiplier' => '1.5', 'points' => 0, 'active' => true ),
+			array( 'on' => 'category', 'target_id' => '300', 'action' => 'multiply', 'multiplier' => '10', 'points' => 0, 'active' => false ),
+		);
+		$promo = array( 'starts' => gmdate( 'c', $now - 10 ), 'ends' => gmdate( 'c', $now + 10 ), 'multiplier' => '2', 'category_id' => '400', 'active' => true );
+		$usd   = array( 'currency_exponent' => 2, 'earn_points' => 1, 'earn_per' => 1, 'earning_rules' => $rules, 'promotions' => array( $promo ) );
+		$line  = static fn( $id, $net, $cats, $qty = 1 ) => array( 'product_id' => $id, 'quantity' => $qty, 'net_minor' => $net, 'categories' => $cats );
+		return array(
+			'plain rate'                       => array( $usd, array( $line( 1, 4500, array() ) ), $now, 45 ),
+			'category doubles'                 => array( $usd, array( $line( 2, 2000, array( 100 ) ) ), $now, 40 ),
+			'product beats its category'       => array( $usd, array( $line( 15, 2000, array( 100 ) ) ), $now, 30 ),
+			'excluded earns nothing'           => array( $usd, array( $line( 16, 5000, array( 200 ) ), $line( 3, 2000, array() ) ), $now, 20 ),
+			'fixed per unit'                   => array( $usd, array( $line( 17, 9000, array(), 3 ) ), $now, 90 ),
+			'inactive rule ignored'            => array( $usd, array( $line( 4, 1000, array( 300 ) ) ), $now, 10 ),
+			'promotion running'                => array( $usd, array( $line( 5, 1000, array( 400 ) ) ), $now, 20 ),
+			'promotion over'                   => array( $usd, array( $line( 5, 1000, array( 400 ) ) ), $now + 10, 10 ),
+			'promotion on a category doubled'  => array( $usd, array( $line( 6, 1000, array( 100, 400 ) ) ), $now, 40 ),
+			'under the minimum'                => array( array( 'earn_min_subtotal_minor' => 5000 ) + $usd, array( $line( 1, 4500, array() ) ), $now, 0 ),
+		);
+	}
+
+	/** @dataProvider lines_cases */
+	public function test_lines_match_the_service_rules( array $program, array $lines, int $now, int $want ): void {
+		$this->assertSame( $want, Program::points_for_lines( $program, $lines, $now ) );
+	}
+
+	public function test_cashback_percent(): void {
+		$usd = array( 'redeem_points' => 100, 'redeem_value_minor' => 100 );
+		$this->assertSame( '1', Program::cashback_percent( $usd, 45, 4500 ) );
+		$this->assertSame( '5', Program::cashback_percent( array( 'redeem_points' => 20, 'redeem_value_minor' => 100 ), 45, 4500 ) );
+		$this->assertSame( '1.48', Program::cashback_percent( $usd, 67, 4500 ) ); // floored at hundredths
+		$this->assertSame( '', Program::cashback_percent( $usd, 0, 4500 ) );
+	}
+
 	public static function points_cases(): array {
 		$usd = array( 'currency_exponent' => 2, 'earn_points' => 1, 'earn_per' => 1 );
 		$irr = array( 'currency_exponent' => 0, 'earn_points' => 1, 'earn_per' => 10000 );
