@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,40 @@ func TestEarningRulesAreFrozenOnOrders(t *testing.T) {
 		t.Fatalf("an order paid at the promotion's start holds %d, want 20 (double, no second bonus)", p)
 	}
 	s.requireBalance(st, 9, 124+20, 0)
+	s.audit()
+}
+
+// TestOrderInAnotherCurrencyWaitsForItsRate: a JPY order in a USD store is
+// flagged with what to do and earns nothing (never read as 5,400 dollars);
+// once the admin sets JPY's rate and replays the delivery, it earns by that
+// rate with JPY's exponent, and its money does not count toward spend tiers.
+func TestOrderInAnotherCurrencyWaitsForItsRate(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	admin := map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin), "Content-Type": "application/json"}
+	if r := s.do("POST", "/v1/admin/tiers", []byte(`{"name":"Silver","threshold":1000}`), admin); r.Status != http.StatusCreated {
+		t.Fatalf("tier: %d %s", r.Status, r.Body)
+	}
+	o := usd(5001, 12, "completed", s.clock.Now())
+	o.Currency, o.Total, o.Tax, o.Shipping = "JPY", "5400", "0", "0"
+	o.Lines = []line{{Product: 15, Quantity: 1, Total: "5400"}}
+	s.deliver(st, "order.updated", o.JSON())
+	s.drain(st)
+	flagged := s.inbox(st, "flagged")
+	if len(flagged) != 1 || !strings.Contains(flagged[0].LastError, "JPY") {
+		t.Fatalf("flagged rows: %+v", flagged)
+	}
+	s.requireBalance(st, 12, 0, 0)
+	if r := s.do("PUT", "/v1/admin/currencies/JPY", []byte(`{"exponent":0,"earn_points":1,"earn_per":150}`), admin); r.Status != http.StatusOK {
+		t.Fatalf("set JPY: %d %s", r.Status, r.Body)
+	}
+	if r := s.do("POST", "/v1/admin/inbox/"+flagged[0].ID+"/replay", nil, admin); r.Status/100 != 2 {
+		t.Fatalf("replay: %d %s", r.Status, r.Body)
+	}
+	s.drain(st)
+	s.requireBalance(st, 12, 36, 0) // 5,400 yen at 1 point per 150 yen
+	if got := s.myTier(st, 12); got.Tier != nil {
+		t.Fatalf("yen counted toward a dollar spend tier: %+v", got.Tier)
+	}
 	s.audit()
 }

@@ -219,6 +219,26 @@ func (f *specServices) UpdateRule(_ context.Context, _ loyalty.StoreID, id int64
 	}
 	return r, r.Validate()
 }
+func (f *specServices) ListCurrencies(_ context.Context, store loyalty.StoreID) ([]loyalty.CurrencyRate, error) {
+	switch {
+	case f.fail:
+		return nil, errSpecDB
+	case store != 1:
+		return nil, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	return []loyalty.CurrencyRate{{Currency: "JPY", Exponent: 0, EarnPoints: 1, EarnPer: 150}}, nil
+}
+func (f *specServices) SetCurrency(_ context.Context, store loyalty.StoreID, r loyalty.CurrencyRate) (loyalty.CurrencyRate, error) {
+	switch {
+	case f.fail:
+		return r, errSpecDB
+	case store != 1:
+		return r, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	case r.Currency == "USD":
+		return r, loyalty.Errorf(loyalty.EInvalid, "USD is the store's own currency")
+	}
+	return r, r.Validate()
+}
 func (f *specServices) CreatePromotion(_ context.Context, store loyalty.StoreID, p loyalty.Promotion) (loyalty.Promotion, error) {
 	switch {
 	case f.fail:
@@ -792,8 +812,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 44 {
-		t.Errorf("New registers %d routes, want 44: update this test and openapi.json together", len(served))
+	if len(served) != 46 {
+		t.Errorf("New registers %d routes, want 46: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1012,6 +1032,18 @@ func specCases() []specCase {
 		{"change promotion as shopper", "PATCH", "/v1/admin/promotions/7", specBearer("shopper"), `{}`, nil, 403},
 		{"change promotion too large", "PATCH", "/v1/admin/promotions/7", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
 		{"change promotion fails", "PATCH", "/v1/admin/promotions/7", adminJS, `{"active":false}`, failServices, 500},
+		{"currencies", "GET", "/v1/admin/currencies", specBearer("admin"), "", nil, 200},
+		{"currencies no token", "GET", "/v1/admin/currencies", nil, "", nil, 401},
+		{"currencies as shopper", "GET", "/v1/admin/currencies", specBearer("shopper"), "", nil, 403},
+		{"currencies store gone", "GET", "/v1/admin/currencies", specBearer("admin-gonestore"), "", nil, 404},
+		{"currencies fail", "GET", "/v1/admin/currencies", specBearer("admin"), "", failServices, 500},
+		{"set currency", "PUT", "/v1/admin/currencies/JPY", adminJS, `{"exponent":0,"earn_points":1,"earn_per":150}`, nil, 200},
+		{"set the store's own currency", "PUT", "/v1/admin/currencies/USD", adminJS, `{"exponent":2,"earn_points":1,"earn_per":1}`, nil, 400},
+		{"set currency no token", "PUT", "/v1/admin/currencies/JPY", nil, `{}`, nil, 401},
+		{"set currency as shopper", "PUT", "/v1/admin/currencies/JPY", specBearer("shopper"), `{}`, nil, 403},
+		{"set currency store gone", "PUT", "/v1/admin/currencies/JPY", specBearer("admin-gonestore"), `{"exponent":0,"earn_points":1,"earn_per":150}`, nil, 404},
+		{"set currency too large", "PUT", "/v1/admin/currencies/JPY", adminJS, `{"exponent":` + strings.Repeat("1", MaxJSONBody) + `}`, nil, 413},
+		{"set currency fails", "PUT", "/v1/admin/currencies/JPY", adminJS, `{"exponent":0,"earn_points":1,"earn_per":150}`, failServices, 500},
 		{"program with rules", "GET", "/v1/program", specBearer("shopper"), "", func(w *specWorld) {
 			w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
 				p := specPromo

@@ -17,6 +17,58 @@ func (a *api) ruleRoutes(admin *gin.RouterGroup) {
 	admin.GET("/promotions", a.handle(a.adminPromotions))
 	admin.POST("/promotions", a.handle(a.adminCreatePromotion))
 	admin.PATCH("/promotions/:id", a.handle(a.adminUpdatePromotion))
+	admin.GET("/currencies", a.handle(a.adminCurrencies))
+	admin.PUT("/currencies/:code", a.handle(a.adminSetCurrency))
+}
+
+// currencyResponse is the earn rate of a currency other than the store's.
+type currencyResponse struct {
+	Currency   string `json:"currency"`
+	Exponent   int    `json:"exponent"`
+	EarnPoints int64  `json:"earn_points"`
+	EarnPer    int64  `json:"earn_per"`
+}
+
+type currencyList struct {
+	Items []currencyResponse `json:"items"`
+}
+
+type currencyRequest struct {
+	Exponent   int   `json:"exponent"`
+	EarnPoints int64 `json:"earn_points"`
+	EarnPer    int64 `json:"earn_per"`
+}
+
+func (a *api) adminCurrencies(c *gin.Context) error {
+	list, err := a.Rules.ListCurrencies(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return err
+	}
+	out := currencyList{Items: make([]currencyResponse, 0, len(list))}
+	for _, r := range list {
+		out.Items = append(out.Items, currencyResponse(r))
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// adminSetCurrency creates or replaces a currency's earn rate; deliveries
+// flagged for lacking it earn once replayed (POST /v1/admin/inbox/{id}/replay).
+func (a *api) adminSetCurrency(c *gin.Context) error {
+	var req currencyRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	p := principal(c)
+	r := loyalty.CurrencyRate{Currency: c.Param("code"), Exponent: req.Exponent, EarnPoints: req.EarnPoints, EarnPer: req.EarnPer}
+	out, err := a.Rules.SetCurrency(c.Request.Context(), p.StoreID, r)
+	if err != nil {
+		return err
+	}
+	a.stores.forget(p.StoreID)
+	a.Logger.Info("currency rate set", "store_id", p.StoreID, "currency", out.Currency, "actor", p.Subject)
+	c.JSON(http.StatusOK, currencyResponse(out))
+	return nil
 }
 
 // ruleResponse is an earning rule.

@@ -125,6 +125,7 @@ func (t *OrderTerms) Points(snap OrderSnapshot) (int64, error) {
 // program: the customer's tier multiplier, the earning rules in force (and
 // their shared id), and whether it is the customer's first paid order.
 type EarnContext struct {
+	Rate           *CurrencyRate // the order's currency is not the store's: its rate
 	TierMultiplier Ratio
 	Rules          RuleSet
 	RuleSetID      int64
@@ -237,6 +238,9 @@ func ReconcileOrder(s OrderState, snap OrderSnapshot, program Program, customer 
 	if s.Terms == nil && snap.Paid() {
 		paidAt := snap.FirstPaidAt(now)
 		rule := program.EarnRule()
+		if ec.Rate != nil {
+			rule = ec.Rate.EarnRule()
+		}
 		rule.Multiplier = ec.TierMultiplier.norm()
 		s.Terms = &OrderTerms{Rule: rule, FirstPaidAt: paidAt, MaturesAt: program.MaturesAt(paidAt)}
 		if !ec.Rules.Empty() {

@@ -197,3 +197,31 @@ func floorDiv(a, b, c, d *big.Int) (int64, bool) {
 	}
 	return q.Int64(), true
 }
+
+// CurrencyRate is what orders in a currency other than the store's earn
+// (multi-currency plugins): Points per Per major units of Currency, whose
+// minor units have Exponent digits (JPY 0, KWD 3).
+type CurrencyRate struct {
+	Currency   string
+	Exponent   int
+	EarnPoints int64
+	EarnPer    int64
+}
+
+// Validate returns EInvalid for a rate that cannot be used.
+func (r CurrencyRate) Validate() error {
+	switch {
+	case len(r.Currency) != 3 || strings.ToUpper(r.Currency) != r.Currency:
+		return Errorf(EInvalid, "currency must be a three-letter code in capitals")
+	case r.Exponent < 0 || r.Exponent > 4:
+		return Errorf(EInvalid, "exponent must be between 0 and 4")
+	case r.EarnPoints < 0 || r.EarnPer <= 0:
+		return Errorf(EInvalid, "earn rate must be zero or more points per a positive amount")
+	}
+	return nil
+}
+
+// EarnRule is the rate orders in the currency are frozen with.
+func (r CurrencyRate) EarnRule() EarnRule {
+	return EarnRule{Points: r.EarnPoints, Per: r.EarnPer, Exponent: r.Exponent, Multiplier: One}
+}

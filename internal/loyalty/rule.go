@@ -256,4 +256,6 @@ type EarningRules interface {
 	UpdateRule(ctx context.Context, store StoreID, id int64, patch func(*EarningRule) error) (EarningRule, error)
 	CreatePromotion(ctx context.Context, store StoreID, p Promotion) (Promotion, error)
 	UpdatePromotion(ctx context.Context, store StoreID, id int64, patch func(*Promotion) error) (Promotion, error)
+	ListCurrencies(ctx context.Context, store StoreID) ([]CurrencyRate, error)
+	SetCurrency(ctx context.Context, store StoreID, r CurrencyRate) (CurrencyRate, error)
 }

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"crypto/ed25519"
+	"strings"
 	"time"
 )
 
@@ -13,10 +14,39 @@ type Store struct {
 	URL           string
 	WebhookSecret string // HMAC key WooCommerce signs deliveries with; never logged
 	Program       Program
-	Tiers         []Tier        // the active tiers, best first (SortTiers)
-	Rules         []EarningRule // the active earning rules
-	Promotions    []Promotion   // the active promotions (Freeze picks those running)
+	Tiers         []Tier         // the active tiers, best first (SortTiers)
+	Rules         []EarningRule  // the active earning rules
+	Promotions    []Promotion    // the active promotions (Freeze picks those running)
+	Currencies    []CurrencyRate // earn rates of other currencies
 	CreatedAt     time.Time
+}
+
+// Rate is the earn rate of an order in currency: nil for the store's own
+// currency (or none named), the configured rate otherwise; false when the
+// store has none for it.
+func (s Store) Rate(currency string) (*CurrencyRate, bool) {
+	if currency == "" || strings.EqualFold(currency, s.Program.Currency) {
+		return nil, true
+	}
+	for i := range s.Currencies {
+		if strings.EqualFold(s.Currencies[i].Currency, currency) {
+			return &s.Currencies[i], true
+		}
+	}
+	return nil, false
+}
+
+// Exponent is the minor-unit digits of an order's currency, false when
+// the store has no rate for it (see Rate).
+func (s Store) Exponent(currency string) (int, bool) {
+	r, ok := s.Rate(currency)
+	switch {
+	case !ok:
+		return 0, false
+	case r == nil:
+		return s.Program.CurrencyExponent, true
+	}
+	return r.Exponent, true
 }
 
 // InboxMessage is a verified delivery to store durably before answering 2xx.

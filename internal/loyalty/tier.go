@@ -161,6 +161,7 @@ type Figures map[TierBasis]Figure
 
 // TierOrder is what one of the customer's paid orders counts toward tiers.
 type TierOrder struct {
+	Foreign              bool // in another currency than the store's: its money does not count toward spend
 	FirstPaidAt          time.Time
 	Net, Total, Refunded int64 // minor units, as on the order
 	Points               int64 // what the order holds now (pending and available)
@@ -181,7 +182,7 @@ func (s OrderState) TierOrder() (TierOrder, bool) {
 // (total - refunded) / total), the amount its points were earned on.
 func (o TierOrder) Spend() int64 {
 	remaining := o.Total - o.Refunded
-	if o.Total <= 0 || o.Net <= 0 || remaining <= 0 {
+	if o.Foreign || o.Total <= 0 || o.Net <= 0 || remaining <= 0 {
 		return 0
 	}
 	v, ok := floorDiv(big.NewInt(o.Net), big.NewInt(min(remaining, o.Total)), big.NewInt(1), big.NewInt(o.Total))

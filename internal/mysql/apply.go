@@ -148,7 +148,13 @@ func (b *batch) earnContext(ctx context.Context, store loyalty.Store, s loyalty.
 	if ec.TierMultiplier, err = b.tierMultiplier(ctx, store, customer); err != nil {
 		return ec, err
 	}
-	if set := loyalty.Freeze(store.Rules, store.Promotions, store.Program.EarnMinSubtotalMinor, snap.FirstPaidAt(b.now)); !set.Empty() {
+	minSubtotal := store.Program.EarnMinSubtotalMinor
+	if r, _ := store.Rate(snap.Currency); r != nil {
+		// Another currency: its own rate; the minimum, in the store's
+		// money, does not compare.
+		ec.Rate, minSubtotal = r, 0
+	}
+	if set := loyalty.Freeze(store.Rules, store.Promotions, minSubtotal, snap.FirstPaidAt(b.now)); !set.Empty() {
 		if ec.RuleSetID, err = ruleSetID(ctx, b.pool, store.ID, set, b.now); err != nil {
 			return ec, err
 		}

@@ -42,8 +42,9 @@ func (s *InboxService) Close() error {
 	return nil
 }
 
-// Decoder turns a stored body into an event, given the store's currency exponent.
-type Decoder func(topic string, body []byte, exponent int) loyalty.Event
+// Decoder turns a stored body into an event, given the exponents of the
+// currencies the store earns in (false for one it has no rate for).
+type Decoder func(topic string, body []byte, exponentOf func(currency string) (int, bool)) loyalty.Event
 
 // MaxAttempts is how often a failing row is tried before it is parked as dead.
 const MaxAttempts = 8
@@ -273,7 +274,7 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 			}
 			stores[row.StoreID] = st
 		}
-		evs[i] = decode(row.Topic, row.Body, st.Program.CurrencyExponent)
+		evs[i] = decode(row.Topic, row.Body, st.Exponent)
 		byStore[row.StoreID] = append(byStore[row.StoreID], evs[i])
 	}
 	storeIDs := make([]int64, 0, len(byStore))

@@ -101,7 +101,7 @@ func TestFailingRowRetriesThenGoesDeadAndReplays(t *testing.T) {
 	// A decoder that yields an order id the schema cannot hold makes every
 	// attempt fail inside the transaction, as a real bug or outage would.
 	failing := true
-	decode := func(topic string, body []byte, exp int) loyalty.Event {
+	decode := func(topic string, body []byte, exp func(string) (int, bool)) loyalty.Event {
 		if failing {
 			return loyalty.Event{Kind: loyalty.EventOrder, Order: loyalty.OrderSnapshot{OrderID: -1, Status: "completed"}}
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -274,4 +275,57 @@ func ruleSetID(ctx context.Context, pool *sqlx.DB, store loyalty.StoreID, s loya
 	}
 	cacheRuleSet(store, id, h, s)
 	return id, nil
+}
+
+// loadCurrencies reads the store's earn rates of other currencies.
+func loadCurrencies(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID) ([]loyalty.CurrencyRate, error) {
+	var rows []struct {
+		Currency   string `db:"currency"`
+		Exponent   int    `db:"exponent"`
+		EarnPoints int64  `db:"earn_points"`
+		EarnPer    int64  `db:"earn_per"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT currency, exponent, earn_points, earn_per FROM currency_rates
+		WHERE store_id=? ORDER BY currency LIMIT 200`, store); err != nil {
+		return nil, fmt.Errorf("load currency rates: %w", err)
+	}
+	out := make([]loyalty.CurrencyRate, len(rows))
+	for i, r := range rows {
+		out[i] = loyalty.CurrencyRate{Currency: r.Currency, Exponent: r.Exponent, EarnPoints: r.EarnPoints, EarnPer: r.EarnPer}
+	}
+	return out, nil
+}
+
+// ListCurrencies returns the store's earn rates of other currencies.
+func (s *RuleService) ListCurrencies(ctx context.Context, store loyalty.StoreID) ([]loyalty.CurrencyRate, error) {
+	if err := storeExists(ctx, s.db.db, store); err != nil {
+		return nil, err
+	}
+	return loadCurrencies(ctx, s.db.db, store)
+}
+
+// SetCurrency creates or replaces the earn rate of a currency other than
+// the store's. Orders flagged for lacking it earn once replayed. EInvalid
+// (also for the store's own currency, which the program's rate covers),
+// ENotFound (no store).
+func (s *RuleService) SetCurrency(ctx context.Context, store loyalty.StoreID, r loyalty.CurrencyRate) (loyalty.CurrencyRate, error) {
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+		p, err := loadProgram(ctx, tx, store)
+		if err != nil {
+			return err
+		}
+		if strings.EqualFold(p.Currency, r.Currency) {
+			return loyalty.Errorf(loyalty.EInvalid, "%s is the store's own currency: its rate is the program's earn_points and earn_per", r.Currency)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO currency_rates (store_id, currency, exponent, earn_points, earn_per, updated_at)
+			VALUES (?,?,?,?,?,?) ON DUPLICATE KEY UPDATE exponent=VALUES(exponent), earn_points=VALUES(earn_points),
+			earn_per=VALUES(earn_per), updated_at=VALUES(updated_at)`, store, r.Currency, r.Exponent, r.EarnPoints, r.EarnPer, now); err != nil {
+			return fmt.Errorf("save currency rate: %w", err)
+		}
+		return nil
+	})
+	return r, err
 }

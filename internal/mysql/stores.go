@@ -62,8 +62,12 @@ func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (
 	if err != nil {
 		return loyalty.Store{}, err
 	}
+	currencies, err := loadCurrencies(ctx, q, id)
+	if err != nil {
+		return loyalty.Store{}, err
+	}
 	return loyalty.Store{ID: r.ID, Name: r.Name, URL: r.URL, WebhookSecret: r.WebhookSecret, CreatedAt: r.CreatedAt, Program: p,
-		Tiers: tiers, Rules: rules, Promotions: promos}, nil
+		Tiers: tiers, Rules: rules, Promotions: promos, Currencies: currencies}, nil
 }
 
 // CreateStore creates a store with a fresh alphanumeric webhook secret and

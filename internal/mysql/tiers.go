@@ -237,13 +237,15 @@ type tierOrders map[int64]struct {
 }
 
 // set replaces what the order counts with its state s (held in a batch's
-// memory, newer than its row).
-func (o tierOrders) set(s loyalty.OrderState) {
+// memory, newer than its row); money in another currency than the store's
+// (currency) does not count toward spend.
+func (o tierOrders) set(s loyalty.OrderState, currency string) {
 	t, counts := s.TierOrder()
 	if !counts || s.Customer <= 0 {
 		delete(o, s.OrderID)
 		return
 	}
+	t.Foreign = s.Currency != "" && !strings.EqualFold(s.Currency, currency)
 	o[s.OrderID] = struct {
 		customer int64
 		order    loyalty.TierOrder
@@ -261,12 +263,12 @@ func (o tierOrders) byCustomer() map[int64][]loyalty.TierOrder {
 
 // loadTierOrders reads the customers' paid orders; OrderState.TierOrder
 // decides which count.
-func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (tierOrders, error) {
+func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, currency string, customers []int64) (tierOrders, error) {
 	out := tierOrders{}
 	if len(customers) == 0 {
 		return out, nil
 	}
-	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, deleted, first_paid_at, net_minor, total_minor,
+	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, currency, deleted, first_paid_at, net_minor, total_minor,
 		refunded_minor, points_pending, points_available FROM orders
 		WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
 	if err != nil {
@@ -279,12 +281,12 @@ func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.St
 	defer rows.Close()
 	for rows.Next() {
 		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
-		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total,
+		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Currency, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total,
 			&s.Refunded, &s.Holding.Pending, &s.Holding.Available); err != nil {
 			return nil, fmt.Errorf("load tier orders: %w", err)
 		}
 		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
-		out.set(s)
+		out.set(s, currency)
 	}
 	return out, rows.Err()
 }
@@ -297,13 +299,12 @@ func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.St
 // locked. It returns each customer's tier afterwards.
 func decideTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.Store, customers []int64, stored map[int64]loyalty.CustomerTier,
 	fresher []loyalty.OrderState, now time.Time, w *writes) (map[int64]loyalty.CustomerTier, error) {
-	orders, err := loadTierOrders(ctx, q, store.ID, customers)
+	orders, err := loadTierOrders(ctx, q, store.ID, store.Program.Currency, customers)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range fresher {
-		delete(orders, s.OrderID)
-		orders.set(s)
+		orders.set(s, store.Program.Currency)
 	}
 	byCustomer := orders.byCustomer()
 	bases := loyalty.Bases(store.Tiers)
@@ -388,7 +389,7 @@ func (s *TierService) CustomerTier(ctx context.Context, st loyalty.Store, wcCust
 		if err != nil {
 			return out, err
 		}
-		orders, err := loadTierOrders(ctx, s.db.db, st.ID, []int64{pk})
+		orders, err := loadTierOrders(ctx, s.db.db, st.ID, st.Program.Currency, []int64{pk})
 		if err != nil {
 			return out, err
 		}

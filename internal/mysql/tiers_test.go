@@ -23,7 +23,7 @@ func TestTierJobOnTwoInstancesDecidesEachCustomerOnce(t *testing.T) {
 	ctx := context.Background()
 	paid := clock.Now().Add(-time.Hour)
 	// Each body is "<customer>": a paid 120.00 order of that customer.
-	decode := func(_ string, body []byte, _ int) loyalty.Event {
+	decode := func(_ string, body []byte, _ func(string) (int, bool)) loyalty.Event {
 		c, _ := strconv.ParseInt(string(body), 10, 64)
 		return loyalty.Event{Kind: loyalty.EventOrder, Order: loyalty.OrderSnapshot{OrderID: 1000 + c, Status: "completed",
 			CustomerID: c, Total: 12000, DateModified: paid, DatePaid: paid}}

@@ -119,11 +119,12 @@ const maxMeta = 50
 // Decode turns a stored webhook body into an event for the ledger. It never
 // fails: a body it cannot use becomes an EventFlagged with a note, so the
 // row is kept for the admin and the plugin's reconciliation recovers the order.
-// exponent is the store's currency exponent.
-func Decode(topic string, body []byte, exponent int) loyalty.Event {
+// exponentOf gives a currency's exponent, false for a currency the store
+// has no earn rate for (an order in it is flagged, never read as another).
+func Decode(topic string, body []byte, exponentOf func(currency string) (int, bool)) loyalty.Event {
 	switch topic {
 	case TopicOrderCreated, TopicOrderUpdated, TopicOrderRestored, TopicOrderSync:
-		ev := decodeOrder(body, exponent)
+		ev := decodeOrder(body, exponentOf)
 		// order.restored lifts a deletion; so does the plugin's sync, which
 		// reads the order's current state from WooCommerce's own tables.
 		ev.Restored = ev.Kind == loyalty.EventOrder && (topic == TopicOrderRestored || topic == TopicOrderSync)
@@ -174,10 +175,18 @@ func Decode(topic string, body []byte, exponent int) loyalty.Event {
 	return loyalty.Event{Kind: loyalty.EventIgnored, Note: "topic " + topic + " is not used"}
 }
 
-func decodeOrder(body []byte, exponent int) loyalty.Event {
+func decodeOrder(body []byte, exponentOf func(string) (int, bool)) loyalty.Event {
 	var p orderPayload
 	if err := json.Unmarshal(body, &p); err != nil {
 		return flagged("order body is not a JSON order: %v", err)
+	}
+	currency := strings.ToUpper(strings.TrimSpace(p.Currency))
+	exponent, ok := exponentOf(currency)
+	if !ok && p.ID > 0 {
+		// A JPY total read with the store's USD exponent would earn a
+		// hundred times too much: such an order waits for a rate.
+		return flagged("order %d is in %s, a currency the store has no earn rate for: set one (PUT /v1/admin/currencies/%s) and replay this delivery",
+			p.ID, truncateNote(currency), truncateNote(currency))
 	}
 	if p.ID <= 0 {
 		return restError(p.Code, "order body without an order id")
@@ -198,7 +207,7 @@ func decodeOrder(body []byte, exponent int) loyalty.Event {
 	o := loyalty.OrderSnapshot{
 		OrderID:    p.ID,
 		Status:     p.Status,
-		Currency:   strings.ToUpper(p.Currency),
+		Currency:   currency,
 		CustomerID: max(p.CustomerID, 0),
 		Email:      normalizeEmail(p.Billing.Email),
 		// For the referral checks only; the service keeps store-bound hashes

@@ -64,7 +64,7 @@ func TestDecodeRealisticOrders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Decode(tt.topic, readTestdata(t, tt.file), tt.exponent)
+			ev := Decode(tt.topic, readTestdata(t, tt.file), anyCurrency(tt.exponent))
 			if ev.Kind != loyalty.EventOrder {
 				t.Fatalf("kind = %v (%s), want order", ev.Kind, ev.Note)
 			}
@@ -124,7 +124,7 @@ func TestDecodeEvents(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Decode(tt.topic, []byte(tt.body), 2)
+			ev := Decode(tt.topic, []byte(tt.body), anyCurrency(2))
 			if ev.Kind != tt.kind || ev.OrderID != tt.orderID || ev.CustomerID != tt.customer || ev.Email != tt.email {
 				t.Fatalf("event = %+v, want kind %v order %d customer %d email %q", ev, tt.kind, tt.orderID, tt.customer, tt.email)
 			}
@@ -149,7 +149,7 @@ func TestDecodeMoneyForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ev := Decode(TopicOrderUpdated, []byte(tt.body), 2)
+			ev := Decode(TopicOrderUpdated, []byte(tt.body), anyCurrency(2))
 			if ev.Kind != loyalty.EventOrder || ev.Order.Total != tt.total || ev.Order.Net() != tt.net {
 				t.Fatalf("event %+v: total %d net %d, want %d %d", ev, ev.Order.Total, ev.Order.Net(), tt.total, tt.net)
 			}
@@ -212,5 +212,35 @@ func TestIsPing(t *testing.T) {
 				t.Fatalf("IsPing = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// anyCurrency reads every currency with one exponent.
+func anyCurrency(exponent int) func(string) (int, bool) {
+	return func(string) (int, bool) { return exponent, true }
+}
+
+// TestForeignCurrencyWaitsForARate: an order in a currency the store has
+// no rate for is flagged with what to do, never read with another
+// currency's exponent; with a rate it is read with that currency's.
+func TestForeignCurrencyWaitsForARate(t *testing.T) {
+	usdOnly := func(c string) (int, bool) {
+		switch c {
+		case "USD", "":
+			return 2, true
+		case "KWD":
+			return 3, true
+		}
+		return 0, false
+	}
+	jpy := []byte(`{"id":88,"status":"completed","currency":"JPY","total":"5400","total_tax":"0","shipping_total":"0","date_modified_gmt":"2026-11-20T10:00:00"}`)
+	ev := Decode(TopicOrderUpdated, jpy, usdOnly)
+	if ev.Kind != loyalty.EventFlagged || !strings.Contains(ev.Note, "JPY") || !strings.Contains(ev.Note, "/v1/admin/currencies/JPY") {
+		t.Fatalf("JPY without a rate: %+v", ev)
+	}
+	kwd := []byte(`{"id":89,"status":"completed","currency":"kwd","total":"12.345","total_tax":"0","shipping_total":"0","date_modified_gmt":"2026-11-20T10:00:00"}`)
+	ev = Decode(TopicOrderUpdated, kwd, usdOnly)
+	if ev.Kind != loyalty.EventOrder || ev.Order.Total != 12345 || ev.Order.Currency != "KWD" {
+		t.Fatalf("KWD with a rate: %+v", ev)
 	}
 }
