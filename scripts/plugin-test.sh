@@ -672,10 +672,11 @@ sys.exit(0 if e.get("points",0)>0 and 360 < (at-now).days < 367 and at.astimezon
   check "the order body webhooks carry has each line's categories (vafa_categories)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["line_items"][0]["vafa_categories"]==[int(sys.argv[2])] else 1)' "$tmp/gift-rest.json" "$gifts_cat"
   tea_order=$(wpcli wc-order "$other" "$tea_product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
   check "a gift card order earns nothing and a tea order double (10.00 -> 20 points)" wait_other $((other_before + 20))
-  curl -s "$VAFA_WP_URL/?p=$tea_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/tea.html"
+  curl -sL "$VAFA_WP_URL/?post_type=product&p=$tea_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/tea.html"
+  cp "$tmp/tea.html" plugin-php/tests/artifacts/product-promoted.html
   check "the tea's product page: 'Earn 20 points (2% back in points)'" sh -c "grep -q 'Earn 20 points' '$tmp/tea.html' && grep -q '(2% back in points)' '$tmp/tea.html'"
-  curl -s "$VAFA_WP_URL/?p=$gift_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/gift.html"
-  check "the gift card's product page promises no points" sh -c "! grep -q 'vafa-earn' '$tmp/gift.html'"
+  curl -sL "$VAFA_WP_URL/?post_type=product&p=$gift_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/gift.html"
+  check "the gift card's product page promises no points" sh -c "grep -q 'Gift card' '$tmp/gift.html' && ! grep -q 'vafa-earn' '$tmp/gift.html'"
   # The new screens in Persian: right to left, translated, Persian digits.
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/myaccount-fa.html"
