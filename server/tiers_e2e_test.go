@@ -123,6 +123,10 @@ func TestTiersAreReachedKeptAndLostByOrders(t *testing.T) {
 		got.NextTier == nil || got.NextTier.Missing != 30000-16500 || got.NextTier.By == nil {
 		t.Fatalf("after 165.00: %+v", got)
 	}
+	acts := s.activity(st, 7)
+	if len(acts) < 3 || acts[0].Kind != "tier_change" || acts[0].Reason != "qualified" || acts[1].Kind != "order_earn" {
+		t.Fatalf("activity after reaching Silver, newest first: %+v", acts)
+	}
 	// Silver when paid: 45 x 1.5 = 67 (floored once).
 	s.deliver(st, "order.updated", usd(103, 7, "completed", t0.Add(2*time.Minute)).JSON())
 	if p := s.orderPoints(st, 103); p != 67 {

@@ -41,18 +41,22 @@ type expiringResponse struct {
 
 // activityResponse is one ledger transaction as a customer sees it.
 type activityResponse struct {
-	ID             string    `json:"id"`
-	Kind           string    `json:"kind"`
-	OrderID        *string   `json:"order_id"`
-	AvailableDelta int64     `json:"available_delta"`
-	PendingDelta   int64     `json:"pending_delta"`
-	Reason         string    `json:"reason"`
-	CreatedAt      time.Time `json:"created_at"`
+	ID             string            `json:"id"`
+	TierNames      map[string]string `json:"tier_names,omitempty"`
+	Kind           string            `json:"kind"`
+	OrderID        *string           `json:"order_id"`
+	AvailableDelta int64             `json:"available_delta"`
+	PendingDelta   int64             `json:"pending_delta"`
+	Reason         string            `json:"reason"`
+	CreatedAt      time.Time         `json:"created_at"`
 }
 
 func newActivityResponse(x loyalty.Activity) activityResponse {
 	r := activityResponse{ID: strconv.FormatInt(x.ID, 10), Kind: x.Kind, AvailableDelta: x.AvailableDelta,
-		PendingDelta: x.PendingDelta, Reason: x.Reason, CreatedAt: x.CreatedAt}
+		PendingDelta: x.PendingDelta, Reason: x.Reason, CreatedAt: x.CreatedAt, TierNames: x.TierNames}
+	if x.Kind == loyalty.KindTierChange {
+		r.ID = "tier-" + x.CreatedAt.UTC().Format("20060102150405.000000")
+	}
 	if x.OrderID != nil {
 		s := strconv.FormatInt(*x.OrderID, 10)
 		r.OrderID = &s
@@ -141,9 +145,17 @@ func (a *api) myActivity(c *gin.Context) error {
 	return nil
 }
 
+// activityCursor pages by the ledger items alone (tier changes fill in
+// between them).
 func activityCursor(items []loyalty.Activity, limit int) *string {
-	if len(items) == 0 {
+	n, last := 0, int64(0)
+	for _, x := range items {
+		if x.Kind != loyalty.KindTierChange {
+			n, last = n+1, x.ID
+		}
+	}
+	if n == 0 {
 		return nil
 	}
-	return nextCursor(len(items), limit, items[len(items)-1].ID)
+	return nextCursor(n, limit, last)
 }

@@ -589,6 +589,7 @@ func newSpecWorld() *specWorld {
 	paid := time.Date(2026, 11, 20, 9, 14, 3, 0, time.UTC)
 	order := int64(5531)
 	acts := []loyalty.Activity{
+		{Kind: loyalty.KindTierChange, Reason: loyalty.TierReasonQualified, CreatedAt: paid, TierNames: map[string]string{"en": "Gold", "fa_IR": "طلایی"}},
 		{ID: 98231, Kind: loyalty.KindOrderEarn, OrderID: &order, PendingDelta: 40, CreatedAt: paid},
 		{ID: 98190, Kind: loyalty.KindAdjustment, AvailableDelta: -75, Reason: "clawback", CreatedAt: paid.Add(-time.Hour)},
 	}

@@ -82,13 +82,38 @@ const (
 
 // Activity is one ledger transaction as a customer sees it.
 type Activity struct {
-	ID             int64
+	ID             int64 // the ledger transaction; 0 for a tier change
 	Kind           string
 	OrderID        *int64
 	AvailableDelta int64
 	PendingDelta   int64
 	Reason         string
 	CreatedAt      time.Time
+	TierNames      map[string]string // KindTierChange: the tier reached, by locale (nil: no tier any more)
+}
+
+// KindTierChange is the activity item of a move between tiers (it moves no
+// points: it is not a ledger transaction).
+const KindTierChange = "tier_change"
+
+// MergeTierChanges puts tier changes among a page of ledger activity
+// (newest first), each by its time. The page's items keep their order.
+func MergeTierChanges(page, changes []Activity) []Activity {
+	if len(changes) == 0 {
+		return page
+	}
+	out := make([]Activity, 0, len(page)+len(changes))
+	i, j := 0, 0
+	for i < len(page) || j < len(changes) {
+		if j < len(changes) && (i == len(page) || !changes[j].CreatedAt.Before(page[i].CreatedAt)) {
+			out = append(out, changes[j])
+			j++
+			continue
+		}
+		out = append(out, page[i])
+		i++
+	}
+	return out
 }
 
 // Stores finds stores.

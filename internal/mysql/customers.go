@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -301,7 +302,50 @@ func (s *CustomerService) Activity(ctx context.Context, store loyalty.StoreID, c
 	if err != nil {
 		return nil, fmt.Errorf("find customer: %w", err)
 	}
-	return readActivity(ctx, s.db.db, store, pk, before, limit)
+	return activityWithTiers(ctx, s.db.db, store, pk, before, limit)
+}
+
+// activityWithTiers is a page of the customer's ledger activity with the
+// tier changes that happened within its span: after the page's oldest
+// transaction (or ever, on the last page) and up to the transaction the
+// cursor names (or now, on the first page).
+func activityWithTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, pk, before int64, limit int) ([]loyalty.Activity, error) {
+	page, err := readActivity(ctx, q, store, pk, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	query := `SELECT c.id, c.to_tier, c.reason, c.created_at, t.names FROM tier_changes c LEFT JOIN tiers t ON t.store_id=c.store_id AND t.id=c.to_tier
+		WHERE c.store_id=? AND c.customer_pk=?`
+	args := []any{store, pk}
+	if before > 0 {
+		query += ` AND c.created_at <= (SELECT created_at FROM ledger_transactions WHERE store_id=? AND id=?)`
+		args = append(args, store, before)
+	}
+	if len(page) == limit && limit > 0 {
+		query += ` AND c.created_at > ?`
+		args = append(args, page[len(page)-1].CreatedAt)
+	}
+	var rows []struct {
+		ID     int64     `db:"id"`
+		To     *int64    `db:"to_tier"`
+		Reason string    `db:"reason"`
+		At     time.Time `db:"created_at"`
+		Names  *string   `db:"names"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, query+` ORDER BY c.id DESC LIMIT 100`, args...); err != nil {
+		return nil, fmt.Errorf("read tier changes: %w", err)
+	}
+	changes := make([]loyalty.Activity, 0, len(rows))
+	for _, r := range rows {
+		a := loyalty.Activity{Kind: loyalty.KindTierChange, Reason: r.Reason, CreatedAt: r.At.UTC()}
+		if r.To != nil && r.Names != nil {
+			if err := json.Unmarshal([]byte(*r.Names), &a.TierNames); err != nil {
+				return nil, fmt.Errorf("tier %d names: %w", *r.To, err)
+			}
+		}
+		changes = append(changes, a)
+	}
+	return loyalty.MergeTierChanges(page, changes), nil
 }
 
 // Customer returns the WooCommerce customer's balance and latest activity. ENotFound.
@@ -315,7 +359,7 @@ func (s *CustomerService) Customer(ctx context.Context, store loyalty.StoreID, c
 	if err != nil {
 		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
 	}
-	acts, err := readActivity(ctx, s.db.db, store, r.ID, before, limit)
+	acts, err := activityWithTiers(ctx, s.db.db, store, r.ID, before, limit)
 	if err != nil {
 		return loyalty.CustomerDetail{}, err
 	}
