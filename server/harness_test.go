@@ -369,10 +369,12 @@ type order struct {
 // line is one line item: a product, its quantity, its total without tax
 // and the categories the plugin adds (vafa_categories).
 type line struct {
-	Product    int64
-	Quantity   int
-	Total      string
-	Categories []int64
+	Product     int64
+	Quantity    int
+	Total       string
+	Categories  []int64
+	Refunded    string // the plugin's vafa_refunded ("" for none sent)
+	RefundedQty int
 }
 
 func usd(id, customer int64, status string, modified time.Time) order {
@@ -430,6 +432,9 @@ func lineItems(o order) []map[string]any {
 			"taxes": []any{}, "meta_data": []any{}, "sku": "", "price": 0}
 		if l.Categories != nil {
 			item["vafa_categories"] = l.Categories
+		}
+		if l.Refunded != "" {
+			item["vafa_refunded"], item["vafa_refunded_qty"] = l.Refunded, l.RefundedQty
 		}
 		out = append(out, item)
 	}

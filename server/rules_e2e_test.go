@@ -83,7 +83,22 @@ func TestEarningRulesAreFrozenOnOrders(t *testing.T) {
 	if p := s.orderPoints(st, 4002); p != 20 {
 		t.Fatalf("an order paid at the promotion's start holds %d, want 20 (double, no second bonus)", p)
 	}
-	s.requireBalance(st, 9, 124+20, 0)
+	// The plugin says which line a refund was for: 10.00 back from the
+	// drinks line takes 2 x 10 points, not a share of every line.
+	mixed := usd(4003, 9, "completed", s.clock.Now())
+	mixed.Total, mixed.Tax, mixed.Shipping = "40.00", "0.00", "0.00"
+	mixed.Lines = []line{{Product: 20, Quantity: 2, Total: "20.00", Categories: []int64{100}, Refunded: "0"}, {Product: 21, Quantity: 1, Total: "20.00", Refunded: "0"}}
+	s.deliver(st, "order.updated", mixed.JSON())
+	if p := s.orderPoints(st, 4003); p != 5*20+20 {
+		t.Fatalf("order 4003 holds %d, want 120 (drinks at the changed 5x, plain 1x)", p)
+	}
+	mixed.Refunds, mixed.Modified = []string{"-10.00"}, s.clock.Now().Add(time.Minute)
+	mixed.Lines[0].Refunded, mixed.Lines[0].RefundedQty = "10.00", 1
+	s.deliver(st, "order.updated", mixed.JSON())
+	if p := s.orderPoints(st, 4003); p != 5*10+20 {
+		t.Fatalf("after 10.00 back from the drinks line the order holds %d, want 70", p)
+	}
+	s.requireBalance(st, 9, 124+20+70, 0)
 	s.audit()
 }
 

@@ -93,6 +93,11 @@ type OrderLine struct {
 	Quantity   int64
 	Net        int64   // the line's total after discounts, without tax (minor units)
 	Categories []int64 // the product's categories, when the plugin sent them
+	// What refunds took from this line, when the plugin sent it
+	// (WooCommerce's own order body does not say which lines a refund was for).
+	RefundKnown bool
+	Refunded    int64 // minor units, without tax
+	RefundedQty int64
 }
 
 // RuleSet is what an order earns by, frozen at its first payment: the
@@ -205,43 +210,73 @@ func ruleWeight(r EarningRule) *big.Rat {
 // by line (Weighted, a rational in minor units; what is not in a line, such
 // as fees, weighs 1) and the fixed points of lines with fixed rules. Without
 // lines the whole net weighs 1. Below the minimum subtotal it is nothing.
-func (s RuleSet) EarnBase(net int64, lines []OrderLine) (weighted *big.Rat, fixed int64) {
-	weighted = new(big.Rat)
+// With refunded says each line's refunds are subtracted from it (and the
+// fixed points of refunded units); Rest is then the part outside the lines,
+// for the caller to reduce in proportion.
+func (s RuleSet) EarnBase(net int64, lines []OrderLine, withRefunds bool) (weighted *big.Rat, fixed *big.Rat, rest int64) {
+	weighted, fixed = new(big.Rat), new(big.Rat)
 	var lineNet int64
 	for _, l := range lines {
 		lineNet += max(l.Net, 0)
 	}
 	if s.MinSubtotal > 0 && max(lineNet, net) < s.MinSubtotal {
-		return weighted, 0
+		return weighted, fixed, 0
 	}
 	for _, l := range lines {
 		f, pts := s.lineTerms(l)
-		fixed += pts
-		weighted.Add(weighted, new(big.Rat).Mul(f, big.NewRat(max(l.Net, 0), 1)))
+		n := max(l.Net, 0)
+		if withRefunds && l.RefundKnown {
+			n = max(n-max(l.Refunded, 0), 0)
+			if q := max(l.Quantity, 1); pts > 0 {
+				pts = pts * max(q-max(l.RefundedQty, 0), 0) / q
+			}
+		}
+		fixed.Add(fixed, big.NewRat(pts, 1))
+		weighted.Add(weighted, new(big.Rat).Mul(f, big.NewRat(n, 1)))
 	}
-	if rest := net - lineNet; rest > 0 {
-		weighted.Add(weighted, big.NewRat(rest, 1))
-	}
-	return weighted, fixed
+	return weighted, fixed, max(net-lineNet, 0)
 }
 
-// Points is what an order earns under rule r and set s: floor((rate x
-// multiplier x weighted net + fixed) x remaining / total), floored once.
-// EInvalid when it does not fit in 64 bits.
+// lineRefunds reports whether the lines say what refunds took from them.
+func lineRefunds(lines []OrderLine) bool {
+	for _, l := range lines {
+		if l.RefundKnown {
+			return true
+		}
+	}
+	return false
+}
+
+// Points is what an order earns under rule r and set s, floored once:
+// floor((rate x multiplier x weighted net + fixed) x remaining / total)
+// when refunds are known only for the whole order (every part shrinks in
+// proportion); when the lines say what was refunded from each, each line
+// loses its own refunds and only the part outside the lines (fees) shrinks
+// in proportion, so a refund of one line, or of shipping, touches nothing
+// else. EInvalid when it does not fit in 64 bits.
 func (s RuleSet) Points(r EarnRule, net int64, lines []OrderLine, remaining, total int64) (int64, error) {
 	if total <= 0 || remaining <= 0 || r.Per <= 0 {
 		return 0, nil
 	}
 	remaining = min(remaining, total)
-	weighted, fixed := s.EarnBase(net, lines)
+	byLine := lineRefunds(lines)
+	weighted, fixed, rest := s.EarnBase(net, lines, byLine)
+	share := big.NewRat(remaining, total)
+	if byLine {
+		weighted.Add(weighted, new(big.Rat).Mul(big.NewRat(rest, 1), share))
+	} else {
+		weighted.Add(weighted, big.NewRat(rest, 1))
+	}
 	m := r.Multiplier.norm()
 	// rate x multiplier x weighted: points per minor unit = Points / (Per x 10^exp).
 	scale := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(r.Exponent)), nil)
 	rate := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(r.Points), big.NewInt(m.Num)),
 		new(big.Int).Mul(new(big.Int).Mul(big.NewInt(r.Per), scale), big.NewInt(m.Den)))
 	v := new(big.Rat).Mul(rate, weighted)
-	v.Add(v, big.NewRat(fixed, 1))
-	v.Mul(v, big.NewRat(remaining, total))
+	v.Add(v, fixed)
+	if !byLine {
+		v.Mul(v, share)
+	}
 	q := new(big.Int).Quo(v.Num(), v.Denom()) // both positive: truncation is the floor
 	if !q.IsInt64() {
 		return 0, Errorf(EInvalid, "the order's points do not fit in 64 bits")

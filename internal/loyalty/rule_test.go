@@ -39,6 +39,16 @@ func TestRuleSetPoints(t *testing.T) {
 		{"an inactive rule does nothing", set, 1000, []OrderLine{line(22, 1, 1000, 300)}, 1000, 1000, 10},
 		// 20.00 of drinks (x2) and 20.00 plain; 10.00 of 40.00 refunded: (40 + 20) x 30/40 = 45.
 		{"a partial refund takes its share of every line", set, 4000, []OrderLine{line(20, 1, 2000, drinks), line(21, 1, 2000)}, 3000, 4000, 45},
+		// The same refund of 10.00, known to be from the drinks line: (20 - 10) x 2 + 20 = 40.
+		{"a refund of one line takes from that line only", set, 4000, []OrderLine{
+			{ProductID: 20, Quantity: 1, Net: 2000, Categories: []int64{drinks}, RefundKnown: true, Refunded: 1000},
+			{ProductID: 21, Quantity: 1, Net: 2000, RefundKnown: true}}, 3000, 4000, 40},
+		// Lines known untouched: a refund of shipping alone changes nothing.
+		{"a shipping refund leaves the lines' points", set, 4000, []OrderLine{
+			{ProductID: 20, Quantity: 1, Net: 2000, Categories: []int64{drinks}, RefundKnown: true},
+			{ProductID: 21, Quantity: 1, Net: 2000, RefundKnown: true}}, 4000, 4500, 60},
+		{"fixed points lose the refunded units", set, 9000, []OrderLine{
+			{ProductID: saffron, Quantity: 3, Net: 9000, RefundKnown: true, Refunded: 3000, RefundedQty: 1}}, 6000, 9000, 60},
 		{"under the minimum subtotal nothing", Freeze(rules, nil, 5000, time.Now()), 4000, []OrderLine{line(21, 1, 4000)}, 4000, 4000, 0},
 		{"at the minimum subtotal it earns", Freeze(rules, nil, 4000, time.Now()), 4000, []OrderLine{line(21, 1, 4000)}, 4000, 4000, 40},
 	}

@@ -95,6 +95,10 @@ type orderPayload struct {
 		// (woocommerce_rest_prepare_shop_order_object), so category rules
 		// need no product catalog and hold whatever order deliveries arrive in.
 		Categories []int64 `json:"vafa_categories"`
+		// And what refunds took from the line (WooCommerce's body does not
+		// say which lines a refund was for): total without tax, and units.
+		Refunded    *decimal `json:"vafa_refunded"`
+		RefundedQty float64  `json:"vafa_refunded_qty"`
 	} `json:"line_items"`
 }
 
@@ -288,7 +292,18 @@ func decodeOrder(body []byte, exponentOf func(string) (int, bool)) loyalty.Event
 		if len(cats) > 50 {
 			cats = cats[:50]
 		}
-		o.Lines = append(o.Lines, loyalty.OrderLine{ProductID: max(l.ProductID, 0), Quantity: int64(max(l.Quantity, 0)), Net: net, Categories: cats})
+		line := loyalty.OrderLine{ProductID: max(l.ProductID, 0), Quantity: int64(max(l.Quantity, 0)), Net: net, Categories: cats}
+		if l.Refunded != nil {
+			r, err := l.Refunded.minor(exponent)
+			if err != nil {
+				return flagged("order %d line refund: %v", p.ID, err)
+			}
+			if r < 0 {
+				r = -r
+			}
+			line.RefundKnown, line.Refunded, line.RefundedQty = true, min(r, max(net, 0)), int64(max(l.RefundedQty, 0))
+		}
+		o.Lines = append(o.Lines, line)
 	}
 	for _, c := range p.CouponLines {
 		if len(o.Coupons) < maxCoupons && c.Code != "" && len(c.Code) <= 100 {

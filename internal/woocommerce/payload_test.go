@@ -238,6 +238,14 @@ func TestForeignCurrencyWaitsForARate(t *testing.T) {
 	if ev.Kind != loyalty.EventFlagged || !strings.Contains(ev.Note, "JPY") || !strings.Contains(ev.Note, "/v1/admin/currencies/JPY") {
 		t.Fatalf("JPY without a rate: %+v", ev)
 	}
+	withRefund := []byte(`{"id":90,"status":"completed","currency":"USD","total":"40.00","total_tax":"0","shipping_total":"0",
+		"refunds":[{"total":"-10.00"}],"line_items":[{"product_id":20,"quantity":2,"total":"20.00","vafa_categories":[100],"vafa_refunded":"10.00","vafa_refunded_qty":1},
+		{"product_id":21,"quantity":1,"total":"20.00","vafa_categories":[],"vafa_refunded":"0"}]}`)
+	ev = Decode(TopicOrderUpdated, withRefund, usdOnly)
+	if ev.Kind != loyalty.EventOrder || len(ev.Order.Lines) != 2 || !ev.Order.Lines[0].RefundKnown || ev.Order.Lines[0].Refunded != 1000 ||
+		ev.Order.Lines[0].RefundedQty != 1 || ev.Order.Lines[1].Refunded != 0 || !ev.Order.Lines[1].RefundKnown {
+		t.Fatalf("line refunds: %+v", ev.Order.Lines)
+	}
 	kwd := []byte(`{"id":89,"status":"completed","currency":"kwd","total":"12.345","total_tax":"0","shipping_total":"0","date_modified_gmt":"2026-11-20T10:00:00"}`)
 	ev = Decode(TopicOrderUpdated, kwd, usdOnly)
 	if ev.Kind != loyalty.EventOrder || ev.Order.Total != 12345 || ev.Order.Currency != "KWD" {
