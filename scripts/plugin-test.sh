@@ -594,6 +594,7 @@ sys.exit(0 if [x["names"]["en"] for x in t]==["Gold","Silver"] and t[1]["multipl
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-tier.html"
   cp "$tmp/myaccount-tier.html" plugin-php/tests/artifacts/my-account-tier.html
+  check "My Account's activity shows the move to Silver" grep -q 'Your status is now Silver' "$tmp/myaccount-tier.html"
   check "My Account shows the Silver badge, 1.5x and free shipping, and the way to Gold" sh -c "grep -q 'vafa-tier-name\"><bdi>Silver</bdi>' '$tmp/myaccount-tier.html' && grep -q '1.5× points on every order' '$tmp/myaccount-tier.html' && grep -q 'Free shipping on your orders' '$tmp/myaccount-tier.html' && grep -q 'vafa-tier-progress' '$tmp/myaccount-tier.html' && grep -q 'more points to reach Gold' '$tmp/myaccount-tier.html'"
   gold_id=$(j "$tmp/gold.json" 'd["id"]')
   gift=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/rewards" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' \
@@ -672,6 +673,16 @@ sys.exit(0 if e.get("points",0)>0 and 360 < (at-now).days < 367 and at.astimezon
   check "the order body webhooks carry has each line's categories (vafa_categories)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["line_items"][0]["vafa_categories"]==[int(sys.argv[2])] else 1)' "$tmp/gift-rest.json" "$gifts_cat"
   tea_order=$(wpcli wc-order "$other" "$tea_product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
   check "a gift card order earns nothing and a tea order double (10.00 -> 20 points)" wait_other $((other_before + 20))
+  # A refund of one line takes from that line only: tea (10.00, double) and
+  # saffron (45.00) earn 20 + 45; 10.00 back for the tea leaves 45 (not a
+  # share of both lines, which would leave 53).
+  other_before=$(other_me)
+  mixed_order=$(wpcli wc-order-lines "$other" completed "$tea_product" "$product" | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
+  check "an order of a promoted tea and a saffron earns 20 + 45" wait_other $((other_before + 65))
+  wpcli wc-refund-line "$mixed_order" "$tea_product" 10.00 > /dev/null
+  wpcli order-rest "$mixed_order" > "$tmp/mixed-rest.json"
+  check "the order body says which line the refund was for (vafa_refunded)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r={l["product_id"]: (l["vafa_refunded"], l["vafa_refunded_qty"]) for l in d["line_items"]}; sys.exit(0 if float(r[int(sys.argv[2])][0])==10.0 and r[int(sys.argv[2])][1]==1 and float(r[int(sys.argv[3])][0])==0 else 1)' "$tmp/mixed-rest.json" "$tea_product" "$product"
+  check "refunding the tea line takes its 20 points only (45 left)" wait_other $((other_before + 45))
   curl -sL "$VAFA_WP_URL/?post_type=product&p=$tea_product&vafa_test_login=$secret&vafa_test_user=$other" > "$tmp/tea.html"
   cp "$tmp/tea.html" plugin-php/tests/artifacts/product-promoted.html
   check "the tea's product page: 'Earn 20 points (2% back in points)'" sh -c "grep -q 'Earn 20 points' '$tmp/tea.html' && grep -q '(2% back in points)' '$tmp/tea.html'"

@@ -47,7 +47,7 @@ final class Plugin {
 			Referrals\Attribution::register();
 			Referrals\Welcome::register();
 			Tiers\FreeShipping::register();
-			Rules\LineCategories::register();
+			Rules\OrderLines::register();
 			Reconciler::register();
 		}
 		// Claim links are opened on any page (My Account with WooCommerce).

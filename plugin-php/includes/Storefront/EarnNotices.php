@@ -65,7 +65,7 @@ final class EarnNotices {
 				'quantity'   => (int) ( $item['quantity'] ?? 1 ),
 				// The line after discounts, without tax: what the order line's total will be.
 				'net_minor'  => Program::to_minor( wc_format_decimal( (float) ( $item['line_total'] ?? 0 ), $exp ), $exp ),
-				'categories' => $product instanceof \WC_Product ? \Vafa\Rules\LineCategories::categories( $id ) : array(),
+				'categories' => $product instanceof \WC_Product ? \Vafa\Rules\OrderLines::categories( $id ) : array(),
 			);
 		}
 		/** Filters the points shown for the cart ("cart") or a product ("product"). */
@@ -98,7 +98,7 @@ final class EarnNotices {
 			'product_id' => $id,
 			'quantity'   => 1,
 			'net_minor'  => $price,
-			'categories' => \Vafa\Rules\LineCategories::categories( $id ),
+			'categories' => \Vafa\Rules\OrderLines::categories( $id ),
 		);
 		$points = (int) apply_filters( 'vafa_earn_notice_points', Program::points_for_lines( $program, array( $line ), time() ), 'product' );
 		if ( $points <= 0 ) {

@@ -151,6 +151,10 @@ final class View {
 				return sprintf( __( 'Order #%s refunded or cancelled: reward points back', 'vafa' ), $order );
 			case 'points_expire':
 				return __( 'Points expired', 'vafa' );
+			case 'tier_change':
+				$tier = \Vafa\Tiers\Status::name( (array) ( $it['tier_names'] ?? array() ), determine_locale() );
+				/* translators: %s: tier name, e.g. Gold */
+				return '' !== $tier ? sprintf( __( 'Your status is now %s', 'vafa' ), $tier ) : __( 'Your status ended', 'vafa' );
 		}
 		return __( 'Points activity', 'vafa' );
 	}

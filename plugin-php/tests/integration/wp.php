@@ -212,6 +212,34 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
 		break;
+	case 'wc-order-lines':
+		// php wp.php SITE wc-order-lines USER STATUS PRODUCT...: one order with a line per product, set to STATUS.
+		$order = wc_create_order( array( 'customer_id' => (int) $argv[3] ) );
+		foreach ( array_slice( $argv, 5 ) as $p ) {
+			$order->add_product( wc_get_product( (int) $p ), 1 );
+		}
+		$order->set_billing_email( 'other@example.com' );
+		$order->set_payment_method( 'cod' );
+		$order->calculate_totals();
+		$order->update_status( $argv[4] );
+		echo json_encode( array( 'order' => $order->get_id(), 'total' => $order->get_total() ) ), "\n";
+		break;
+	case 'wc-refund-line':
+		// php wp.php SITE wc-refund-line ORDER PRODUCT AMOUNT: a refund of one unit of that product's line.
+		$o     = wc_get_order( (int) $argv[3] );
+		$lines = array();
+		foreach ( $o->get_items() as $item_id => $item ) {
+			if ( (int) $item->get_product_id() === (int) $argv[4] ) {
+				$lines[ $item_id ] = array( 'qty' => 1, 'refund_total' => $argv[5], 'refund_tax' => array() );
+			}
+		}
+		$refund = wc_create_refund( array( 'order_id' => $o->get_id(), 'amount' => $argv[5], 'reason' => 'one line', 'line_items' => $lines ) );
+		if ( is_wp_error( $refund ) ) {
+			fwrite( STDERR, $refund->get_error_message() . "\n" );
+			exit( 1 );
+		}
+		echo json_encode( array( 'refund' => $refund->get_id() ) ), "\n";
+		break;
 	case 'nonce':
 		// php wp.php SITE nonce USER ACTION: the nonce a page would print for the user (no session cookie).
 		wp_set_current_user( (int) $argv[3] );

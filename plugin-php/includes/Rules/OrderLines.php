@@ -1,6 +1,6 @@
 <?php
 /**
- * Product categories on order line items, for the service's category rules.
+ * What the service's earning rules need on order line items: categories and refunds.
  *
  * @package Vafa
  */
@@ -10,13 +10,15 @@ namespace Vafa\Rules;
 defined( 'ABSPATH' ) || exit;
 
 /**
- * Adds "vafa_categories" (the product's category ids; a variation's come
- * from its parent) to every line item of the REST v3 order, which is what
- * WooCommerce's order webhooks and the plugin's reconciliation sync send.
- * The service then applies category rules to the order as it was sold,
- * whatever order the deliveries arrive in, without a product catalog.
+ * Adds to every line item of the REST v3 order (what WooCommerce's order
+ * webhooks and the plugin's reconciliation sync send) "vafa_categories",
+ * the product's category ids (a variation's come from its parent), and
+ * "vafa_refunded" / "vafa_refunded_qty", what refunds took from the line
+ * (without tax). The service then applies category rules to the order as
+ * it was sold, whatever order the deliveries arrive in, without a product
+ * catalog, and takes a refund from the lines it was for.
  */
-final class LineCategories {
+final class OrderLines {
 	/**
 	 * Hooks the REST order response.
 	 */
@@ -25,7 +27,7 @@ final class LineCategories {
 	}
 
 	/**
-	 * Adds the categories to the response's line items.
+	 * Adds the categories and refunds to the response's line items.
 	 *
 	 * @param \WP_REST_Response $response The order response.
 	 * @param \WC_Order         $order    The order.
@@ -41,6 +43,11 @@ final class LineCategories {
 		}
 		foreach ( $data['line_items'] as $i => $item ) {
 			$data['line_items'][ $i ]['vafa_categories'] = self::categories( (int) ( $item['product_id'] ?? 0 ) );
+			if ( $order instanceof \WC_Order && ! empty( $item['id'] ) ) {
+				$id = (int) $item['id'];
+				$data['line_items'][ $i ]['vafa_refunded']     = wc_format_decimal( abs( (float) $order->get_total_refunded_for_item( $id ) ), wc_get_price_decimals() );
+				$data['line_items'][ $i ]['vafa_refunded_qty'] = abs( (int) $order->get_qty_refunded_for_item( $id ) );
+			}
 		}
 		$response->set_data( $data );
 		return $response;
