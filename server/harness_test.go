@@ -109,6 +109,7 @@ func startServiceWith(t *testing.T, extra map[string]string) *service {
 	for k, v := range extra {
 		vars[k] = v
 	}
+	dsn = vars["VAFA_MYSQL_DSN"] // a test may run the service on a database of its own
 	s := &service{t: t, clock: c, done: make(chan error, 1), http: &http.Client{Timeout: 10 * time.Second}, dsn: dsn}
 	ready := make(chan string, 1)
 	s.env = Env{Getenv: envFrom(vars), Stdout: io.Discard, Stderr: testLog{t}, Clock: c.Now,
