@@ -27,7 +27,8 @@ plugin-zip:
 	bash scripts/plugin-zip.sh
 
 compose-check:
-	@if docker compose version >/dev/null 2>&1; then docker compose --env-file .env.example -f docker-compose.yml config --quiet; \
-	elif python3 -c 'import yaml' 2>/dev/null; then python3 -c 'import yaml,sys; d=yaml.safe_load(open("docker-compose.yml")); assert {"mariadb","vafa","caddy"} <= set(d["services"]), "services missing"; assert "8080:8080" not in str(d["services"]["vafa"]), "the service must not be published without TLS"'; \
+	@if docker compose version >/dev/null 2>&1; then docker compose --env-file .env.example -f docker-compose.yml config --quiet && \
+		docker compose --env-file .env.example -f docker-compose.yml -f docker-compose.galera.yml config --quiet; \
+	elif python3 -c 'import yaml' 2>/dev/null; then python3 -c 'import yaml,sys; d=yaml.safe_load(open("docker-compose.yml")); assert {"mariadb","vafa","caddy"} <= set(d["services"]), "services missing"; assert "8080:8080" not in str(d["services"]["vafa"]), "the service must not be published without TLS"; g=yaml.safe_load(open("docker-compose.galera.yml")); assert {"mariadb","mariadb2","mariadb3"} <= set(g["services"]), "galera nodes missing"; assert all("--wsrep-on=ON" in g["services"][n]["command"] for n in ("mariadb","mariadb2","mariadb3")), "a node without wsrep"'; \
 	else echo "skip: neither docker compose nor PyYAML here"; exit 0; fi
 	@echo "docker-compose.yml parses"
