@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, env Env) error {
 		return storeCmd(ctx, cfg, env, args)
 	case "audit":
 		return auditCmd(ctx, cfg, env)
+	case "reports":
+		return reportsCmd(ctx, cfg, env, args)
 	case "token":
 		return tokenCmd(env, args)
 	case "healthcheck":
@@ -68,7 +70,7 @@ func run(ctx context.Context, args []string, env Env) error {
 	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
 }
 
-const usage = `usage: vafa [serve | migrate | audit | token | healthcheck | store create|add-key|revoke-key|set|connect-token] [flags]`
+const usage = `usage: vafa [serve | migrate | audit | token | healthcheck | reports rebuild|check | store create|add-key|revoke-key|set|connect-token] [flags]`
 
 // openDB creates the database if needed, connects and migrates.
 func openDB(ctx context.Context, cfg Config, env Env) (*mysql.DB, error) {
@@ -105,6 +107,7 @@ type services struct {
 	tiers       *mysql.TierService
 	lots        *mysql.LotService
 	rules       *mysql.RuleService
+	reports     *mysql.ReportService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -118,7 +121,7 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
 		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db),
-		rules: mysql.NewRuleService(db)}, nil
+		rules: mysql.NewRuleService(db), reports: mysql.NewReportService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -173,6 +176,8 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		Tiers:          svc.tiers,
 		Expiry:         svc.lots,
 		Rules:          svc.rules,
+		Reports:        svc.reports,
+		Now:            svc.db.Now,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
 		Limiter:        limiter,
@@ -435,10 +440,67 @@ func auditCmd(ctx context.Context, cfg Config, env Env) error {
 	for _, v := range vs {
 		fmt.Fprintf(env.Stdout, "VIOLATION store=%d check=%s %s\n", v.StoreID, v.Check, v.Detail)
 	}
-	if len(vs) > 0 {
-		return fmt.Errorf("audit found %d violations", len(vs))
+	// The report rollups must equal a recomputation from the orders.
+	stores, err := svc.stores.StoreIDs(ctx)
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(env.Stdout, "audit ok: every transaction sums to zero and every balance equals its entries")
+	diffs := 0
+	for _, id := range stores {
+		ds, err := svc.reports.CheckReports(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			fmt.Fprintf(env.Stdout, "VIOLATION store=%d check=report_rollups %s\n", id, d)
+		}
+		diffs += len(ds)
+	}
+	if n := len(vs) + diffs; n > 0 {
+		return fmt.Errorf("audit found %d violations", n)
+	}
+	fmt.Fprintln(env.Stdout, "audit ok: every transaction sums to zero, every balance equals its entries, and the report rollups equal the orders")
+	return nil
+}
+
+// reportsCmd rebuilds or checks a store's report rollups from its orders.
+func reportsCmd(ctx context.Context, cfg Config, env Env, args []string) error {
+	if len(args) == 0 || (args[0] != "rebuild" && args[0] != "check") {
+		return fmt.Errorf("usage: vafa reports rebuild|check --store ID")
+	}
+	fs := flag.NewFlagSet("reports "+args[0], flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	store := fs.Int64("store", 0, "store id")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *store <= 0 {
+		return errors.New("--store is required")
+	}
+	svc, err := openServices(ctx, cfg, env)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+	if args[0] == "rebuild" {
+		n, err := svc.reports.RebuildReports(ctx, *store)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "report rollups rebuilt: %d customers\n", n)
+		return nil
+	}
+	ds, err := svc.reports.CheckReports(ctx, *store)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		fmt.Fprintln(env.Stdout, "DIFFERENCE", d)
+	}
+	if len(ds) > 0 {
+		return fmt.Errorf("%d differences between the rollups and the orders", len(ds))
+	}
+	fmt.Fprintln(env.Stdout, "report rollups equal the orders")
 	return nil
 }
 

@@ -43,11 +43,14 @@ type Deps struct {
 	Tiers       loyalty.Tiers
 	Expiry      loyalty.Expiry
 	Rules       loyalty.EarningRules
-	Verifier    Verifier
-	Ready       func(ctx context.Context) error
-	PublicURL   string // base URL plugins are told to deliver webhooks to
-	Logger      *slog.Logger
-	Registry    *prometheus.Registry
+	Reports     loyalty.Reports
+	// Now is the service's clock (reports' default periods); time.Now when nil.
+	Now       func() time.Time
+	Verifier  Verifier
+	Ready     func(ctx context.Context) error
+	PublicURL string // base URL plugins are told to deliver webhooks to
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry
 	// StoreCacheTTL bounds how long a store's secret and program are reused
 	// without a database read (webhook accept path).
 	StoreCacheTTL time.Duration
@@ -124,9 +127,17 @@ func New(d Deps) http.Handler {
 	a.referralRoutes(v1, me, admin)
 	a.tierRoutes(me, admin)
 	a.ruleRoutes(admin)
+	a.reportRoutes(admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r
+}
+
+func (a *api) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 // limit caps the requests in flight: past the cap a request gets 503 at

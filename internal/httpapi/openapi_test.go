@@ -180,7 +180,16 @@ var (
 	_ loyalty.Tiers        = (*specServices)(nil)
 	_ loyalty.Expiry       = (*specServices)(nil)
 	_ loyalty.EarningRules = (*specServices)(nil)
+	_ loyalty.Reports      = (*specServices)(nil)
 )
+
+func (f *specServices) ReportSummary(_ context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
+	if f.fail {
+		return loyalty.Summary{}, errSpecDB
+	}
+	return loyalty.Summarize(st.Program, period, 90, loyalty.SummaryCounts{Customers: 1200, New: 140, AtStart: 900, AtEnd: 950,
+		NewAtEnd: 130, Buyers: 1200, RepeatBuyers: 400, Orders: 1704, Net: 8724480, OutstandingPoint: 412000}), nil
+}
 
 var (
 	specRule  = loyalty.EarningRule{ID: 31, On: loyalty.RuleOnCategory, TargetID: 100, Action: loyalty.RuleMultiply, Multiplier: loyalty.Ratio{Num: 2, Den: 1}, Active: true}
@@ -688,7 +697,7 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
 		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
-		Tiers: w.services, Expiry: w.services, Rules: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
+		Tiers: w.services, Expiry: w.services, Rules: w.services, Reports: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	e, ok := h.(*gin.Engine)
@@ -813,8 +822,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 46 {
-		t.Errorf("New registers %d routes, want 46: update this test and openapi.json together", len(served))
+	if len(served) != 47 {
+		t.Errorf("New registers %d routes, want 47: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1033,6 +1042,14 @@ func specCases() []specCase {
 		{"change promotion as shopper", "PATCH", "/v1/admin/promotions/7", specBearer("shopper"), `{}`, nil, 403},
 		{"change promotion too large", "PATCH", "/v1/admin/promotions/7", adminJS, `{"name":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
 		{"change promotion fails", "PATCH", "/v1/admin/promotions/7", adminJS, `{"active":false}`, failServices, 500},
+		{"report summary", "GET", "/v1/admin/reports/summary?from=2026-11-01&to=2026-11-30", specBearer("admin"), "", nil, 200},
+		{"report summary by default", "GET", "/v1/admin/reports/summary", specBearer("admin"), "", nil, 200},
+		{"report summary bad date", "GET", "/v1/admin/reports/summary?from=1404-09-01", specBearer("admin"), "", nil, 400},
+		{"report summary backwards", "GET", "/v1/admin/reports/summary?from=2026-12-01&to=2026-11-01", specBearer("admin"), "", nil, 400},
+		{"report summary no token", "GET", "/v1/admin/reports/summary", nil, "", nil, 401},
+		{"report summary as shopper", "GET", "/v1/admin/reports/summary", specBearer("shopper"), "", nil, 403},
+		{"report summary store gone", "GET", "/v1/admin/reports/summary", specBearer("admin-gonestore"), "", nil, 404},
+		{"report summary fails", "GET", "/v1/admin/reports/summary", specBearer("admin"), "", failServices, 500},
 		{"currencies", "GET", "/v1/admin/currencies", specBearer("admin"), "", nil, 200},
 		{"currencies no token", "GET", "/v1/admin/currencies", nil, "", nil, 401},
 		{"currencies as shopper", "GET", "/v1/admin/currencies", specBearer("shopper"), "", nil, 403},

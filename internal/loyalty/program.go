@@ -49,6 +49,8 @@ type Program struct {
 	ExpireMonths         int    `setting:"expire_months" usage:"points lapse this many months after they were earned, oldest first (0 = never)"`
 	ExpireInactiveMonths int    `setting:"expire_inactive_months" usage:"all points lapse after this many months without activity (0 = never)"`
 	TimeZone             string `setting:"time_zone" usage:"the store's IANA time zone, such as Asia/Tehran (UTC when empty)"`
+	// Reports.
+	ChurnDays int `setting:"churn_days" usage:"a customer without a paid order for this many days is lapsed (reports)"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -83,7 +85,15 @@ func (p *Program) Settings() []Setting {
 // spent points given back when a paid order is refunded in full.
 func DefaultProgram() Program {
 	return Program{Currency: "USD", CurrencyExponent: 2, EarnPoints: 1, EarnPer: 1, RedeemPoints: 100, RedeemValueMinor: 100,
-		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true}
+		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true, ChurnDays: DefaultChurnDays}
+}
+
+// Churn is the days without a paid order after which a customer is lapsed.
+func (p Program) Churn() int {
+	if p.ChurnDays <= 0 {
+		return DefaultChurnDays
+	}
+	return p.ChurnDays
 }
 
 // Validate returns an EInvalid error when a setting is out of range.
@@ -117,6 +127,8 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "tier_grace_days must be between 0 and 730")
 	case p.ExpireMonths < 0 || p.ExpireMonths > 120 || p.ExpireInactiveMonths < 0 || p.ExpireInactiveMonths > 120:
 		return Errorf(EInvalid, "expire_months and expire_inactive_months must be between 0 (never) and 120")
+	case p.ChurnDays < 0 || p.ChurnDays > 3650:
+		return Errorf(EInvalid, "churn_days must be between 0 (the default, 90) and 3650")
 	case len(p.TimeZone) > 64:
 		return Errorf(EInvalid, "time_zone must be an IANA time zone name such as Asia/Tehran")
 	}

@@ -51,13 +51,17 @@ type batch struct {
 	tierOf     map[int64]loyalty.CustomerTier
 	tierStored map[int64]loyalty.CustomerTier // as its row will be after flush; absent: no row
 	tierDirty  map[int64]loyalty.StoreID
-	tierWrites writes
+	// Customers whose orders changed, for the report rollups.
+	reportDirty map[int64]loyalty.StoreID
+	// Writes decided from the batch's outcome (tiers, report rollups),
+	// sent with the next flush.
+	settleWrites writes
 }
 
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
 		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
-		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}}
+		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, reportDirty: map[int64]loyalty.StoreID{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -94,7 +98,7 @@ func (b *batch) flush(ctx context.Context) error {
 	dirty := b.dirty
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
-	w.addAll(&b.tierWrites)
+	w.addAll(&b.settleWrites)
 	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]
 	clear(b.isDirty)
 	return w.flush(ctx, b.tx)
@@ -245,7 +249,7 @@ func (b *batch) decideTiers(ctx context.Context, st loyalty.Store, pks []int64) 
 			fresher = append(fresher, o)
 		}
 	}
-	decided, err := decideTiers(ctx, b.tx, st, pks, b.tierStored, fresher, b.now, &b.tierWrites)
+	decided, err := decideTiers(ctx, b.tx, st, pks, b.tierStored, fresher, b.now, &b.settleWrites)
 	if err != nil {
 		return err
 	}
@@ -272,11 +276,38 @@ func (b *batch) tierMultiplier(ctx context.Context, st loyalty.Store, pk int64) 
 	return b.tierOf[pk].Multiplier(st.Tiers), nil
 }
 
-// orderChanged notes that a customer's qualifying figures may have moved.
+// orderChanged notes that a customer's tier figures and report rollups
+// may have moved.
 func (b *batch) orderChanged(st loyalty.Store, pk int64) {
-	if len(st.Tiers) > 0 && pk > 0 {
+	if pk <= 0 {
+		return
+	}
+	b.reportDirty[pk] = st.ID
+	if len(st.Tiers) > 0 {
 		b.tierDirty[pk] = st.ID
 	}
+}
+
+// settleReports recomputes the report rollups of every customer whose
+// orders the batch changed, once per store; flush writes them.
+func (b *batch) settleReports(ctx context.Context, stores map[int64]loyalty.Store) error {
+	byStore := map[int64][]int64{}
+	for pk, store := range b.reportDirty {
+		byStore[store] = append(byStore[store], pk)
+	}
+	for store, pks := range byStore {
+		var fresher []loyalty.OrderState
+		for k, o := range b.orders {
+			if k.store == store {
+				fresher = append(fresher, o)
+			}
+		}
+		if err := recomputeReports(ctx, b.tx, stores[store], pks, fresher, &b.settleWrites); err != nil {
+			return err
+		}
+	}
+	clear(b.reportDirty)
+	return nil
 }
 
 // settleTiers decides again the tiers of every customer whose orders the

@@ -152,5 +152,17 @@ func mergeGuestInto(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, gue
 	if err := moveOrders(ctx, tx, store, guest, customer); err != nil {
 		return 0, err
 	}
+	// The guest's orders are the customer's now: their report rollups follow.
+	st, err := loadStore(ctx, tx, store)
+	if err != nil {
+		return 0, err
+	}
+	var w writes
+	if err := recomputeReports(ctx, tx, st, []int64{guest, customer}, nil, &w); err != nil {
+		return 0, err
+	}
+	if err := w.flush(ctx, tx); err != nil {
+		return 0, fmt.Errorf("report rollups after merge: %w", err)
+	}
 	return g.Balance.Available + g.Balance.Pending, nil
 }

@@ -310,6 +310,9 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 	if err := b.settleTiers(ctx, stores); err != nil {
 		return err
 	}
+	if err := b.settleReports(ctx, stores); err != nil {
+		return err
+	}
 	return b.flush(ctx)
 }
 

@@ -132,3 +132,12 @@ func rotateWebhookSecret(ctx context.Context, tx *sqlx.Tx, id loyalty.StoreID, n
 	}
 	return secret, nil
 }
+
+// StoreIDs lists every store's id.
+func (s *StoreService) StoreIDs(ctx context.Context) ([]loyalty.StoreID, error) {
+	var ids []loyalty.StoreID
+	if err := s.db.db.SelectContext(ctx, &ids, `SELECT id FROM stores ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("list stores: %w", err)
+	}
+	return ids, nil
+}

@@ -1,0 +1,207 @@
+package loyalty
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Retention reports. A customer is someone (registered, or a guest by
+// e-mail) with a paid order: an order first paid, still in a paid status
+// and not trashed. Figures are read from rollups kept per customer and per
+// store-local day, recomputed from the customer's orders whenever one of
+// them changes (in the same transaction), so duplicates, refunds and
+// out-of-order deliveries converge to the same rollups as a rebuild.
+
+// CustomerDay is what a customer's paid orders first paid on one day (in
+// the store's time zone) add up to.
+type CustomerDay struct {
+	Day    string // YYYY-MM-DD in the store's time zone
+	Orders int64
+	Net    int64 // spend: net of tax, shipping and refunds, in the store's currency (other currencies count 0)
+}
+
+// CustomerFigures is a customer's whole history in the rollup.
+type CustomerFigures struct {
+	FirstDay, LastDay string
+	Orders            int64
+	Net               int64
+}
+
+// ReportDays groups a customer's counting orders by store-local day of
+// first payment; days in ascending order.
+func ReportDays(orders []OrderState, currency string, loc *time.Location) []CustomerDay {
+	byDay := map[string]*CustomerDay{}
+	for _, o := range orders {
+		t, counts := o.TierOrder()
+		if !counts {
+			continue
+		}
+		day := t.FirstPaidAt.In(loc).Format("2006-01-02")
+		d := byDay[day]
+		if d == nil {
+			d = &CustomerDay{Day: day}
+			byDay[day] = d
+		}
+		d.Orders++
+		t.Foreign = o.Currency != "" && !strings.EqualFold(o.Currency, currency)
+		d.Net += t.Spend()
+	}
+	out := make([]CustomerDay, 0, len(byDay))
+	for _, d := range byDay {
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out
+}
+
+// SumDays sums a customer's days (ascending); ok is false for no orders.
+func SumDays(days []CustomerDay) (CustomerFigures, bool) {
+	if len(days) == 0 {
+		return CustomerFigures{}, false
+	}
+	f := CustomerFigures{FirstDay: days[0].Day, LastDay: days[len(days)-1].Day}
+	for _, d := range days {
+		f.Orders += d.Orders
+		f.Net += d.Net
+	}
+	return f, true
+}
+
+// Hundredths is a percentage or ratio to two decimals, exact: 3333 is
+// 33.33. It is written to JSON as the number 33.33, computed without floats.
+type Hundredths int64
+
+// Ratio100 is 100 x num / den in hundredths (10000 x num / den), rounded
+// half up; 0 when den is 0.
+func Ratio100(num, den int64) Hundredths {
+	return RatioOf(num*100, den)
+}
+
+// RatioOf is num / den in hundredths, rounded half up; 0 when den is 0.
+func RatioOf(num, den int64) Hundredths {
+	if den == 0 {
+		return 0
+	}
+	neg := (num < 0) != (den < 0)
+	if num < 0 {
+		num = -num
+	}
+	if den < 0 {
+		den = -den
+	}
+	v := (num*100*2 + den) / (2 * den)
+	if neg {
+		v = -v
+	}
+	return Hundredths(v)
+}
+
+// MarshalJSON writes the value as a decimal number with two decimals.
+func (h Hundredths) MarshalJSON() ([]byte, error) {
+	sign, v := "", int64(h)
+	if v < 0 {
+		sign, v = "-", -v
+	}
+	return []byte(fmt.Sprintf("%s%d.%02d", sign, v/100, v%100)), nil
+}
+
+// Period is a range of store-local days, both included.
+type Period struct {
+	From, To string // YYYY-MM-DD
+}
+
+// ParsePeriod reads from and to (YYYY-MM-DD); to defaults to today and
+// from to 30 days before to, in loc. EInvalid for anything else.
+func ParsePeriod(from, to string, loc *time.Location, now time.Time) (Period, error) {
+	end := now.In(loc)
+	if to != "" {
+		t, err := time.ParseInLocation("2006-01-02", to, loc)
+		if err != nil {
+			return Period{}, Errorf(EInvalid, "to must be a date such as 2026-11-23")
+		}
+		end = t
+	}
+	start := end.AddDate(0, 0, -29)
+	if from != "" {
+		t, err := time.ParseInLocation("2006-01-02", from, loc)
+		if err != nil {
+			return Period{}, Errorf(EInvalid, "from must be a date such as 2026-11-01")
+		}
+		start = t
+	}
+	p := Period{From: start.Format("2006-01-02"), To: end.Format("2006-01-02")}
+	if p.From > p.To {
+		return Period{}, Errorf(EInvalid, "from must not be after to")
+	}
+	if end.Sub(start) > 3660*24*time.Hour {
+		return Period{}, Errorf(EInvalid, "a period is at most ten years")
+	}
+	return p, nil
+}
+
+// DayBefore is the day n days before day (YYYY-MM-DD).
+func DayBefore(day string, n int) string {
+	t, _ := time.Parse("2006-01-02", day)
+	return t.AddDate(0, 0, -n).Format("2006-01-02")
+}
+
+// DefaultChurnDays is how long without a paid order makes a customer
+// lapsed when the store sets nothing.
+const DefaultChurnDays = 90
+
+// SummaryCounts are what storage counts for a period; Summary derives the
+// figures from them.
+type SummaryCounts struct {
+	Customers        int64 // with a first paid order on or before To
+	New              int64 // first paid order within the period
+	AtStart          int64 // active at From: a paid order in the churn window before it
+	AtEnd            int64 // active at To (a paid order in the churn window ending on it) and active at From or new
+	NewAtEnd         int64 // new customers among AtEnd
+	WonBack          int64 // active at To, not new, and lapsed at From
+	Buyers           int64 // customers with a paid order in the period
+	RepeatBuyers     int64 // of them, with two or more
+	Orders           int64 // paid orders first paid in the period
+	Net              int64 // their spend
+	OutstandingPoint int64 // available points of every customer now
+}
+
+// Summary is the headline of a period.
+type Summary struct {
+	Period            Period
+	ChurnDays         int
+	Customers         int64
+	NewCustomers      int64
+	ActiveAtStart     int64
+	ActiveAtEnd       int64
+	WonBack           int64
+	RetentionRate     Hundredths // ((active at end - new of them) / active at start) x 100
+	RepeatPurchase    Hundredths // buyers with 2+ orders in the period / buyers, x 100
+	PurchaseFrequency Hundredths // orders per buyer in the period
+	Orders            int64
+	AverageOrderValue int64 // minor units, rounded down
+	OutstandingPoints int64
+	LiabilityMinor    int64 // outstanding points at the redemption rate
+}
+
+// Summarize derives the headline figures from the counts.
+func Summarize(p Program, period Period, churnDays int, c SummaryCounts) Summary {
+	s := Summary{Period: period, ChurnDays: churnDays, Customers: c.Customers, NewCustomers: c.New,
+		ActiveAtStart: c.AtStart, ActiveAtEnd: c.AtEnd, WonBack: c.WonBack, Orders: c.Orders, OutstandingPoints: c.OutstandingPoint,
+		LiabilityMinor: p.ValueMinor(max(c.OutstandingPoint, 0))}
+	s.RetentionRate = Ratio100(c.AtEnd-c.NewAtEnd, c.AtStart)
+	s.RepeatPurchase = Ratio100(c.RepeatBuyers, c.Buyers)
+	s.PurchaseFrequency = RatioOf(c.Orders, c.Buyers)
+	if c.Orders > 0 {
+		s.AverageOrderValue = c.Net / c.Orders
+	}
+	return s
+}
+
+// Reports reads the report rollups.
+type Reports interface {
+	// ReportSummary is the headline of the period in store. EInvalid, ENotFound.
+	ReportSummary(ctx context.Context, store Store, period Period) (Summary, error)
+}

@@ -1,0 +1,282 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/vafaloyalty/vafa/internal/loyalty"
+)
+
+// The report_customer_days and report_customers tables: the report
+// rollups. They are never adjusted by deltas: whenever a customer's orders
+// change, their rows are recomputed from all their orders (as the writing
+// transaction holds them) and replaced, so they converge whatever the
+// deliveries were, and a rebuild recomputes them the same way.
+
+var _ loyalty.Reports = (*ReportService)(nil)
+
+// ReportService answers the reports from the rollups.
+type ReportService struct {
+	db *DB
+}
+
+// NewReportService returns the reports on db.
+func NewReportService(db *DB) *ReportService { return &ReportService{db: db} }
+
+// loadReportOrders reads the customers' orders that were ever paid.
+func loadReportOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (map[int64]loyalty.OrderState, error) {
+	out := map[int64]loyalty.OrderState{}
+	if len(customers) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, currency, deleted, first_paid_at, net_minor, total_minor,
+		refunded_minor FROM orders WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load report orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
+		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Currency, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total, &s.Refunded); err != nil {
+			return nil, fmt.Errorf("load report orders: %w", err)
+		}
+		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
+		out[s.OrderID] = s
+	}
+	return out, rows.Err()
+}
+
+// renderReports adds to w the statements replacing the customers' rollup
+// rows with what their orders (by order id; newer states from a batch
+// already laid over the loaded ones) add up to.
+func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[int64]loyalty.OrderState) {
+	if len(customers) == 0 {
+		return
+	}
+	byCustomer := map[int64][]loyalty.OrderState{}
+	for _, o := range orders {
+		byCustomer[o.Customer] = append(byCustomer[o.Customer], o)
+	}
+	loc := st.Program.Location()
+	sort.Slice(customers, func(i, j int) bool { return customers[i] < customers[j] })
+	var in strings.Builder
+	inArgs := []any{st.ID}
+	var days, sums strings.Builder
+	var dayArgs, sumArgs []any
+	for i, c := range customers {
+		if i > 0 {
+			in.WriteString(",")
+		}
+		in.WriteString("?")
+		inArgs = append(inArgs, c)
+		ds := loyalty.ReportDays(byCustomer[c], st.Program.Currency, loc)
+		for _, d := range ds {
+			if days.Len() > 0 {
+				days.WriteString(",")
+			}
+			days.WriteString("(?,?,?,?,?)")
+			dayArgs = append(dayArgs, st.ID, c, d.Day, d.Orders, d.Net)
+		}
+		if f, ok := loyalty.SumDays(ds); ok {
+			if sums.Len() > 0 {
+				sums.WriteString(",")
+			}
+			sums.WriteString("(?,?,?,?,?,?)")
+			sumArgs = append(sumArgs, st.ID, c, f.FirstDay, f.LastDay, f.Orders, f.Net)
+		}
+	}
+	w.add(`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
+	w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
+	if days.Len() > 0 {
+		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES `+days.String(), dayArgs...)
+	}
+	if sums.Len() > 0 {
+		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+sums.String(), sumArgs...)
+	}
+}
+
+// recomputeReports replaces the customers' rollups from their orders as
+// the transaction holds them (fresher: states newer than their rows).
+func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, customers []int64, fresher []loyalty.OrderState, w *writes) error {
+	orders, err := loadReportOrders(ctx, tx, st.ID, customers)
+	if err != nil {
+		return err
+	}
+	for _, s := range fresher {
+		if s.Terms == nil || s.Customer <= 0 {
+			delete(orders, s.OrderID)
+			continue
+		}
+		orders[s.OrderID] = s
+	}
+	renderReports(w, st, customers, orders)
+	return nil
+}
+
+// RebuildReports recomputes every rollup of the store from its orders, a
+// thousand customers a transaction, after removing rows of customers who
+// have no paid order any more. It returns how many customers it wrote.
+func (s *ReportService) RebuildReports(ctx context.Context, store loyalty.StoreID) (int, error) {
+	st, err := loadStore(ctx, s.db.db, store)
+	if err != nil {
+		return 0, err
+	}
+	var customers []int64
+	if err := s.db.db.SelectContext(ctx, &customers, `SELECT DISTINCT customer_pk FROM orders
+		WHERE store_id=? AND customer_pk IS NOT NULL AND first_paid_at IS NOT NULL ORDER BY customer_pk`, store); err != nil {
+		return 0, fmt.Errorf("customers to rebuild: %w", err)
+	}
+	if _, err := s.db.db.ExecContext(ctx, `DELETE FROM report_customer_days WHERE store_id=? AND customer_pk NOT IN
+		(SELECT customer_pk FROM orders WHERE store_id=? AND customer_pk IS NOT NULL AND first_paid_at IS NOT NULL)`, store, store); err != nil {
+		return 0, fmt.Errorf("drop stale rollups: %w", err)
+	}
+	if _, err := s.db.db.ExecContext(ctx, `DELETE FROM report_customers WHERE store_id=? AND customer_pk NOT IN
+		(SELECT customer_pk FROM orders WHERE store_id=? AND customer_pk IS NOT NULL AND first_paid_at IS NOT NULL)`, store, store); err != nil {
+		return 0, fmt.Errorf("drop stale rollups: %w", err)
+	}
+	for len(customers) > 0 {
+		n := min(1000, len(customers))
+		chunk := customers[:n]
+		customers = customers[n:]
+		if err := s.db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+			if _, err := lockCustomers(ctx, tx, store, chunk...); err != nil {
+				return err
+			}
+			var w writes
+			if err := recomputeReports(ctx, tx, st, chunk, nil, &w); err != nil {
+				return err
+			}
+			return w.flush(ctx, tx)
+		}); err != nil {
+			return 0, err
+		}
+	}
+	var n int
+	err = s.db.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM report_customers WHERE store_id=?`, store)
+	return n, err
+}
+
+// CheckReports compares the store's rollups with a recomputation from its
+// orders and describes every difference (none: the rollups are exact).
+func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID) ([]string, error) {
+	st, err := loadStore(ctx, s.db.db, store)
+	if err != nil {
+		return nil, err
+	}
+	var customers []int64
+	if err := s.db.db.SelectContext(ctx, &customers, `SELECT customer_pk FROM orders WHERE store_id=? AND customer_pk IS NOT NULL
+		AND first_paid_at IS NOT NULL UNION SELECT customer_pk FROM report_customer_days WHERE store_id=?`, store, store); err != nil {
+		return nil, fmt.Errorf("customers to check: %w", err)
+	}
+	orders, err := loadReportOrders(ctx, s.db.db, store, customers)
+	if err != nil {
+		return nil, err
+	}
+	want := map[string]loyalty.CustomerDay{}
+	wantSums := map[int64]loyalty.CustomerFigures{}
+	byCustomer := map[int64][]loyalty.OrderState{}
+	for _, o := range orders {
+		byCustomer[o.Customer] = append(byCustomer[o.Customer], o)
+	}
+	for c, os := range byCustomer {
+		ds := loyalty.ReportDays(os, st.Program.Currency, st.Program.Location())
+		for _, d := range ds {
+			want[fmt.Sprintf("%d/%s", c, d.Day)] = d
+		}
+		if f, ok := loyalty.SumDays(ds); ok {
+			wantSums[c] = f
+		}
+	}
+	var rows []struct {
+		Customer int64     `db:"customer_pk"`
+		Day      time.Time `db:"day"`
+		Orders   int64     `db:"orders"`
+		Net      int64     `db:"net"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT customer_pk, day, orders, net FROM report_customer_days WHERE store_id=?`, store); err != nil {
+		return nil, fmt.Errorf("read rollups: %w", err)
+	}
+	var diffs []string
+	for _, r := range rows {
+		k := fmt.Sprintf("%d/%s", r.Customer, r.Day.Format("2006-01-02"))
+		w, ok := want[k]
+		delete(want, k)
+		if !ok || w.Orders != r.Orders || w.Net != r.Net {
+			diffs = append(diffs, fmt.Sprintf("customer day %s holds %d orders and %d, the orders say %d and %d", k, r.Orders, r.Net, w.Orders, w.Net))
+		}
+	}
+	for k, w := range want {
+		diffs = append(diffs, fmt.Sprintf("customer day %s is missing (%d orders, %d)", k, w.Orders, w.Net))
+	}
+	var sums []struct {
+		Customer int64     `db:"customer_pk"`
+		First    time.Time `db:"first_day"`
+		Last     time.Time `db:"last_day"`
+		Orders   int64     `db:"orders"`
+		Net      int64     `db:"net"`
+	}
+	if err := s.db.db.SelectContext(ctx, &sums, `SELECT customer_pk, first_day, last_day, orders, net FROM report_customers WHERE store_id=?`, store); err != nil {
+		return nil, fmt.Errorf("read customer rollups: %w", err)
+	}
+	for _, r := range sums {
+		got := loyalty.CustomerFigures{FirstDay: r.First.Format("2006-01-02"), LastDay: r.Last.Format("2006-01-02"), Orders: r.Orders, Net: r.Net}
+		w, ok := wantSums[r.Customer]
+		delete(wantSums, r.Customer)
+		if !ok || w != got {
+			diffs = append(diffs, fmt.Sprintf("customer %d holds %+v, the orders say %+v", r.Customer, got, w))
+		}
+	}
+	for c, w := range wantSums {
+		diffs = append(diffs, fmt.Sprintf("customer %d is missing (%+v)", c, w))
+	}
+	sort.Strings(diffs)
+	return diffs, nil
+}
+
+// ReportSummary counts the period's figures from the rollups: a handful of
+// indexed range queries, none over the ledger or the orders.
+func (s *ReportService) ReportSummary(ctx context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
+	churn := st.Program.Churn()
+	var c loyalty.SummaryCounts
+	q := s.db.db
+	if err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(first_day <= ?),0), COALESCE(SUM(first_day BETWEEN ? AND ?),0)
+		FROM report_customers WHERE store_id=?`, period.To, period.From, period.To, st.ID).Scan(&c.Customers, &c.New); err != nil {
+		return loyalty.Summary{}, fmt.Errorf("report customers: %w", err)
+	}
+	// Active at the start: a paid order in the churn window before it.
+	if err := q.GetContext(ctx, &c.AtStart, `SELECT COUNT(DISTINCT customer_pk) FROM report_customer_days
+		WHERE store_id=? AND day >= ? AND day < ?`, st.ID, loyalty.DayBefore(period.From, churn), period.From); err != nil {
+		return loyalty.Summary{}, fmt.Errorf("report active at start: %w", err)
+	}
+	// Active at the end among those active at the start or new in the
+	// period (a lapsed customer who came back is won back, not retained).
+	startFrom := loyalty.DayBefore(period.From, churn)
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(r.first_day >= ?),0),
+		COALESCE(SUM(r.first_day < ? AND NOT EXISTS (SELECT 1 FROM report_customer_days s
+			WHERE s.store_id=r.store_id AND s.customer_pk=r.customer_pk AND s.day >= ? AND s.day < ?)),0) FROM
+		(SELECT DISTINCT customer_pk FROM report_customer_days WHERE store_id=? AND day > ? AND day <= ?) a
+		JOIN report_customers r ON r.store_id=? AND r.customer_pk=a.customer_pk`,
+		period.From, period.From, startFrom, period.From, st.ID, loyalty.DayBefore(period.To, churn), period.To, st.ID).Scan(&c.AtEnd, &c.NewAtEnd, &c.WonBack); err != nil {
+		return loyalty.Summary{}, fmt.Errorf("report active at end: %w", err)
+	}
+	c.AtEnd -= c.WonBack
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(n >= 2),0), COALESCE(SUM(n),0), COALESCE(SUM(net),0) FROM
+		(SELECT customer_pk, SUM(orders) AS n, SUM(net) AS net FROM report_customer_days WHERE store_id=? AND day BETWEEN ? AND ?
+		GROUP BY customer_pk HAVING n > 0) b`, st.ID, period.From, period.To).Scan(&c.Buyers, &c.RepeatBuyers, &c.Orders, &c.Net); err != nil {
+		return loyalty.Summary{}, fmt.Errorf("report buyers: %w", err)
+	}
+	if err := q.GetContext(ctx, &c.OutstandingPoint, `SELECT COALESCE(SUM(available),0) FROM customers
+		WHERE store_id=? AND merged_into IS NULL AND available > 0`, st.ID); err != nil {
+		return loyalty.Summary{}, fmt.Errorf("report outstanding points: %w", err)
+	}
+	return loyalty.Summarize(st.Program, period, churn, c), nil
+}
