@@ -37,6 +37,7 @@ type summary struct {
 //   - retention ((2 - 1) / 2) = 50.00; buyers in October C2 (2 orders) and
 //     C3 (1): repeat rate 50.00, frequency 1.50, 3 orders of 45.00.
 //   - outstanding points 90 + 135 + 45 + 45 + 45 + 22 = 382, worth 3.82.
+//
 // A rebuild from the orders changes nothing.
 func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	s := startService(t)
