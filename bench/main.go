@@ -1022,6 +1022,9 @@ func (s *service) inflate(entries int) error {
 				WHERE t.store_id=%s AND t.idempotency_key LIKE 'bench:%%' AND t.id > COALESCE((SELECT MAX(transaction_id) FROM ledger_entries WHERE account='adjusted'),0)
 				UNION ALL SELECT t.store_id, t.id, 'adjusted', NULL, -10 FROM ledger_transactions t
 				WHERE t.store_id=%s AND t.idempotency_key LIKE 'bench:%%' AND t.id > COALESCE((SELECT MAX(transaction_id) FROM ledger_entries WHERE account='adjusted'),0)`, storeID, storeID),
+			// Each credit is a lot, as the ledger writer would record it.
+			fmt.Sprintf(`INSERT INTO lots (store_id, customer_pk, earned_at, amount)
+				SELECT %s, c.id, NOW(6), 10 FROM seq_1_to_%d JOIN customers c ON c.store_id=%s AND c.wc_customer_id = 5000000 + %d + seq`, storeID, chunk, storeID, done),
 		}
 		for _, stmt := range q {
 			if _, err := s.db.Exec(stmt); err != nil {

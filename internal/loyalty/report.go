@@ -30,24 +30,34 @@ type CustomerFigures struct {
 	Net               int64
 }
 
+// ReportShare is what one order adds to its customer's rollup: one paid
+// order and its spend on the store-local day it was first paid; ok is
+// false when it counts for nothing (not paid, trashed, no customer).
+func (s OrderState) ReportShare(currency string, loc *time.Location) (customer int64, day CustomerDay, ok bool) {
+	t, counts := s.TierOrder()
+	if !counts || s.Customer <= 0 {
+		return 0, CustomerDay{}, false
+	}
+	t.Foreign = s.Currency != "" && !strings.EqualFold(s.Currency, currency)
+	return s.Customer, CustomerDay{Day: t.FirstPaidAt.In(loc).Format("2006-01-02"), Orders: 1, Net: t.Spend()}, true
+}
+
 // ReportDays groups a customer's counting orders by store-local day of
 // first payment; days in ascending order.
 func ReportDays(orders []OrderState, currency string, loc *time.Location) []CustomerDay {
 	byDay := map[string]*CustomerDay{}
 	for _, o := range orders {
-		t, counts := o.TierOrder()
-		if !counts {
+		_, share, ok := o.ReportShare(currency, loc)
+		if !ok {
 			continue
 		}
-		day := t.FirstPaidAt.In(loc).Format("2006-01-02")
-		d := byDay[day]
+		d := byDay[share.Day]
 		if d == nil {
-			d = &CustomerDay{Day: day}
-			byDay[day] = d
+			d = &CustomerDay{Day: share.Day}
+			byDay[share.Day] = d
 		}
-		d.Orders++
-		t.Foreign = o.Currency != "" && !strings.EqualFold(o.Currency, currency)
-		d.Net += t.Spend()
+		d.Orders += share.Orders
+		d.Net += share.Net
 	}
 	out := make([]CustomerDay, 0, len(byDay))
 	for _, d := range byDay {

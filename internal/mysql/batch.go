@@ -51,8 +51,12 @@ type batch struct {
 	tierOf     map[int64]loyalty.CustomerTier
 	tierStored map[int64]loyalty.CustomerTier // as its row will be after flush; absent: no row
 	tierDirty  map[int64]loyalty.StoreID
-	// Customers whose orders changed, for the report rollups.
-	reportDirty map[int64]loyalty.StoreID
+	// The report rollups: each order's state as last read or written (its
+	// share is in the rollups), the stores (time zone, currency) and the
+	// rollup changes the batch's orders make.
+	loaded  map[orderKey]loyalty.OrderState
+	stores  map[int64]loyalty.Store
+	reports reportDeltas
 	// Writes decided from the batch's outcome (tiers, report rollups),
 	// sent with the next flush.
 	settleWrites writes
@@ -61,7 +65,7 @@ type batch struct {
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
 		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
-		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, reportDirty: map[int64]loyalty.StoreID{}}
+		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, loaded: map[orderKey]loyalty.OrderState{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -96,9 +100,14 @@ func (b *batch) flush(ctx context.Context) error {
 		states[i] = b.orders[k]
 	}
 	dirty := b.dirty
+	for i, k := range dirty {
+		b.reports.change(b.stores[k.store], b.loaded[k], states[i])
+		b.loaded[k] = states[i]
+	}
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
 	w.addAll(&b.settleWrites)
+	b.reports.render(&w)
 	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]
 	clear(b.isDirty)
 	return w.flush(ctx, b.tx)
@@ -123,7 +132,7 @@ func (b *batch) order(ctx context.Context, store loyalty.StoreID, id int64) (loy
 	if err != nil {
 		return loyalty.OrderState{}, err
 	}
-	b.orders[k] = o
+	b.orders[k], b.loaded[k] = o, o
 	return o, nil
 }
 
@@ -179,7 +188,7 @@ func (b *batch) prefetch(ctx context.Context, store loyalty.StoreID, evs []loyal
 		return err
 	}
 	for id, o := range orders {
-		b.orders[orderKey{store, id}] = o
+		b.orders[orderKey{store, id}], b.loaded[orderKey{store, id}] = o, o
 	}
 	customers, err := lockOrCreateCustomers(ctx, b.tx, store, wcIDs, emails, b.now)
 	if err != nil {
@@ -276,38 +285,11 @@ func (b *batch) tierMultiplier(ctx context.Context, st loyalty.Store, pk int64) 
 	return b.tierOf[pk].Multiplier(st.Tiers), nil
 }
 
-// orderChanged notes that a customer's tier figures and report rollups
-// may have moved.
+// orderChanged notes that a customer's tier figures may have moved.
 func (b *batch) orderChanged(st loyalty.Store, pk int64) {
-	if pk <= 0 {
-		return
-	}
-	b.reportDirty[pk] = st.ID
-	if len(st.Tiers) > 0 {
+	if pk > 0 && len(st.Tiers) > 0 {
 		b.tierDirty[pk] = st.ID
 	}
-}
-
-// settleReports recomputes the report rollups of every customer whose
-// orders the batch changed, once per store; flush writes them.
-func (b *batch) settleReports(ctx context.Context, stores map[int64]loyalty.Store) error {
-	byStore := map[int64][]int64{}
-	for pk, store := range b.reportDirty {
-		byStore[store] = append(byStore[store], pk)
-	}
-	for store, pks := range byStore {
-		var fresher []loyalty.OrderState
-		for k, o := range b.orders {
-			if k.store == store {
-				fresher = append(fresher, o)
-			}
-		}
-		if err := recomputeReports(ctx, b.tx, stores[store], pks, fresher, &b.settleWrites); err != nil {
-			return err
-		}
-	}
-	clear(b.reportDirty)
-	return nil
 }
 
 // settleTiers decides again the tiers of every customer whose orders the

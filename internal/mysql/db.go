@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -358,4 +359,80 @@ func EnsureDatabase(ctx context.Context, dsn string) error {
 		return fmt.Errorf("create database %s: %w", name, err)
 	}
 	return nil
+}
+
+// selectQuery is one SELECT of a selectAll round trip: its rows are
+// handed, one at a time, to scan.
+type selectQuery struct {
+	query string
+	args  []any
+	scan  func(rows *sqlx.Rows) error
+}
+
+// structs scans each row into a new element of *dest (a slice of structs).
+func structs[T any](dest *[]T) func(rows *sqlx.Rows) error {
+	return func(rows *sqlx.Rows) error {
+		var v T
+		if err := rows.StructScan(&v); err != nil {
+			return err
+		}
+		*dest = append(*dest, v)
+		return nil
+	}
+}
+
+// selectAll runs the SELECTs in one round trip (one statement after another
+// with several result sets), or on Galera one at a time.
+func selectAll(ctx context.Context, q sqlx.QueryerContext, qs []selectQuery) error {
+	scanAll := func(rows *sqlx.Rows, s selectQuery) error {
+		// A fresh wrapper per result set: sqlx.Rows keeps the column
+		// mapping of the first StructScan.
+		set := &sqlx.Rows{Rows: rows.Rows, Mapper: rows.Mapper}
+		for set.Next() {
+			if err := s.scan(set); err != nil {
+				return err
+			}
+		}
+		return set.Err()
+	}
+	if oneStatementAtATime.Load() {
+		for _, s := range qs {
+			rows, err := q.QueryxContext(ctx, s.query, s.args...)
+			if err != nil {
+				return err
+			}
+			err = scanAll(rows, s)
+			rows.Close()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var joined strings.Builder
+	var args []any
+	for i, s := range qs {
+		if i > 0 {
+			joined.WriteString(";\n")
+		}
+		joined.WriteString(s.query)
+		args = append(args, s.args...)
+	}
+	rows, err := q.QueryxContext(ctx, joined.String(), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for i, s := range qs {
+		if i > 0 && !rows.NextResultSet() {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			return fmt.Errorf("result set %d of %d missing", i+1, len(qs))
+		}
+		if err := scanAll(rows, s); err != nil {
+			return err
+		}
+	}
+	return rows.Close()
 }

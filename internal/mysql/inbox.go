@@ -263,6 +263,7 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 	b := newBatch(tx, now, db.idStep)
 	b.pool = db.db
 	stores := map[int64]loyalty.Store{}
+	b.stores = stores
 	evs := make([]loyalty.Event, len(rows))
 	byStore := map[int64][]loyalty.Event{}
 	for i, row := range rows {
@@ -308,9 +309,6 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 		}
 	}
 	if err := b.settleTiers(ctx, stores); err != nil {
-		return err
-	}
-	if err := b.settleReports(ctx, stores); err != nil {
 		return err
 	}
 	return b.flush(ctx)

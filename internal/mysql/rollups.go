@@ -104,6 +104,119 @@ func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[in
 	}
 }
 
+// reportDeltas are rollup changes queued by a batch: per customer and day,
+// orders and spend to add (an order's new share less the one it had).
+type reportDeltas struct {
+	days      map[reportDay]*loyalty.CustomerDay
+	customers map[int64]loyalty.StoreID
+}
+
+type reportDay struct {
+	store    loyalty.StoreID
+	customer int64
+	day      string
+}
+
+// change queues the difference between an order's share before and after.
+func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState) {
+	loc := st.Program.Location()
+	bc, bs, bok := before.ReportShare(st.Program.Currency, loc)
+	ac, as, aok := after.ReportShare(st.Program.Currency, loc)
+	if bok == aok && bc == ac && bs == as {
+		return // a duplicate, or a change that moves no report figure
+	}
+	if r.days == nil {
+		r.days, r.customers = map[reportDay]*loyalty.CustomerDay{}, map[int64]loyalty.StoreID{}
+	}
+	add := func(c int64, d loyalty.CustomerDay, sign int64) {
+		k := reportDay{st.ID, c, d.Day}
+		x := r.days[k]
+		if x == nil {
+			x = &loyalty.CustomerDay{Day: d.Day}
+			r.days[k] = x
+		}
+		x.Orders += sign * d.Orders
+		x.Net += sign * d.Net
+		r.customers[c] = st.ID
+	}
+	if bok {
+		add(bc, bs, -1)
+	}
+	if aok {
+		add(ac, as, 1)
+	}
+}
+
+// render adds the queued changes to w: the day rows changed by their
+// differences (rows left without orders removed), then the customers'
+// summary rows recomputed from their days, all in the batch's round trip.
+func (r *reportDeltas) render(w *writes) {
+	if len(r.days) == 0 {
+		return
+	}
+	keys := make([]reportDay, 0, len(r.days))
+	for k := range r.days {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.store != b.store {
+			return a.store < b.store
+		}
+		if a.customer != b.customer {
+			return a.customer < b.customer
+		}
+		return a.day < b.day
+	})
+	var q strings.Builder
+	var args []any
+	for _, k := range keys {
+		d := r.days[k]
+		if d.Orders == 0 && d.Net == 0 {
+			continue
+		}
+		if q.Len() > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?,?)")
+		args = append(args, k.store, k.customer, k.day, d.Orders, d.Net)
+	}
+	if q.Len() > 0 {
+		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES `+q.String()+
+			` ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders), net = net + VALUES(net)`, args...)
+	}
+	byStore := map[loyalty.StoreID][]int64{}
+	for c, st := range r.customers {
+		byStore[st] = append(byStore[st], c)
+	}
+	stores := make([]loyalty.StoreID, 0, len(byStore))
+	for st := range byStore {
+		stores = append(stores, st)
+	}
+	sort.Slice(stores, func(i, j int) bool { return stores[i] < stores[j] })
+	for _, st := range stores {
+		cs := byStore[st]
+		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
+		in := strings.TrimSuffix(strings.Repeat("?,", len(cs)), ",")
+		args := append([]any{st}, int64sAny(cs)...)
+		w.add(`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk IN (`+in+`) AND orders = 0`, args...)
+		w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (`+in+`)`, args...)
+		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net)
+			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days
+			WHERE store_id=? AND customer_pk IN (`+in+`) GROUP BY store_id, customer_pk`, args...)
+	}
+	clear(r.days)
+	clear(r.customers)
+}
+
+func int64sAny(xs []int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
 // recomputeReports replaces the customers' rollups from their orders as
 // the transaction holds them (fresher: states newer than their rows).
 func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, customers []int64, fresher []loyalty.OrderState, w *writes) error {

@@ -277,21 +277,27 @@ func ruleSetID(ctx context.Context, pool *sqlx.DB, store loyalty.StoreID, s loya
 	return id, nil
 }
 
+type currencyRow struct {
+	Currency   string `db:"currency"`
+	Exponent   int    `db:"exponent"`
+	EarnPoints int64  `db:"earn_points"`
+	EarnPer    int64  `db:"earn_per"`
+}
+
+func (r currencyRow) rate() loyalty.CurrencyRate {
+	return loyalty.CurrencyRate{Currency: r.Currency, Exponent: r.Exponent, EarnPoints: r.EarnPoints, EarnPer: r.EarnPer}
+}
+
 // loadCurrencies reads the store's earn rates of other currencies.
 func loadCurrencies(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID) ([]loyalty.CurrencyRate, error) {
-	var rows []struct {
-		Currency   string `db:"currency"`
-		Exponent   int    `db:"exponent"`
-		EarnPoints int64  `db:"earn_points"`
-		EarnPer    int64  `db:"earn_per"`
-	}
+	var rows []currencyRow
 	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT currency, exponent, earn_points, earn_per FROM currency_rates
 		WHERE store_id=? ORDER BY currency LIMIT 200`, store); err != nil {
 		return nil, fmt.Errorf("load currency rates: %w", err)
 	}
 	out := make([]loyalty.CurrencyRate, len(rows))
 	for i, r := range rows {
-		out[i] = loyalty.CurrencyRate{Currency: r.Currency, Exponent: r.Exponent, EarnPoints: r.EarnPoints, EarnPer: r.EarnPer}
+		out[i] = r.rate()
 	}
 	return out, nil
 }

@@ -44,30 +44,65 @@ func randomStoreID() int64 {
 	return n.Int64() + 1_000_000_000
 }
 
-// loadStore reads the store, its program, its active tiers, rules and promotions. ENotFound when there is none.
+// loadStore reads the store, its program, its active tiers, rules,
+// promotions and currency rates, in one round trip (a statement at a time on
+// Galera): the worker reads it for every batch. ENotFound when there is none.
 func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (loyalty.Store, error) {
-	var r storeRow
-	if err := sqlx.GetContext(ctx, q, &r, `SELECT id, name, url, webhook_secret, created_at, updated_at FROM stores WHERE id = ?`, id); err != nil {
-		return loyalty.Store{}, notFound(err, "store %d not found", id)
-	}
-	p, err := loadProgram(ctx, q, id)
+	var (
+		stores  []storeRow
+		p       loyalty.Program
+		found   bool
+		tiers   []tierRow
+		rules   []ruleRow
+		promos  []promotionRow
+		rates   []currencyRow
+		program = func(rows *sqlx.Rows) error {
+			settings := p.Settings()
+			dst := make([]any, len(settings))
+			for i, s := range settings {
+				dst[i] = s.Value
+			}
+			found = true
+			return rows.Scan(dst...)
+		}
+	)
+	err := selectAll(ctx, q, []selectQuery{
+		{`SELECT id, name, url, webhook_secret, created_at, updated_at FROM stores WHERE id = ?`, []any{id}, structs(&stores)},
+		{programSelect, []any{id}, program},
+		{`SELECT ` + tierColumns + ` FROM tiers WHERE store_id=? AND active=1 LIMIT 100`, []any{id}, structs(&tiers)},
+		{`SELECT ` + ruleColumns + ` FROM earning_rules WHERE store_id=? AND active=1 ORDER BY id LIMIT 1000`, []any{id}, structs(&rules)},
+		{`SELECT ` + promotionColumns + ` FROM promotions WHERE store_id=? AND active=1 ORDER BY ends_at DESC, id LIMIT 200`, []any{id}, structs(&promos)},
+		{`SELECT currency, exponent, earn_points, earn_per FROM currency_rates WHERE store_id=? ORDER BY currency LIMIT 200`, []any{id}, structs(&rates)},
+	})
 	if err != nil {
-		return loyalty.Store{}, err
+		return loyalty.Store{}, fmt.Errorf("load store %d: %w", id, err)
 	}
-	tiers, err := loadTiers(ctx, q, id, true)
-	if err != nil {
-		return loyalty.Store{}, err
+	if len(stores) == 0 {
+		return loyalty.Store{}, loyalty.Errorf(loyalty.ENotFound, "store %d not found", id)
 	}
-	rules, promos, err := loadRules(ctx, q, id, true)
-	if err != nil {
-		return loyalty.Store{}, err
+	if !found {
+		return loyalty.Store{}, loyalty.Errorf(loyalty.ENotFound, "store %d has no program", id)
 	}
-	currencies, err := loadCurrencies(ctx, q, id)
-	if err != nil {
-		return loyalty.Store{}, err
+	r := stores[0]
+	st := loyalty.Store{ID: r.ID, Name: r.Name, URL: r.URL, WebhookSecret: r.WebhookSecret, CreatedAt: r.CreatedAt, Program: p}
+	for _, t := range tiers {
+		tier, err := t.tier()
+		if err != nil {
+			return loyalty.Store{}, err
+		}
+		st.Tiers = append(st.Tiers, tier)
 	}
-	return loyalty.Store{ID: r.ID, Name: r.Name, URL: r.URL, WebhookSecret: r.WebhookSecret, CreatedAt: r.CreatedAt, Program: p,
-		Tiers: tiers, Rules: rules, Promotions: promos, Currencies: currencies}, nil
+	loyalty.SortTiers(st.Tiers)
+	for _, x := range rules {
+		st.Rules = append(st.Rules, x.rule())
+	}
+	for _, x := range promos {
+		st.Promotions = append(st.Promotions, x.promotion())
+	}
+	for _, x := range rates {
+		st.Currencies = append(st.Currencies, x.rate())
+	}
+	return st, nil
 }
 
 // CreateStore creates a store with a fresh alphanumeric webhook secret and
