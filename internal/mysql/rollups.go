@@ -109,6 +109,7 @@ func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[in
 type reportDeltas struct {
 	days      map[reportDay]*loyalty.CustomerDay
 	customers map[int64]loyalty.StoreID
+	removed   map[int64]bool // a share left the customer: recompute their summary row
 }
 
 type reportDay struct {
@@ -126,7 +127,7 @@ func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState
 		return // a duplicate, or a change that moves no report figure
 	}
 	if r.days == nil {
-		r.days, r.customers = map[reportDay]*loyalty.CustomerDay{}, map[int64]loyalty.StoreID{}
+		r.days, r.customers, r.removed = map[reportDay]*loyalty.CustomerDay{}, map[int64]loyalty.StoreID{}, map[int64]bool{}
 	}
 	add := func(c int64, d loyalty.CustomerDay, sign int64) {
 		k := reportDay{st.ID, c, d.Day}
@@ -141,6 +142,7 @@ func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState
 	}
 	if bok {
 		add(bc, bs, -1)
+		r.removed[bc] = true
 	}
 	if aok {
 		add(ac, as, 1)
@@ -185,9 +187,30 @@ func (r *reportDeltas) render(w *writes) {
 		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES `+q.String()+
 			` ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders), net = net + VALUES(net)`, args...)
 	}
+	// Customers who only gained: their summary rows grow in one upsert.
+	// Those who lost a share: rows left without orders go, and the summary
+	// is recomputed from the days (its first or last day may move back).
+	var grow strings.Builder
+	var growArgs []any
 	byStore := map[loyalty.StoreID][]int64{}
-	for c, st := range r.customers {
-		byStore[st] = append(byStore[st], c)
+	for _, k := range keys {
+		d := r.days[k]
+		if r.removed[k.customer] {
+			continue
+		}
+		if grow.Len() > 0 {
+			grow.WriteString(",")
+		}
+		grow.WriteString("(?,?,?,?,?,?)")
+		growArgs = append(growArgs, k.store, k.customer, k.day, k.day, d.Orders, d.Net)
+	}
+	if grow.Len() > 0 {
+		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+grow.String()+
+			` ON DUPLICATE KEY UPDATE first_day = LEAST(first_day, VALUES(first_day)), last_day = GREATEST(last_day, VALUES(last_day)),
+			orders = orders + VALUES(orders), net = net + VALUES(net)`, growArgs...)
+	}
+	for c := range r.removed {
+		byStore[r.customers[c]] = append(byStore[r.customers[c]], c)
 	}
 	stores := make([]loyalty.StoreID, 0, len(byStore))
 	for st := range byStore {
@@ -207,6 +230,7 @@ func (r *reportDeltas) render(w *writes) {
 	}
 	clear(r.days)
 	clear(r.customers)
+	clear(r.removed)
 }
 
 func int64sAny(xs []int64) []any {
