@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"testing"
@@ -41,6 +42,7 @@ type summary struct {
 // A rebuild from the orders changes nothing.
 func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	s := startService(t)
+	s.clock.Advance(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC).Sub(s.clock.Now())) // "today", whatever day the test runs
 	st := s.newStore()
 	admin := map[string]string{"Authorization": "Bearer " + s.token(st, "1", auth.ScopeAdmin), "Content-Type": "application/json"}
 	if r := s.do("PATCH", "/v1/admin/program", []byte(`{"time_zone":"Asia/Tehran","churn_days":90}`), admin); r.Status != http.StatusOK {
@@ -66,6 +68,8 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	add(half)
 	half.Refunds, half.Modified = []string{"-27.00"}, at(8, 2, 9, 0)
 	add(half)
+	add(usd(711, 7, "completed", at(9, 1, 9, 0)))
+	add(usd(712, 7, "completed", at(9, 6, 9, 0)))
 	// Shuffled, a third delivered twice: the rollups converge.
 	rng := rand.New(rand.NewPCG(7, 11))
 	for i := range deliveries {
@@ -79,8 +83,8 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	}
 	s.drain(st)
 
-	want := summary{Customers: 5, NewCustomers: 1, ActiveAtStart: 2, ActiveAtEnd: 2, WonBack: 1, RetentionRate: 50,
-		RepeatPurchaseRate: 50, PurchaseFrequency: 1.5, Orders: 3, AverageOrderValue: 4500, OutstandingPoints: 382, LiabilityMinor: 382}
+	want := summary{Customers: 6, NewCustomers: 1, ActiveAtStart: 3, ActiveAtEnd: 3, WonBack: 1, RetentionRate: 66.67,
+		RepeatPurchaseRate: 50, PurchaseFrequency: 1.5, Orders: 3, AverageOrderValue: 4500, OutstandingPoints: 472, LiabilityMinor: 472}
 	check := func(when string) {
 		t.Helper()
 		r := s.get("/v1/admin/reports/summary?from=2026-10-01&to=2026-10-31", s.token(st, "1", auth.ScopeAdmin))
@@ -94,6 +98,42 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 		}
 	}
 	check("after the deliveries")
+	var cohorts struct {
+		Cohorts []struct {
+			Month string `json:"month"`
+			Size  int64  `json:"size"`
+			Cells []struct {
+				Customers int64   `json:"customers"`
+				Share     float64 `json:"share"`
+			} `json:"cells"`
+		} `json:"cohorts"`
+	}
+	s.get("/v1/admin/reports/cohorts?from=2026-05-01&to=2026-10-31", s.token(st, "1", auth.ScopeAdmin)).json(t, &cohorts)
+	triangle := map[string]string{}
+	for _, c := range cohorts.Cohorts {
+		row := ""
+		for _, cell := range c.Cells {
+			row += fmt.Sprint(cell.Customers)
+		}
+		triangle[c.Month] = fmt.Sprintf("%d:%s", c.Size, row)
+	}
+	wantTriangle := map[string]string{"2026-05": "1:100000", "2026-06": "1:10010", "2026-07": "1:1001", "2026-08": "1:100", "2026-09": "1:10", "2026-10": "1:1"}
+	if fmt.Sprint(triangle) != fmt.Sprint(wantTriangle) {
+		t.Fatalf("cohorts %v, want %v", triangle, wantTriangle)
+	}
+	var churn struct {
+		Day    string           `json:"day"`
+		Counts map[string]int64 `json:"counts"`
+		Items  []struct {
+			CustomerID *string `json:"customer_id"`
+			Email      string  `json:"email"`
+		} `json:"items"`
+	}
+	s.get("/v1/admin/reports/churn?state=lapsed", s.token(st, "1", auth.ScopeAdmin)).json(t, &churn)
+	if churn.Day != "2026-11-23" || churn.Counts["active"] != 4 || churn.Counts["at_risk"] != 1 || churn.Counts["lapsed"] != 2 ||
+		len(churn.Items) != 2 || churn.Items[0].CustomerID != nil || churn.Items[0].Email != "shopper0@example.com" || *churn.Items[1].CustomerID != "6" {
+		t.Fatalf("churn: %+v", churn)
+	}
 	s.audit() // includes the rollups against the orders
 	if out, err := s.cli("reports", "rebuild", "--store", st.StoreID); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, out)

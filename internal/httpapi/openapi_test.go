@@ -183,6 +183,21 @@ var (
 	_ loyalty.Reports      = (*specServices)(nil)
 )
 
+func (f *specServices) ReportCohorts(_ context.Context, _ loyalty.Store, period loyalty.Period) ([]loyalty.Cohort, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return loyalty.Cohorts([]loyalty.CohortCount{{Cohort: "2026-09", Month: "2026-09", Customers: 140}, {Cohort: "2026-09", Month: "2026-10", Customers: 31},
+		{Cohort: "2026-10", Month: "2026-10", Customers: 120}}, "2026-10"), nil
+}
+func (f *specServices) ReportChurn(_ context.Context, _ loyalty.Store, day, state string, _ int) (loyalty.ChurnReport, error) {
+	if f.fail {
+		return loyalty.ChurnReport{}, errSpecDB
+	}
+	return loyalty.ChurnReport{Day: day, Counts: map[string]int64{"active": 900, "at_risk": 40, "lapsed": 260}, Items: []loyalty.ChurnCustomer{
+		{WCCustomerID: 7, Email: "sara@example.com", State: state, Figures: loyalty.CustomerFigures{FirstDay: "2026-01-05", LastDay: "2026-06-01", Orders: 4, Net: 18000}},
+		{Email: "guest@example.com", State: state, Figures: loyalty.CustomerFigures{FirstDay: "2026-02-05", LastDay: "2026-02-05", Orders: 1, Net: 4500}}}}, nil
+}
 func (f *specServices) ReportSummary(_ context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
 	if f.fail {
 		return loyalty.Summary{}, errSpecDB
@@ -822,8 +837,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 47 {
-		t.Errorf("New registers %d routes, want 47: update this test and openapi.json together", len(served))
+	if len(served) != 49 {
+		t.Errorf("New registers %d routes, want 49: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1050,6 +1065,19 @@ func specCases() []specCase {
 		{"report summary as shopper", "GET", "/v1/admin/reports/summary", specBearer("shopper"), "", nil, 403},
 		{"report summary store gone", "GET", "/v1/admin/reports/summary", specBearer("admin-gonestore"), "", nil, 404},
 		{"report summary fails", "GET", "/v1/admin/reports/summary", specBearer("admin"), "", failServices, 500},
+		{"report cohorts", "GET", "/v1/admin/reports/cohorts?from=2026-09-01&to=2026-10-31", specBearer("admin"), "", nil, 200},
+		{"report cohorts by default", "GET", "/v1/admin/reports/cohorts", specBearer("admin"), "", nil, 200},
+		{"report cohorts bad date", "GET", "/v1/admin/reports/cohorts?to=tomorrow", specBearer("admin"), "", nil, 400},
+		{"report cohorts no token", "GET", "/v1/admin/reports/cohorts", nil, "", nil, 401},
+		{"report cohorts as shopper", "GET", "/v1/admin/reports/cohorts", specBearer("shopper"), "", nil, 403},
+		{"report cohorts store gone", "GET", "/v1/admin/reports/cohorts", specBearer("admin-gonestore"), "", nil, 404},
+		{"report cohorts fails", "GET", "/v1/admin/reports/cohorts", specBearer("admin"), "", failServices, 500},
+		{"report churn", "GET", "/v1/admin/reports/churn?state=lapsed&limit=50", specBearer("admin"), "", nil, 200},
+		{"report churn bad state", "GET", "/v1/admin/reports/churn?state=gone", specBearer("admin"), "", nil, 400},
+		{"report churn no token", "GET", "/v1/admin/reports/churn", nil, "", nil, 401},
+		{"report churn as shopper", "GET", "/v1/admin/reports/churn", specBearer("shopper"), "", nil, 403},
+		{"report churn store gone", "GET", "/v1/admin/reports/churn", specBearer("admin-gonestore"), "", nil, 404},
+		{"report churn fails", "GET", "/v1/admin/reports/churn", specBearer("admin"), "", failServices, 500},
 		{"currencies", "GET", "/v1/admin/currencies", specBearer("admin"), "", nil, 200},
 		{"currencies no token", "GET", "/v1/admin/currencies", nil, "", nil, 401},
 		{"currencies as shopper", "GET", "/v1/admin/currencies", specBearer("shopper"), "", nil, 403},

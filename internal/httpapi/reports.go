@@ -10,6 +10,103 @@ import (
 
 func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/summary", a.handle(a.reportSummary))
+	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
+	admin.GET("/reports/churn", a.handle(a.reportChurn))
+}
+
+type cohortCellResponse struct {
+	Offset    int                `json:"offset"`
+	Customers int64              `json:"customers"`
+	Share     loyalty.Hundredths `json:"share"`
+}
+
+type cohortResponse struct {
+	Month string               `json:"month"`
+	Size  int64                `json:"size"`
+	Cells []cohortCellResponse `json:"cells"`
+}
+
+type cohortsResponse struct {
+	From    string           `json:"from"`
+	To      string           `json:"to"`
+	Cohorts []cohortResponse `json:"cohorts"`
+}
+
+// reportCohorts answers, for each month's new customers in ?from=&to=
+// (the last 12 months by default), the share who ordered in each later month.
+func (a *api) reportCohorts(c *gin.Context) error {
+	store, err := a.stores.Store(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return err
+	}
+	from := c.Query("from")
+	if from == "" && c.Query("to") == "" {
+		from = a.now().In(store.Program.Location()).AddDate(-1, 0, 1).Format("2006-01-02")
+	}
+	period, err := loyalty.ParsePeriod(from, c.Query("to"), store.Program.Location(), a.now())
+	if err != nil {
+		return err
+	}
+	cs, err := a.Reports.ReportCohorts(c.Request.Context(), store, period)
+	if err != nil {
+		return err
+	}
+	out := cohortsResponse{From: period.From, To: period.To, Cohorts: make([]cohortResponse, 0, len(cs))}
+	for _, co := range cs {
+		r := cohortResponse{Month: co.Month, Size: co.Size, Cells: make([]cohortCellResponse, 0, len(co.Cells))}
+		for _, cell := range co.Cells {
+			r.Cells = append(r.Cells, cohortCellResponse(cell))
+		}
+		out.Cohorts = append(out.Cohorts, r)
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+type churnCustomerResponse struct {
+	CustomerID   *string `json:"customer_id"`
+	Email        string  `json:"email"`
+	FirstOrderOn string  `json:"first_order_on"`
+	LastOrderOn  string  `json:"last_order_on"`
+	Orders       int64   `json:"orders"`
+	SpendMinor   int64   `json:"spend_minor"`
+	State        string  `json:"state"`
+}
+
+type churnResponse struct {
+	Day    string                  `json:"day"`
+	Counts map[string]int64        `json:"counts"`
+	Items  []churnCustomerResponse `json:"items"`
+}
+
+// reportChurn answers how many customers are active, at risk and lapsed
+// today, and lists those in ?state= (at_risk by default), the longest
+// silent first.
+func (a *api) reportChurn(c *gin.Context) error {
+	store, err := a.stores.Store(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return err
+	}
+	state := c.DefaultQuery("state", loyalty.ChurnAtRisk)
+	if state != loyalty.ChurnAtRisk && state != loyalty.ChurnLapsed && state != loyalty.ChurnActive {
+		return loyalty.Errorf(loyalty.EInvalid, "state must be at_risk, lapsed or active")
+	}
+	_, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	day := a.now().In(store.Program.Location()).Format("2006-01-02")
+	r, err := a.Reports.ReportChurn(c.Request.Context(), store, day, state, limit)
+	if err != nil {
+		return err
+	}
+	out := churnResponse{Day: r.Day, Counts: r.Counts, Items: make([]churnCustomerResponse, 0, len(r.Items))}
+	for _, x := range r.Items {
+		out.Items = append(out.Items, churnCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email,
+			FirstOrderOn: x.Figures.FirstDay, LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, State: x.State})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 // summaryResponse is the headline of a period; percentages are numbers

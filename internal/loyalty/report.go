@@ -210,8 +210,115 @@ func Summarize(p Program, period Period, churnDays int, c SummaryCounts) Summary
 	return s
 }
 
+// ChurnCustomer is a customer in the churn report.
+type ChurnCustomer struct {
+	WCCustomerID int64 // 0 for a guest
+	Email        string
+	Figures      CustomerFigures
+	State        string
+}
+
+// ChurnReport counts the customers by state at Day and lists those in one.
+type ChurnReport struct {
+	Day    string
+	Counts map[string]int64
+	Items  []ChurnCustomer
+}
+
 // Reports reads the report rollups.
 type Reports interface {
 	// ReportSummary is the headline of the period in store. EInvalid, ENotFound.
 	ReportSummary(ctx context.Context, store Store, period Period) (Summary, error)
+	// ReportCohorts is the triangle of the cohorts first paid in the period.
+	ReportCohorts(ctx context.Context, store Store, period Period) ([]Cohort, error)
+	// ReportChurn classifies every customer at day and lists up to limit in
+	// state (the longest silent first).
+	ReportChurn(ctx context.Context, store Store, day string, state string, limit int) (ChurnReport, error)
+}
+
+// CohortCell is how many of a cohort ordered in one month after their first.
+type CohortCell struct {
+	Offset    int        // months after the cohort's month (0 = the first month)
+	Customers int64      // who had a paid order in that month
+	Share     Hundredths // of the cohort, in percent
+}
+
+// Cohort is one month's new customers and who came back in each later month.
+type Cohort struct {
+	Month string // YYYY-MM
+	Size  int64
+	Cells []CohortCell
+}
+
+// CohortCount is storage's count of a cohort's customers active in a month.
+type CohortCount struct {
+	Cohort, Month string // YYYY-MM
+	Customers     int64
+}
+
+// monthIndex is a YYYY-MM month as a count of months.
+func monthIndex(m string) int {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return 0
+	}
+	return t.Year()*12 + int(t.Month()) - 1
+}
+
+// Cohorts builds the triangle from the counts: each cohort's size is its
+// first month's count, and every later month with activity up to last
+// (YYYY-MM) gets a cell; months without any get a cell of zero.
+func Cohorts(counts []CohortCount, last string) []Cohort {
+	by := map[string]map[int]int64{}
+	for _, c := range counts {
+		if by[c.Cohort] == nil {
+			by[c.Cohort] = map[int]int64{}
+		}
+		by[c.Cohort][monthIndex(c.Month)-monthIndex(c.Cohort)] += c.Customers
+	}
+	months := make([]string, 0, len(by))
+	for m := range by {
+		months = append(months, m)
+	}
+	sort.Strings(months)
+	out := make([]Cohort, 0, len(months))
+	end := monthIndex(last)
+	for _, m := range months {
+		cells := by[m]
+		co := Cohort{Month: m, Size: cells[0]}
+		for off := 0; monthIndex(m)+off <= end; off++ {
+			co.Cells = append(co.Cells, CohortCell{Offset: off, Customers: cells[off], Share: Ratio100(cells[off], co.Size)})
+		}
+		out = append(out, co)
+	}
+	return out
+}
+
+// Churn states of a customer at a day.
+const (
+	ChurnActive = "active"
+	ChurnAtRisk = "at_risk" // not lapsed, but silent for three times their usual gap
+	ChurnLapsed = "lapsed"  // no paid order for churn days
+)
+
+// ChurnState classifies a customer at day from their rollup: lapsed after
+// churnDays without a paid order; at risk when silent for more than three
+// times their usual gap between orders (two orders or more); active otherwise.
+func ChurnState(f CustomerFigures, day string, churnDays int) string {
+	last, err1 := time.Parse("2006-01-02", f.LastDay)
+	first, err2 := time.Parse("2006-01-02", f.FirstDay)
+	at, err3 := time.Parse("2006-01-02", day)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return ChurnActive
+	}
+	days := func(a, b time.Time) int64 { return int64(a.Sub(b) / (24 * time.Hour)) }
+	silent := days(at, last)
+	if silent >= int64(churnDays) {
+		return ChurnLapsed
+	}
+	// silent > 3 x (last - first) / (orders - 1), in integers.
+	if f.Orders >= 2 && silent*(f.Orders-1) > 3*days(last, first) {
+		return ChurnAtRisk
+	}
+	return ChurnActive
 }

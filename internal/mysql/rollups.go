@@ -417,3 +417,78 @@ func (s *ReportService) ReportSummary(ctx context.Context, st loyalty.Store, per
 	}
 	return loyalty.Summarize(st.Program, period, churn, c), nil
 }
+
+// ReportCohorts counts, for the customers first paid in the period, how
+// many of each month's cohort had a paid order in each month up to the
+// period's end.
+func (s *ReportService) ReportCohorts(ctx context.Context, st loyalty.Store, period loyalty.Period) ([]loyalty.Cohort, error) {
+	var counts []struct {
+		Cohort    string `db:"cohort"`
+		Month     string `db:"month"`
+		Customers int64  `db:"customers"`
+	}
+	if err := s.db.db.SelectContext(ctx, &counts, `SELECT DATE_FORMAT(r.first_day, '%Y-%m') AS cohort, DATE_FORMAT(d.day, '%Y-%m') AS month,
+		COUNT(DISTINCT d.customer_pk) AS customers
+		FROM report_customers r JOIN report_customer_days d ON d.store_id=r.store_id AND d.customer_pk=r.customer_pk
+		WHERE r.store_id=? AND r.first_day BETWEEN ? AND ? AND d.day <= ? AND d.orders > 0
+		GROUP BY cohort, month`, st.ID, period.From, period.To, period.To); err != nil {
+		return nil, fmt.Errorf("report cohorts: %w", err)
+	}
+	in := make([]loyalty.CohortCount, len(counts))
+	for i, c := range counts {
+		in[i] = loyalty.CohortCount{Cohort: c.Cohort, Month: c.Month, Customers: c.Customers}
+	}
+	return loyalty.Cohorts(in, period.To[:7]), nil
+}
+
+// churnStateSQL is loyalty.ChurnState in SQL over report_customers (r), at
+// the day and churn days given as the first, second, third and fourth
+// arguments: lapsed after churn days silent; at risk when silent more than
+// three times the customer's usual gap.
+const churnStateSQL = `CASE WHEN DATEDIFF(?, r.last_day) >= ? THEN 'lapsed'
+	WHEN r.orders >= 2 AND DATEDIFF(?, r.last_day) * (r.orders - 1) > 3 * DATEDIFF(r.last_day, r.first_day) THEN 'at_risk'
+	ELSE 'active' END`
+
+// ReportChurn classifies the customers with a paid order by day and lists
+// up to limit of those in state, the longest silent first.
+func (s *ReportService) ReportChurn(ctx context.Context, st loyalty.Store, day, state string, limit int) (loyalty.ChurnReport, error) {
+	churn := st.Program.Churn()
+	out := loyalty.ChurnReport{Day: day, Counts: map[string]int64{loyalty.ChurnActive: 0, loyalty.ChurnAtRisk: 0, loyalty.ChurnLapsed: 0}}
+	var counts []struct {
+		State string `db:"state"`
+		N     int64  `db:"n"`
+	}
+	if err := s.db.db.SelectContext(ctx, &counts, `SELECT `+churnStateSQL+` AS state, COUNT(*) AS n FROM report_customers r
+		WHERE r.store_id=? AND r.first_day <= ? GROUP BY state`, day, churn, day, st.ID, day); err != nil {
+		return out, fmt.Errorf("report churn counts: %w", err)
+	}
+	for _, c := range counts {
+		out.Counts[c.State] = c.N
+	}
+	var rows []struct {
+		WCID   *int64    `db:"wc_customer_id"`
+		Email  *string   `db:"email"`
+		First  time.Time `db:"first_day"`
+		Last   time.Time `db:"last_day"`
+		Orders int64     `db:"orders"`
+		Net    int64     `db:"net"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT c.wc_customer_id, c.email, r.first_day, r.last_day, r.orders, r.net
+		FROM report_customers r JOIN customers c ON c.id=r.customer_pk AND c.store_id=r.store_id
+		WHERE r.store_id=? AND r.first_day <= ? AND `+churnStateSQL+` = ? ORDER BY r.last_day, r.customer_pk LIMIT ?`,
+		st.ID, day, day, churn, day, state, limit); err != nil {
+		return out, fmt.Errorf("report churn list: %w", err)
+	}
+	for _, r := range rows {
+		c := loyalty.ChurnCustomer{State: state, Figures: loyalty.CustomerFigures{FirstDay: r.First.Format("2006-01-02"),
+			LastDay: r.Last.Format("2006-01-02"), Orders: r.Orders, Net: r.Net}}
+		if r.WCID != nil {
+			c.WCCustomerID = *r.WCID
+		}
+		if r.Email != nil {
+			c.Email = *r.Email
+		}
+		out.Items = append(out.Items, c)
+	}
+	return out, nil
+}

@@ -1,0 +1,87 @@
+package loyalty
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+func TestHundredths(t *testing.T) {
+	tests := []struct {
+		num, den int64
+		pct      bool
+		want     string
+	}{
+		{1, 3, true, "33.33"},
+		{2, 3, true, "66.67"},
+		{1, 2, true, "50.00"},
+		{0, 5, true, "0.00"},
+		{5, 0, true, "0.00"},
+		{3, 2, false, "1.50"},
+		{-1, 3, true, "-33.33"},
+		{1, 8, true, "12.50"},
+	}
+	for _, tt := range tests {
+		h := RatioOf(tt.num, tt.den)
+		if tt.pct {
+			h = Ratio100(tt.num, tt.den)
+		}
+		b, _ := json.Marshal(h)
+		if string(b) != tt.want {
+			t.Errorf("%d/%d = %s, want %s", tt.num, tt.den, b, tt.want)
+		}
+	}
+}
+
+func TestChurnState(t *testing.T) {
+	f := func(first, last string, orders int64) CustomerFigures {
+		return CustomerFigures{FirstDay: first, LastDay: last, Orders: orders}
+	}
+	tests := []struct {
+		name string
+		f    CustomerFigures
+		want string
+	}{
+		{"recent single order", f("2026-10-10", "2026-10-10", 1), ChurnActive},
+		{"single order 90 days ago is lapsed", f("2026-08-25", "2026-08-25", 1), ChurnLapsed},
+		{"89 days is not", f("2026-08-26", "2026-08-26", 1), ChurnActive},
+		{"15 days silent after an 11-day gap", f("2026-10-28", "2026-11-08", 2), ChurnActive},
+		{"78 days silent after a 5-day gap", f("2026-09-01", "2026-09-06", 2), ChurnAtRisk},
+		{"at risk needs two orders", f("2026-09-06", "2026-09-06", 1), ChurnActive},
+	}
+	for _, tt := range tests {
+		if got := ChurnState(tt.f, "2026-11-23", 90); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+	}
+	// 15 days silent after a 5-day gap: exactly three times, not more.
+	if got := ChurnState(f("2026-11-03", "2026-11-08", 2), "2026-11-23", 90); got != ChurnActive {
+		t.Errorf("exactly three times the gap: %s, want active", got)
+	}
+	if got := ChurnState(f("2026-11-02", "2026-11-07", 2), "2026-11-23", 90); got != ChurnAtRisk {
+		t.Errorf("one day more than three times the gap: %s, want at_risk", got)
+	}
+}
+
+func TestCohortsAndReportDays(t *testing.T) {
+	cs := Cohorts([]CohortCount{{"2026-08", "2026-08", 4}, {"2026-08", "2026-10", 1}, {"2026-10", "2026-10", 2}}, "2026-10")
+	if len(cs) != 2 || cs[0].Size != 4 || len(cs[0].Cells) != 3 || cs[0].Cells[2].Customers != 1 || cs[0].Cells[2].Share != 2500 ||
+		cs[0].Cells[1].Customers != 0 || len(cs[1].Cells) != 1 {
+		t.Fatalf("cohorts %+v", cs)
+	}
+	tehran, _ := time.LoadLocation("Asia/Tehran")
+	paid := func(id int64, at time.Time, status string, refunded int64) OrderState {
+		return OrderState{OrderID: id, Customer: 3, Status: status, Currency: "USD", Total: 5400, Net: 4500, Refunded: refunded,
+			Terms: &OrderTerms{FirstPaidAt: at}}
+	}
+	days := ReportDays([]OrderState{
+		paid(1, time.Date(2026, 10, 31, 21, 0, 0, 0, time.UTC), "completed", 0), // 1 Nov in Tehran
+		paid(2, time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC), "processing", 2700),
+		paid(3, time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), "refunded", 5400),
+		{OrderID: 4, Customer: 3, Status: "completed", Currency: "EUR", Total: 5400, Net: 4500, Terms: &OrderTerms{FirstPaidAt: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)}},
+	}, "USD", tehran)
+	if len(days) != 2 || days[0].Day != "2026-11-01" || days[0].Orders != 2 || days[0].Net != 4500+2250 ||
+		days[1].Day != "2026-11-03" || days[1].Orders != 1 || days[1].Net != 0 {
+		t.Fatalf("days %+v", days)
+	}
+}
