@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"net/http"
 	"testing"
 	"time"
@@ -133,6 +134,31 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	if churn.Day != "2026-11-23" || churn.Counts["active"] != 4 || churn.Counts["at_risk"] != 1 || churn.Counts["lapsed"] != 2 ||
 		len(churn.Items) != 2 || churn.Items[0].CustomerID != nil || churn.Items[0].Email != "shopper0@example.com" || *churn.Items[1].CustomerID != "6" {
 		t.Fatalf("churn: %+v", churn)
+	}
+	// RFM over the seven customers: C2 (latest but one, most orders) is a
+	// champion, C4 (oldest, one order) is lost; every customer is counted.
+	var rfm struct {
+		Counts map[string]int64 `json:"counts"`
+		Items  []struct {
+			CustomerID *string `json:"customer_id"`
+			R, F       int
+		} `json:"items"`
+	}
+	s.get("/v1/admin/reports/rfm?segment=champions", s.token(st, "1", auth.ScopeAdmin)).json(t, &rfm)
+	total := int64(0)
+	for _, n := range rfm.Counts {
+		total += n
+	}
+	champ := false
+	for _, it := range rfm.Items {
+		champ = champ || (it.CustomerID != nil && *it.CustomerID == "2" && it.R == 4 && it.F == 5)
+	}
+	if total != 7 || !champ {
+		t.Fatalf("rfm: %+v", rfm)
+	}
+	csv := s.get("/v1/admin/reports/rfm?segment=lost&format=csv", s.token(st, "1", auth.ScopeAdmin))
+	if csv.Status != http.StatusOK || !strings.Contains(string(csv.Body), "shopper0@example.com") || !strings.HasPrefix(string(csv.Body), "customer_id,email,") {
+		t.Fatalf("rfm csv: %d %s", csv.Status, csv.Body)
 	}
 	s.audit() // includes the rollups against the orders
 	if out, err := s.cli("reports", "rebuild", "--store", st.StoreID); err != nil {

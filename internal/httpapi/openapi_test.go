@@ -198,6 +198,14 @@ func (f *specServices) ReportChurn(_ context.Context, _ loyalty.Store, day, stat
 		{WCCustomerID: 7, Email: "sara@example.com", State: state, Figures: loyalty.CustomerFigures{FirstDay: "2026-01-05", LastDay: "2026-06-01", Orders: 4, Net: 18000}},
 		{Email: "guest@example.com", State: state, Figures: loyalty.CustomerFigures{FirstDay: "2026-02-05", LastDay: "2026-02-05", Orders: 1, Net: 4500}}}}, nil
 }
+func (f *specServices) ReportRFM(_ context.Context, _ loyalty.Store, segment string, _ int) (loyalty.RFMReport, error) {
+	if f.fail {
+		return loyalty.RFMReport{}, errSpecDB
+	}
+	return loyalty.RFMReport{Counts: map[string]int64{"champions": 240, "loyal": 310, "promising": 150, "at_risk": 120, "hibernating": 180, "lost": 200},
+		Items: []loyalty.RFMCustomer{{WCCustomerID: 7, Email: "=sara@example.com", R: 5, F: 5, M: 4, Segment: segment,
+			Figures: loyalty.CustomerFigures{FirstDay: "2026-01-05", LastDay: "2026-11-01", Orders: 9, Net: 61000}}}}, nil
+}
 func (f *specServices) ReportSummary(_ context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
 	if f.fail {
 		return loyalty.Summary{}, errSpecDB
@@ -837,8 +845,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 49 {
-		t.Errorf("New registers %d routes, want 49: update this test and openapi.json together", len(served))
+	if len(served) != 50 {
+		t.Errorf("New registers %d routes, want 50: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1078,6 +1086,13 @@ func specCases() []specCase {
 		{"report churn as shopper", "GET", "/v1/admin/reports/churn", specBearer("shopper"), "", nil, 403},
 		{"report churn store gone", "GET", "/v1/admin/reports/churn", specBearer("admin-gonestore"), "", nil, 404},
 		{"report churn fails", "GET", "/v1/admin/reports/churn", specBearer("admin"), "", failServices, 500},
+		{"report rfm", "GET", "/v1/admin/reports/rfm?segment=loyal&limit=10", specBearer("admin"), "", nil, 200},
+		{"report rfm csv", "GET", "/v1/admin/reports/rfm?segment=champions&format=csv", specBearer("admin"), "", nil, 200},
+		{"report rfm bad segment", "GET", "/v1/admin/reports/rfm?segment=vip", specBearer("admin"), "", nil, 400},
+		{"report rfm no token", "GET", "/v1/admin/reports/rfm", nil, "", nil, 401},
+		{"report rfm as shopper", "GET", "/v1/admin/reports/rfm", specBearer("shopper"), "", nil, 403},
+		{"report rfm store gone", "GET", "/v1/admin/reports/rfm", specBearer("admin-gonestore"), "", nil, 404},
+		{"report rfm fails", "GET", "/v1/admin/reports/rfm", specBearer("admin"), "", failServices, 500},
 		{"currencies", "GET", "/v1/admin/currencies", specBearer("admin"), "", nil, 200},
 		{"currencies no token", "GET", "/v1/admin/currencies", nil, "", nil, 401},
 		{"currencies as shopper", "GET", "/v1/admin/currencies", specBearer("shopper"), "", nil, 403},

@@ -1,7 +1,10 @@
 package httpapi
 
 import (
+	"encoding/csv"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -12,6 +15,89 @@ func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/summary", a.handle(a.reportSummary))
 	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
 	admin.GET("/reports/churn", a.handle(a.reportChurn))
+	admin.GET("/reports/rfm", a.handle(a.reportRFM))
+}
+
+type rfmCustomerResponse struct {
+	CustomerID   *string `json:"customer_id"`
+	Email        string  `json:"email"`
+	FirstOrderOn string  `json:"first_order_on"`
+	LastOrderOn  string  `json:"last_order_on"`
+	Orders       int64   `json:"orders"`
+	SpendMinor   int64   `json:"spend_minor"`
+	R            int     `json:"r"`
+	F            int     `json:"f"`
+	M            int     `json:"m"`
+	Segment      string  `json:"segment"`
+}
+
+type rfmResponse struct {
+	Counts map[string]int64      `json:"counts"`
+	Items  []rfmCustomerResponse `json:"items"`
+}
+
+// reportRFM answers the customers per RFM segment and lists those of
+// ?segment= (champions by default), the largest spend first; with
+// ?format=csv, every customer of the segment as CSV.
+func (a *api) reportRFM(c *gin.Context) error {
+	store, err := a.stores.Store(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return err
+	}
+	segment := c.DefaultQuery("segment", loyalty.SegmentChampions)
+	known := false
+	for _, s := range loyalty.Segments() {
+		known = known || s == segment
+	}
+	if !known {
+		return loyalty.Errorf(loyalty.EInvalid, "segment must be one of champions, loyal, promising, at_risk, hibernating, lost")
+	}
+	format := c.Query("format")
+	if format != "" && format != "csv" {
+		return loyalty.Errorf(loyalty.EInvalid, "format must be csv or absent")
+	}
+	csvOut, limit := format == "csv", 0
+	if !csvOut {
+		if _, limit, err = page(c); err != nil {
+			return err
+		}
+	}
+	r, err := a.Reports.ReportRFM(c.Request.Context(), store, segment, limit)
+	if err != nil {
+		return err
+	}
+	out := rfmResponse{Counts: r.Counts, Items: make([]rfmCustomerResponse, 0, len(r.Items))}
+	for _, x := range r.Items {
+		out.Items = append(out.Items, rfmCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email, FirstOrderOn: x.Figures.FirstDay,
+			LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, R: x.R, F: x.F, M: x.M, Segment: x.Segment})
+	}
+	if csvOut {
+		var b strings.Builder
+		w := csv.NewWriter(&b)
+		w.Write([]string{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "r", "f", "m", "segment"})
+		for _, x := range out.Items {
+			id := ""
+			if x.CustomerID != nil {
+				id = *x.CustomerID
+			}
+			w.Write([]string{id, csvSafe(x.Email), x.FirstOrderOn, x.LastOrderOn, strconv.FormatInt(x.Orders, 10), strconv.FormatInt(x.SpendMinor, 10),
+				strconv.Itoa(x.R), strconv.Itoa(x.F), strconv.Itoa(x.M), x.Segment})
+		}
+		w.Flush()
+		c.Header("Content-Disposition", `attachment; filename="rfm-`+segment+`.csv"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+		return nil
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 type cohortCellResponse struct {

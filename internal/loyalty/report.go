@@ -234,6 +234,9 @@ type Reports interface {
 	// ReportChurn classifies every customer at day and lists up to limit in
 	// state (the longest silent first).
 	ReportChurn(ctx context.Context, store Store, day string, state string, limit int) (ChurnReport, error)
+	// ReportRFM scores every customer in quintiles of recency, frequency and
+	// spend, and lists up to limit in segment (all when limit is 0), by spend.
+	ReportRFM(ctx context.Context, store Store, segment string, limit int) (RFMReport, error)
 }
 
 // CohortCell is how many of a cohort ordered in one month after their first.
@@ -321,4 +324,52 @@ func ChurnState(f CustomerFigures, day string, churnDays int) string {
 		return ChurnAtRisk
 	}
 	return ChurnActive
+}
+
+// RFM segments, named from the recency and frequency quintile scores
+// (5 best). Monetary is scored and shown, not used in the names.
+const (
+	SegmentChampions   = "champions"   // R >= 4 and F >= 4
+	SegmentLoyal       = "loyal"       // R >= 3 and F >= 3, not champions
+	SegmentPromising   = "promising"   // R >= 3 and F <= 2
+	SegmentAtRisk      = "at_risk"     // R <= 2 and F >= 3
+	SegmentHibernating = "hibernating" // R = 2 and F <= 2
+	SegmentLost        = "lost"        // R = 1 and F <= 2
+)
+
+// Segments lists the RFM segments, best first.
+func Segments() []string {
+	return []string{SegmentChampions, SegmentLoyal, SegmentPromising, SegmentAtRisk, SegmentHibernating, SegmentLost}
+}
+
+// RFMSegment names the segment of recency and frequency scores (1 to 5).
+func RFMSegment(r, f int) string {
+	switch {
+	case r >= 4 && f >= 4:
+		return SegmentChampions
+	case r >= 3 && f >= 3:
+		return SegmentLoyal
+	case r >= 3:
+		return SegmentPromising
+	case f >= 3:
+		return SegmentAtRisk
+	case r == 2:
+		return SegmentHibernating
+	}
+	return SegmentLost
+}
+
+// RFMCustomer is a customer's scores and segment.
+type RFMCustomer struct {
+	WCCustomerID int64
+	Email        string
+	Figures      CustomerFigures
+	R, F, M      int
+	Segment      string
+}
+
+// RFMReport counts the customers per segment and lists those in one.
+type RFMReport struct {
+	Counts map[string]int64
+	Items  []RFMCustomer
 }

@@ -85,3 +85,30 @@ func TestCohortsAndReportDays(t *testing.T) {
 		t.Fatalf("days %+v", days)
 	}
 }
+
+func TestRFMSegment(t *testing.T) {
+	want := map[[2]int]string{}
+	for r := 1; r <= 5; r++ {
+		for f := 1; f <= 5; f++ {
+			got := RFMSegment(r, f)
+			want[[2]int{r, f}] = got
+		}
+	}
+	checks := []struct {
+		r, f int
+		seg  string
+	}{{5, 5, SegmentChampions}, {4, 4, SegmentChampions}, {3, 5, SegmentLoyal}, {5, 3, SegmentLoyal}, {5, 1, SegmentPromising},
+		{3, 2, SegmentPromising}, {2, 5, SegmentAtRisk}, {1, 3, SegmentAtRisk}, {2, 2, SegmentHibernating}, {1, 2, SegmentLost}, {1, 1, SegmentLost}}
+	for _, c := range checks {
+		if got := want[[2]int{c.r, c.f}]; got != c.seg {
+			t.Errorf("R%d F%d = %s, want %s", c.r, c.f, got, c.seg)
+		}
+	}
+	seen := map[string]bool{}
+	for _, s := range want {
+		seen[s] = true
+	}
+	if len(seen) != len(Segments()) {
+		t.Fatalf("the 25 score pairs name %d segments, want all %d", len(seen), len(Segments()))
+	}
+}

@@ -492,3 +492,86 @@ func (s *ReportService) ReportChurn(ctx context.Context, st loyalty.Store, day, 
 	}
 	return out, nil
 }
+
+// rfmSQL scores the store's customers in quintiles (5 best: the latest,
+// the most orders, the most spend; ties broken by customer id so the
+// scores are stable).
+const rfmSQL = `SELECT r.customer_pk, r.first_day, r.last_day, r.orders, r.net,
+	NTILE(5) OVER (ORDER BY r.last_day, r.customer_pk) AS rs,
+	NTILE(5) OVER (ORDER BY r.orders, r.customer_pk) AS fs,
+	NTILE(5) OVER (ORDER BY r.net, r.customer_pk) AS ms
+	FROM report_customers r WHERE r.store_id=?`
+
+// ReportRFM scores every customer and counts them per segment; it lists
+// up to limit customers of segment (limit 0: all of them), the largest
+// spend first.
+func (s *ReportService) ReportRFM(ctx context.Context, st loyalty.Store, segment string, limit int) (loyalty.RFMReport, error) {
+	out := loyalty.RFMReport{Counts: map[string]int64{}}
+	for _, sg := range loyalty.Segments() {
+		out.Counts[sg] = 0
+	}
+	var rows []struct {
+		Customer int64     `db:"customer_pk"`
+		First    time.Time `db:"first_day"`
+		Last     time.Time `db:"last_day"`
+		Orders   int64     `db:"orders"`
+		Net      int64     `db:"net"`
+		R        int       `db:"rs"`
+		F        int       `db:"fs"`
+		M        int       `db:"ms"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, rfmSQL, st.ID); err != nil {
+		return out, fmt.Errorf("report rfm: %w", err)
+	}
+	var picked []int64
+	items := map[int64]loyalty.RFMCustomer{}
+	for _, r := range rows {
+		sg := loyalty.RFMSegment(r.R, r.F)
+		out.Counts[sg]++
+		if sg != segment {
+			continue
+		}
+		picked = append(picked, r.Customer)
+		items[r.Customer] = loyalty.RFMCustomer{Segment: sg, R: r.R, F: r.F, M: r.M, Figures: loyalty.CustomerFigures{
+			FirstDay: r.First.Format("2006-01-02"), LastDay: r.Last.Format("2006-01-02"), Orders: r.Orders, Net: r.Net}}
+	}
+	sort.Slice(picked, func(i, j int) bool {
+		a, b := items[picked[i]], items[picked[j]]
+		if a.Figures.Net != b.Figures.Net {
+			return a.Figures.Net > b.Figures.Net
+		}
+		return picked[i] < picked[j]
+	})
+	if limit > 0 && len(picked) > limit {
+		picked = picked[:limit]
+	}
+	if len(picked) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT id, wc_customer_id, email FROM customers WHERE store_id=? AND id IN (?)`, st.ID, picked)
+	if err != nil {
+		return out, err
+	}
+	var who []struct {
+		ID    int64   `db:"id"`
+		WCID  *int64  `db:"wc_customer_id"`
+		Email *string `db:"email"`
+	}
+	if err := s.db.db.SelectContext(ctx, &who, query, args...); err != nil {
+		return out, fmt.Errorf("report rfm customers: %w", err)
+	}
+	for _, w := range who {
+		it := items[w.ID]
+		if w.WCID != nil {
+			it.WCCustomerID = *w.WCID
+		}
+		if w.Email != nil {
+			it.Email = *w.Email
+		}
+		items[w.ID] = it
+	}
+	for _, pk := range picked {
+		out.Items = append(out.Items, items[pk])
+	}
+	return out, nil
+}
