@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
