@@ -204,6 +204,13 @@ func run(c config) error {
 	}
 	add(ratio(result{Metric: fmt.Sprintf("webhook to ledger (%d orders)", c.orders), Value: ledger, Unit: "orders/s", Target: ">= 0.4"}, rawTx, "raw INSERT+UPDATE tx", 0.4))
 	logf("ledger check: %s", check)
+	rs, err := reportLatencies(svc, c)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		add(r)
+	}
 
 	entries := svc.count("SELECT COUNT(*) FROM ledger_entries")
 	me, p50, p99, err := balanceReads(svc, c)
@@ -633,6 +640,51 @@ func expiryRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c config
 		return 0, 0, 0, fmt.Errorf("audit after expiry failed: %v\n%s", err, out)
 	}
 	return total, due, float64(due) / elapsed.Seconds(), nil
+}
+
+// reportLatencies times each report endpoint, 50 requests one after
+// another, on the rollups the webhook-to-ledger run left (its orders and
+// customers, posted by the service itself).
+func reportLatencies(s *service, c config) ([]result, error) {
+	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
+	if err != nil {
+		return nil, err
+	}
+	storeID, _ := strconv.ParseInt(s.store.StoreID, 10, 64)
+	admin, err := auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 10*time.Minute)
+	if err != nil {
+		return nil, err
+	}
+	orders := s.count("SELECT COUNT(*) FROM orders")
+	customers := s.count("SELECT COUNT(*) FROM report_customers")
+	var out []result
+	for _, r := range []struct{ name, path string }{
+		{"summary", "/v1/admin/reports/summary?from=2026-01-01&to=2026-12-31"},
+		{"cohorts", "/v1/admin/reports/cohorts?from=2026-01-01&to=2026-12-31"},
+		{"churn", "/v1/admin/reports/churn?state=lapsed"},
+		{"rfm", "/v1/admin/reports/rfm?segment=champions"},
+	} {
+		var lat []time.Duration
+		for i := 0; i < 50; i++ {
+			req, _ := http.NewRequest("GET", s.base+r.path, nil)
+			req.Header.Set("Authorization", "Bearer "+admin)
+			t0 := time.Now()
+			res, err := s.client.Do(req)
+			if err != nil {
+				return nil, err
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				return nil, fmt.Errorf("report %s: status %d", r.name, res.StatusCode)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+		out = append(out, latency(fmt.Sprintf("report %s p50 (%d orders, %d customers)", r.name, orders, customers), percentile(lat, 50), 0),
+			latency(fmt.Sprintf("report %s p95 (%d orders, %d customers)", r.name, orders, customers), percentile(lat, 95), 300))
+	}
+	return out, nil
 }
 
 // createTiers adds three tiers and 20 earning rules to the service's store
