@@ -591,6 +591,9 @@ t=json.load(open(sys.argv[1]))["items"]
 sys.exit(0 if [x["names"]["en"] for x in t]==["Gold","Silver"] and t[1]["multiplier"]=="1.5" and t[1]["perks"]["free_shipping"] and t[1]["threshold"]==10000 and t[1]["window_days"]==365 and t[1]["names"]["fa_IR"]=="نقره‌ای" else 1)' "$tmp/tiers.json"
   wait_tier() { for _ in $(seq 1 40); do me | grep -q "\"tier\":{\"id\"" && return 0; sleep 0.5; done; return 1; }
   check "the tier job places the shopper in Silver" wait_tier
+  # GET /v1/me decides the tier live; the job records the change a moment later.
+  wait_tier_change() { for _ in $(seq 1 40); do curl -s "http://127.0.0.1:$svc_port/v1/me/activity?limit=5" -H "Authorization: Bearer $(wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')" | grep -q '"kind":"tier_change"' && return 0; sleep 0.5; done; return 1; }
+  check "the move to Silver is recorded" wait_tier_change
   wpcli forget-cache "$shopper" >/dev/null
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-tier.html"
   cp "$tmp/myaccount-tier.html" plugin-php/tests/artifacts/my-account-tier.html
