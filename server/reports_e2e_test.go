@@ -160,6 +160,10 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	if csv.Status != http.StatusOK || !strings.Contains(string(csv.Body), "shopper0@example.com") || !strings.HasPrefix(string(csv.Body), "customer_id,email,") {
 		t.Fatalf("rfm csv: %d %s", csv.Status, csv.Body)
 	}
+	lapsed := s.get("/v1/admin/reports/churn?state=lapsed&format=csv", s.token(st, "1", auth.ScopeAdmin))
+	if lines := strings.Split(strings.TrimSpace(string(lapsed.Body)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], ",shopper0@example.com,2026-05-01,2026-05-01,1,4500,lapsed") {
+		t.Fatalf("churn csv: %q", lapsed.Body)
+	}
 	s.audit() // includes the rollups against the orders
 	if out, err := s.cli("reports", "rebuild", "--store", st.StoreID); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, out)

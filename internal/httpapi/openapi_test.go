@@ -1082,6 +1082,8 @@ func specCases() []specCase {
 		{"report cohorts fails", "GET", "/v1/admin/reports/cohorts", specBearer("admin"), "", failServices, 500},
 		{"report churn", "GET", "/v1/admin/reports/churn?state=lapsed&limit=50", specBearer("admin"), "", nil, 200},
 		{"report churn bad state", "GET", "/v1/admin/reports/churn?state=gone", specBearer("admin"), "", nil, 400},
+		{"report churn csv", "GET", "/v1/admin/reports/churn?state=at_risk&format=csv", specBearer("admin"), "", nil, 200},
+		{"report cohorts csv", "GET", "/v1/admin/reports/cohorts?format=csv", specBearer("admin"), "", nil, 200},
 		{"report churn no token", "GET", "/v1/admin/reports/churn", nil, "", nil, 401},
 		{"report churn as shopper", "GET", "/v1/admin/reports/churn", specBearer("shopper"), "", nil, 403},
 		{"report churn store gone", "GET", "/v1/admin/reports/churn", specBearer("admin-gonestore"), "", nil, 404},

@@ -52,11 +52,11 @@ func (a *api) reportRFM(c *gin.Context) error {
 	if !known {
 		return loyalty.Errorf(loyalty.EInvalid, "segment must be one of champions, loyal, promising, at_risk, hibernating, lost")
 	}
-	format := c.Query("format")
-	if format != "" && format != "csv" {
-		return loyalty.Errorf(loyalty.EInvalid, "format must be csv or absent")
+	csvOut, err := csvFormat(c)
+	if err != nil {
+		return err
 	}
-	csvOut, limit := format == "csv", 0
+	limit := 0
 	if !csvOut {
 		if _, limit, err = page(c); err != nil {
 			return err
@@ -72,20 +72,13 @@ func (a *api) reportRFM(c *gin.Context) error {
 			LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, R: x.R, F: x.F, M: x.M, Segment: x.Segment})
 	}
 	if csvOut {
-		var b strings.Builder
-		w := csv.NewWriter(&b)
-		w.Write([]string{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "r", "f", "m", "segment"})
-		for _, x := range out.Items {
-			id := ""
-			if x.CustomerID != nil {
-				id = *x.CustomerID
-			}
-			w.Write([]string{id, csvSafe(x.Email), x.FirstOrderOn, x.LastOrderOn, strconv.FormatInt(x.Orders, 10), strconv.FormatInt(x.SpendMinor, 10),
-				strconv.Itoa(x.R), strconv.Itoa(x.F), strconv.Itoa(x.M), x.Segment})
+		rows := [][]string{{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "r", "f", "m", "segment"}}
+		for _, x := range r.Items {
+			rows = append(rows, []string{idText(x.WCCustomerID), csvSafe(x.Email), x.Figures.FirstDay, x.Figures.LastDay,
+				strconv.FormatInt(x.Figures.Orders, 10), strconv.FormatInt(x.Figures.Net, 10), strconv.Itoa(x.R), strconv.Itoa(x.F),
+				strconv.Itoa(x.M), x.Segment})
 		}
-		w.Flush()
-		c.Header("Content-Disposition", `attachment; filename="rfm-`+segment+`.csv"`)
-		c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+		writeCSV(c, "rfm-"+segment+".csv", rows)
 		return nil
 	}
 	c.JSON(http.StatusOK, out)
@@ -133,9 +126,25 @@ func (a *api) reportCohorts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	csvOut, err := csvFormat(c)
+	if err != nil {
+		return err
+	}
 	cs, err := a.Reports.ReportCohorts(c.Request.Context(), store, period)
 	if err != nil {
 		return err
+	}
+	if csvOut {
+		rows := [][]string{{"cohort", "size", "month_offset", "customers", "share"}}
+		for _, co := range cs {
+			for _, cell := range co.Cells {
+				share, _ := cell.Share.MarshalJSON()
+				rows = append(rows, []string{co.Month, strconv.FormatInt(co.Size, 10), strconv.Itoa(cell.Offset),
+					strconv.FormatInt(cell.Customers, 10), string(share)})
+			}
+		}
+		writeCSV(c, "cohorts.csv", rows)
+		return nil
 	}
 	out := cohortsResponse{From: period.From, To: period.To, Cohorts: make([]cohortResponse, 0, len(cs))}
 	for _, co := range cs {
@@ -177,9 +186,15 @@ func (a *api) reportChurn(c *gin.Context) error {
 	if state != loyalty.ChurnAtRisk && state != loyalty.ChurnLapsed && state != loyalty.ChurnActive {
 		return loyalty.Errorf(loyalty.EInvalid, "state must be at_risk, lapsed or active")
 	}
-	_, limit, err := page(c)
+	csvOut, err := csvFormat(c)
 	if err != nil {
 		return err
+	}
+	limit := 0 // CSV: every customer in the state
+	if !csvOut {
+		if _, limit, err = page(c); err != nil {
+			return err
+		}
 	}
 	day := a.now().In(store.Program.Location()).Format("2006-01-02")
 	r, err := a.Reports.ReportChurn(c.Request.Context(), store, day, state, limit)
@@ -187,12 +202,46 @@ func (a *api) reportChurn(c *gin.Context) error {
 		return err
 	}
 	out := churnResponse{Day: r.Day, Counts: r.Counts, Items: make([]churnCustomerResponse, 0, len(r.Items))}
+	rows := [][]string{{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "state"}}
 	for _, x := range r.Items {
 		out.Items = append(out.Items, churnCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email,
 			FirstOrderOn: x.Figures.FirstDay, LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, State: x.State})
+		rows = append(rows, []string{idText(x.WCCustomerID), csvSafe(x.Email), x.Figures.FirstDay, x.Figures.LastDay,
+			strconv.FormatInt(x.Figures.Orders, 10), strconv.FormatInt(x.Figures.Net, 10), x.State})
+	}
+	if csvOut {
+		writeCSV(c, "churn-"+state+".csv", rows)
+		return nil
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
+}
+
+// csvFormat reads ?format= (csv or absent).
+func csvFormat(c *gin.Context) (bool, error) {
+	switch c.Query("format") {
+	case "":
+		return false, nil
+	case "csv":
+		return true, nil
+	}
+	return false, loyalty.Errorf(loyalty.EInvalid, "format must be csv or absent")
+}
+
+// writeCSV answers rows as a CSV download.
+func writeCSV(c *gin.Context, name string, rows [][]string) {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
+	c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
+}
+
+func idText(id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // summaryResponse is the headline of a period; percentages are numbers

@@ -450,9 +450,12 @@ const churnStateSQL = `CASE WHEN DATEDIFF(?, r.last_day) >= ? THEN 'lapsed'
 	ELSE 'active' END`
 
 // ReportChurn classifies the customers with a paid order by day and lists
-// up to limit of those in state, the longest silent first.
+// up to limit of those in state (limit 0: all), the longest silent first.
 func (s *ReportService) ReportChurn(ctx context.Context, st loyalty.Store, day, state string, limit int) (loyalty.ChurnReport, error) {
 	churn := st.Program.Churn()
+	if limit <= 0 {
+		limit = 1 << 30
+	}
 	out := loyalty.ChurnReport{Day: day, Counts: map[string]int64{loyalty.ChurnActive: 0, loyalty.ChurnAtRisk: 0, loyalty.ChurnLapsed: 0}}
 	var counts []struct {
 		State string `db:"state"`
