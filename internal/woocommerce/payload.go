@@ -252,7 +252,7 @@ func decodeOrder(body []byte, exponentOf func(string) (int, bool)) loyalty.Event
 			return flagged("order %d: refunds (%s) exceed the order total (%s)", p.ID,
 				money.Format(o.Refunded, exponent), money.Format(o.Total, exponent))
 		}
-		o.Refunded = o.Total
+		o.Refunded = max(o.Total, 0) // a negative total (impossible in WooCommerce) refunds nothing
 	}
 	if p.DateModifiedGMT != nil && *p.DateModifiedGMT != "" {
 		t, err := parseGMT(*p.DateModifiedGMT)
