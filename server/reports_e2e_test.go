@@ -160,6 +160,19 @@ func TestRetentionSummaryMatchesAHandComputedFixture(t *testing.T) {
 	if csv.Status != http.StatusOK || !strings.Contains(string(csv.Body), "shopper0@example.com") || !strings.HasPrefix(string(csv.Body), "customer_id,email,") {
 		t.Fatalf("rfm csv: %d %s", csv.Status, csv.Body)
 	}
+	// Top by spend: C2 (135.00) then C1 (90.00) and C7 (90.00, ties by id).
+	var top struct {
+		Items []struct {
+			CustomerID *string `json:"customer_id"`
+			SpendMinor int64   `json:"spend_minor"`
+			Orders     int64   `json:"orders"`
+		} `json:"items"`
+	}
+	s.get("/v1/admin/reports/top?by=spend&limit=3", s.token(st, "1", auth.ScopeAdmin)).json(t, &top)
+	if len(top.Items) != 3 || *top.Items[0].CustomerID != "2" || top.Items[0].SpendMinor != 13500 || top.Items[0].Orders != 3 ||
+		top.Items[1].SpendMinor != 9000 || top.Items[2].SpendMinor != 9000 {
+		t.Fatalf("top by spend: %+v", top)
+	}
 	lapsed := s.get("/v1/admin/reports/churn?state=lapsed&format=csv", s.token(st, "1", auth.ScopeAdmin))
 	if lines := strings.Split(strings.TrimSpace(string(lapsed.Body)), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], ",shopper0@example.com,2026-05-01,2026-05-01,1,4500,lapsed") {
 		t.Fatalf("churn csv: %q", lapsed.Body)

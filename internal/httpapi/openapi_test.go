@@ -206,6 +206,12 @@ func (f *specServices) ReportRFM(_ context.Context, _ loyalty.Store, segment str
 		Items: []loyalty.RFMCustomer{{WCCustomerID: 7, Email: "=sara@example.com", R: 5, F: 5, M: 4, Segment: segment,
 			Figures: loyalty.CustomerFigures{FirstDay: "2026-01-05", LastDay: "2026-11-01", Orders: 9, Net: 61000}}}}, nil
 }
+func (f *specServices) ReportTop(_ context.Context, _ loyalty.Store, _ string, _ int) ([]loyalty.TopCustomer, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return []loyalty.TopCustomer{{WCCustomerID: 7, Email: "sara@example.com", Orders: 9, SpendMinor: 61000, Lifetime: 610}, {Email: "guest@example.com", Orders: 1, SpendMinor: 4500, Lifetime: 45}}, nil
+}
 func (f *specServices) ReportSummary(_ context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
 	if f.fail {
 		return loyalty.Summary{}, errSpecDB
@@ -845,8 +851,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 50 {
-		t.Errorf("New registers %d routes, want 50: update this test and openapi.json together", len(served))
+	if len(served) != 51 {
+		t.Errorf("New registers %d routes, want 51: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1088,6 +1094,12 @@ func specCases() []specCase {
 		{"report churn as shopper", "GET", "/v1/admin/reports/churn", specBearer("shopper"), "", nil, 403},
 		{"report churn store gone", "GET", "/v1/admin/reports/churn", specBearer("admin-gonestore"), "", nil, 404},
 		{"report churn fails", "GET", "/v1/admin/reports/churn", specBearer("admin"), "", failServices, 500},
+		{"report top", "GET", "/v1/admin/reports/top?by=points&limit=10", specBearer("admin"), "", nil, 200},
+		{"report top bad by", "GET", "/v1/admin/reports/top?by=visits", specBearer("admin"), "", nil, 400},
+		{"report top no token", "GET", "/v1/admin/reports/top", nil, "", nil, 401},
+		{"report top as shopper", "GET", "/v1/admin/reports/top", specBearer("shopper"), "", nil, 403},
+		{"report top store gone", "GET", "/v1/admin/reports/top", specBearer("admin-gonestore"), "", nil, 404},
+		{"report top fails", "GET", "/v1/admin/reports/top", specBearer("admin"), "", failServices, 500},
 		{"report rfm", "GET", "/v1/admin/reports/rfm?segment=loyal&limit=10", specBearer("admin"), "", nil, 200},
 		{"report rfm csv", "GET", "/v1/admin/reports/rfm?segment=champions&format=csv", specBearer("admin"), "", nil, 200},
 		{"report rfm bad segment", "GET", "/v1/admin/reports/rfm?segment=vip", specBearer("admin"), "", nil, 400},

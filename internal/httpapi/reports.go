@@ -16,6 +16,47 @@ func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
 	admin.GET("/reports/churn", a.handle(a.reportChurn))
 	admin.GET("/reports/rfm", a.handle(a.reportRFM))
+	admin.GET("/reports/top", a.handle(a.reportTop))
+}
+
+type topCustomerResponse struct {
+	CustomerID     *string `json:"customer_id"`
+	Email          string  `json:"email"`
+	Orders         int64   `json:"orders"`
+	SpendMinor     int64   `json:"spend_minor"`
+	LifetimePoints int64   `json:"lifetime_points"`
+}
+
+type topResponse struct {
+	By    string                `json:"by"`
+	Items []topCustomerResponse `json:"items"`
+}
+
+// reportTop answers the top customers ?by=spend (default) or points.
+func (a *api) reportTop(c *gin.Context) error {
+	store, err := a.stores.Store(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return err
+	}
+	by := c.DefaultQuery("by", "spend")
+	if by != "spend" && by != "points" {
+		return loyalty.Errorf(loyalty.EInvalid, "by must be spend or points")
+	}
+	_, limit, err := page(c)
+	if err != nil {
+		return err
+	}
+	list, err := a.Reports.ReportTop(c.Request.Context(), store, by, limit)
+	if err != nil {
+		return err
+	}
+	out := topResponse{By: by, Items: make([]topCustomerResponse, 0, len(list))}
+	for _, x := range list {
+		out.Items = append(out.Items, topCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email, Orders: x.Orders,
+			SpendMinor: x.SpendMinor, LifetimePoints: x.Lifetime})
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
 }
 
 type rfmCustomerResponse struct {

@@ -237,6 +237,9 @@ type Reports interface {
 	// ReportRFM scores every customer in quintiles of recency, frequency and
 	// spend, and lists up to limit in segment (all when limit is 0), by spend.
 	ReportRFM(ctx context.Context, store Store, segment string, limit int) (RFMReport, error)
+	// ReportTop ranks the customers by "spend" (their paid orders) or by
+	// "points" (lifetime points), the largest first.
+	ReportTop(ctx context.Context, store Store, by string, limit int) ([]TopCustomer, error)
 }
 
 // CohortCell is how many of a cohort ordered in one month after their first.
@@ -372,4 +375,13 @@ type RFMCustomer struct {
 type RFMReport struct {
 	Counts map[string]int64
 	Items  []RFMCustomer
+}
+
+// TopCustomer is a customer in a ranking.
+type TopCustomer struct {
+	WCCustomerID int64 // 0 for a guest
+	Email        string
+	Orders       int64
+	SpendMinor   int64
+	Lifetime     int64 // points earned, net of clawbacks
 }

@@ -578,3 +578,36 @@ func (s *ReportService) ReportRFM(ctx context.Context, st loyalty.Store, segment
 	}
 	return out, nil
 }
+
+// ReportTop ranks the store's customers by spend (the rollups) or by
+// lifetime points (the balance rows), the largest first.
+func (s *ReportService) ReportTop(ctx context.Context, st loyalty.Store, by string, limit int) ([]loyalty.TopCustomer, error) {
+	order := "r.net DESC, c.id"
+	if by == "points" {
+		order = "c.lifetime DESC, c.id"
+	}
+	var rows []struct {
+		WCID     *int64  `db:"wc_customer_id"`
+		Email    *string `db:"email"`
+		Orders   int64   `db:"orders"`
+		Net      int64   `db:"net"`
+		Lifetime int64   `db:"lifetime"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT c.wc_customer_id, c.email, COALESCE(r.orders,0) AS orders, COALESCE(r.net,0) AS net, c.lifetime
+		FROM customers c LEFT JOIN report_customers r ON r.store_id=c.store_id AND r.customer_pk=c.id
+		WHERE c.store_id=? AND c.merged_into IS NULL ORDER BY `+order+` LIMIT ?`, st.ID, limit); err != nil {
+		return nil, fmt.Errorf("report top customers: %w", err)
+	}
+	out := make([]loyalty.TopCustomer, 0, len(rows))
+	for _, r := range rows {
+		t := loyalty.TopCustomer{Orders: r.Orders, SpendMinor: r.Net, Lifetime: r.Lifetime}
+		if r.WCID != nil {
+			t.WCCustomerID = *r.WCID
+		}
+		if r.Email != nil {
+			t.Email = *r.Email
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
