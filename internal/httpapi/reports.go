@@ -59,17 +59,38 @@ func (a *api) reportTop(c *gin.Context) error {
 	return nil
 }
 
-type rfmCustomerResponse struct {
+// reportCustomerResponse is a customer as the report lists show them.
+type reportCustomerResponse struct {
 	CustomerID   *string `json:"customer_id"`
 	Email        string  `json:"email"`
 	FirstOrderOn string  `json:"first_order_on"`
 	LastOrderOn  string  `json:"last_order_on"`
 	Orders       int64   `json:"orders"`
 	SpendMinor   int64   `json:"spend_minor"`
-	R            int     `json:"r"`
-	F            int     `json:"f"`
-	M            int     `json:"m"`
-	Segment      string  `json:"segment"`
+}
+
+var reportCustomerCSV = []string{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor"}
+
+func newReportCustomer(wcID int64, email string, f loyalty.CustomerFigures) reportCustomerResponse {
+	return reportCustomerResponse{CustomerID: idPtr(wcID), Email: email, FirstOrderOn: f.FirstDay, LastOrderOn: f.LastDay,
+		Orders: f.Orders, SpendMinor: f.Net}
+}
+
+// csv is the customer's cells, in reportCustomerCSV's order.
+func (r reportCustomerResponse) csv() []string {
+	id := ""
+	if r.CustomerID != nil {
+		id = *r.CustomerID
+	}
+	return []string{id, csvSafe(r.Email), r.FirstOrderOn, r.LastOrderOn, strconv.FormatInt(r.Orders, 10), strconv.FormatInt(r.SpendMinor, 10)}
+}
+
+type rfmCustomerResponse struct {
+	reportCustomerResponse
+	R       int    `json:"r"`
+	F       int    `json:"f"`
+	M       int    `json:"m"`
+	Segment string `json:"segment"`
 }
 
 type rfmResponse struct {
@@ -108,17 +129,13 @@ func (a *api) reportRFM(c *gin.Context) error {
 		return err
 	}
 	out := rfmResponse{Counts: r.Counts, Items: make([]rfmCustomerResponse, 0, len(r.Items))}
+	rows := [][]string{append(append([]string(nil), reportCustomerCSV...), "r", "f", "m", "segment")}
 	for _, x := range r.Items {
-		out.Items = append(out.Items, rfmCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email, FirstOrderOn: x.Figures.FirstDay,
-			LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, R: x.R, F: x.F, M: x.M, Segment: x.Segment})
+		item := rfmCustomerResponse{reportCustomerResponse: newReportCustomer(x.WCCustomerID, x.Email, x.Figures), R: x.R, F: x.F, M: x.M, Segment: x.Segment}
+		out.Items = append(out.Items, item)
+		rows = append(rows, append(item.csv(), strconv.Itoa(x.R), strconv.Itoa(x.F), strconv.Itoa(x.M), x.Segment))
 	}
 	if csvOut {
-		rows := [][]string{{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "r", "f", "m", "segment"}}
-		for _, x := range r.Items {
-			rows = append(rows, []string{idText(x.WCCustomerID), csvSafe(x.Email), x.Figures.FirstDay, x.Figures.LastDay,
-				strconv.FormatInt(x.Figures.Orders, 10), strconv.FormatInt(x.Figures.Net, 10), strconv.Itoa(x.R), strconv.Itoa(x.F),
-				strconv.Itoa(x.M), x.Segment})
-		}
 		writeCSV(c, "rfm-"+segment+".csv", rows)
 		return nil
 	}
@@ -200,13 +217,8 @@ func (a *api) reportCohorts(c *gin.Context) error {
 }
 
 type churnCustomerResponse struct {
-	CustomerID   *string `json:"customer_id"`
-	Email        string  `json:"email"`
-	FirstOrderOn string  `json:"first_order_on"`
-	LastOrderOn  string  `json:"last_order_on"`
-	Orders       int64   `json:"orders"`
-	SpendMinor   int64   `json:"spend_minor"`
-	State        string  `json:"state"`
+	reportCustomerResponse
+	State string `json:"state"`
 }
 
 type churnResponse struct {
@@ -243,12 +255,11 @@ func (a *api) reportChurn(c *gin.Context) error {
 		return err
 	}
 	out := churnResponse{Day: r.Day, Counts: r.Counts, Items: make([]churnCustomerResponse, 0, len(r.Items))}
-	rows := [][]string{{"customer_id", "email", "first_order_on", "last_order_on", "orders", "spend_minor", "state"}}
+	rows := [][]string{append(append([]string(nil), reportCustomerCSV...), "state")}
 	for _, x := range r.Items {
-		out.Items = append(out.Items, churnCustomerResponse{CustomerID: idPtr(x.WCCustomerID), Email: x.Email,
-			FirstOrderOn: x.Figures.FirstDay, LastOrderOn: x.Figures.LastDay, Orders: x.Figures.Orders, SpendMinor: x.Figures.Net, State: x.State})
-		rows = append(rows, []string{idText(x.WCCustomerID), csvSafe(x.Email), x.Figures.FirstDay, x.Figures.LastDay,
-			strconv.FormatInt(x.Figures.Orders, 10), strconv.FormatInt(x.Figures.Net, 10), x.State})
+		item := churnCustomerResponse{reportCustomerResponse: newReportCustomer(x.WCCustomerID, x.Email, x.Figures), State: x.State}
+		out.Items = append(out.Items, item)
+		rows = append(rows, append(item.csv(), x.State))
 	}
 	if csvOut {
 		writeCSV(c, "churn-"+state+".csv", rows)
@@ -276,13 +287,6 @@ func writeCSV(c *gin.Context, name string, rows [][]string) {
 	w.WriteAll(rows)
 	c.Header("Content-Disposition", `attachment; filename="`+name+`"`)
 	c.Data(http.StatusOK, "text/csv; charset=utf-8", []byte(b.String()))
-}
-
-func idText(id int64) string {
-	if id <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(id, 10)
 }
 
 // summaryResponse is the headline of a period; percentages are numbers

@@ -113,12 +113,6 @@ func (b *batch) flush(ctx context.Context) error {
 	return w.flush(ctx, b.tx)
 }
 
-// forget drops cached rows after a write that may change them behind the cache's back.
-func (b *batch) forget() {
-	clear(b.orders)
-	clear(b.customers)
-}
-
 // order returns the locked state of the order, creating its row when missing.
 func (b *batch) order(ctx context.Context, store loyalty.StoreID, id int64) (loyalty.OrderState, error) {
 	k := orderKey{store, id}

@@ -158,7 +158,7 @@ func mergeGuestInto(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, gue
 		return 0, err
 	}
 	var w writes
-	if err := recomputeReports(ctx, tx, st, []int64{guest, customer}, nil, &w); err != nil {
+	if err := recomputeReports(ctx, tx, st, []int64{guest, customer}, &w); err != nil {
 		return 0, err
 	}
 	if err := w.flush(ctx, tx); err != nil {

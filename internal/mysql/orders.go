@@ -264,3 +264,34 @@ func (s *OrderService) MatureDue(ctx context.Context, limit int) (int, error) {
 		return len(out.Transactions) > 0, w.flush(ctx, tx)
 	})
 }
+
+// loadPaidOrders reads the orders of the customers that were ever paid,
+// with what tiers and reports count (status, currency, trash, first
+// payment, money, points held), by order id.
+func loadPaidOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (map[int64]loyalty.OrderState, error) {
+	out := map[int64]loyalty.OrderState{}
+	if len(customers) == 0 {
+		return out, nil
+	}
+	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, currency, deleted, first_paid_at, net_minor, total_minor,
+		refunded_minor, points_pending, points_available FROM orders
+		WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("load paid orders: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
+		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Currency, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total,
+			&s.Refunded, &s.Holding.Pending, &s.Holding.Available); err != nil {
+			return nil, fmt.Errorf("load paid orders: %w", err)
+		}
+		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
+		out[s.OrderID] = s
+	}
+	return out, rows.Err()
+}

@@ -28,36 +28,8 @@ type ReportService struct {
 // NewReportService returns the reports on db.
 func NewReportService(db *DB) *ReportService { return &ReportService{db: db} }
 
-// loadReportOrders reads the customers' orders that were ever paid.
-func loadReportOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (map[int64]loyalty.OrderState, error) {
-	out := map[int64]loyalty.OrderState{}
-	if len(customers) == 0 {
-		return out, nil
-	}
-	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, currency, deleted, first_paid_at, net_minor, total_minor,
-		refunded_minor FROM orders WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := q.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("load report orders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
-		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Currency, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total, &s.Refunded); err != nil {
-			return nil, fmt.Errorf("load report orders: %w", err)
-		}
-		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
-		out[s.OrderID] = s
-	}
-	return out, rows.Err()
-}
-
 // renderReports adds to w the statements replacing the customers' rollup
-// rows with what their orders (by order id; newer states from a batch
-// already laid over the loaded ones) add up to.
+// rows with what their orders (by order id) add up to.
 func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[int64]loyalty.OrderState) {
 	if len(customers) == 0 {
 		return
@@ -241,19 +213,12 @@ func int64sAny(xs []int64) []any {
 	return out
 }
 
-// recomputeReports replaces the customers' rollups from their orders as
-// the transaction holds them (fresher: states newer than their rows).
-func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, customers []int64, fresher []loyalty.OrderState, w *writes) error {
-	orders, err := loadReportOrders(ctx, tx, st.ID, customers)
+// recomputeReports replaces the customers' rollups with what their orders
+// add up to (a guest merge, a rebuild).
+func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, customers []int64, w *writes) error {
+	orders, err := loadPaidOrders(ctx, tx, st.ID, customers)
 	if err != nil {
 		return err
-	}
-	for _, s := range fresher {
-		if s.Terms == nil || s.Customer <= 0 {
-			delete(orders, s.OrderID)
-			continue
-		}
-		orders[s.OrderID] = s
 	}
 	renderReports(w, st, customers, orders)
 	return nil
@@ -289,7 +254,7 @@ func (s *ReportService) RebuildReports(ctx context.Context, store loyalty.StoreI
 				return err
 			}
 			var w writes
-			if err := recomputeReports(ctx, tx, st, chunk, nil, &w); err != nil {
+			if err := recomputeReports(ctx, tx, st, chunk, &w); err != nil {
 				return err
 			}
 			return w.flush(ctx, tx)
@@ -314,7 +279,7 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		AND first_paid_at IS NOT NULL UNION SELECT customer_pk FROM report_customer_days WHERE store_id=?`, store, store); err != nil {
 		return nil, fmt.Errorf("customers to check: %w", err)
 	}
-	orders, err := loadReportOrders(ctx, s.db.db, store, customers)
+	orders, err := loadPaidOrders(ctx, s.db.db, store, customers)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,11 @@ type ruleRow struct {
 	Active   bool   `db:"active"`
 }
 
-const ruleColumns = `id, applies_on, target_id, action, mult_num, mult_den, points, active`
+const (
+	ruleColumns      = `id, applies_on, target_id, action, mult_num, mult_den, points, active`
+	ruleSelect       = `SELECT ` + ruleColumns + ` FROM earning_rules WHERE store_id=? ORDER BY id LIMIT 1000`
+	activeRuleSelect = `SELECT ` + ruleColumns + ` FROM earning_rules WHERE store_id=? AND active=1 ORDER BY id LIMIT 1000`
+)
 
 func (r ruleRow) rule() loyalty.EarningRule {
 	return loyalty.EarningRule{ID: r.ID, On: r.On, TargetID: r.TargetID, Action: r.Action,
@@ -59,7 +63,12 @@ type promotionRow struct {
 	Active     bool      `db:"active"`
 }
 
-const promotionColumns = `id, name, starts_at, ends_at, mult_num, mult_den, category_id, active`
+const (
+	promotionColumns = `id, name, starts_at, ends_at, mult_num, mult_den, category_id, active`
+	promotionSelect  = `SELECT ` + promotionColumns + ` FROM promotions WHERE store_id=? ORDER BY ends_at DESC, id LIMIT 200`
+	// The latest-ending 200 active promotions: Freeze picks those running.
+	activePromotionSelect = `SELECT ` + promotionColumns + ` FROM promotions WHERE store_id=? AND active=1 ORDER BY ends_at DESC, id LIMIT 200`
+)
 
 func (r promotionRow) promotion() loyalty.Promotion {
 	return loyalty.Promotion{ID: r.ID, Name: r.Name, Starts: r.Starts.UTC(), Ends: r.Ends.UTC(),
@@ -69,17 +78,16 @@ func (r promotionRow) promotion() loyalty.Promotion {
 // loadRules reads the store's rules and promotions; with activeOnly, the
 // active ones (the latest-ending 200 promotions: Freeze picks those running).
 func loadRules(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, activeOnly bool) ([]loyalty.EarningRule, []loyalty.Promotion, error) {
-	rq, pq := `SELECT `+ruleColumns+` FROM earning_rules WHERE store_id=?`, `SELECT `+promotionColumns+` FROM promotions WHERE store_id=?`
+	rq, pq := ruleSelect, promotionSelect
 	if activeOnly {
-		rq += ` AND active=1`
-		pq += ` AND active=1`
+		rq, pq = activeRuleSelect, activePromotionSelect
 	}
 	var rrows []ruleRow
-	if err := sqlx.SelectContext(ctx, q, &rrows, rq+` ORDER BY id LIMIT 1000`, store); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rrows, rq, store); err != nil {
 		return nil, nil, fmt.Errorf("load earning rules: %w", err)
 	}
 	var prows []promotionRow
-	if err := sqlx.SelectContext(ctx, q, &prows, pq+` ORDER BY ends_at DESC, id LIMIT 200`, store); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &prows, pq, store); err != nil {
 		return nil, nil, fmt.Errorf("load promotions: %w", err)
 	}
 	rules := make([]loyalty.EarningRule, len(rrows))
@@ -277,6 +285,8 @@ func ruleSetID(ctx context.Context, pool *sqlx.DB, store loyalty.StoreID, s loya
 	return id, nil
 }
 
+const currencySelect = `SELECT currency, exponent, earn_points, earn_per FROM currency_rates WHERE store_id=? ORDER BY currency LIMIT 200`
+
 type currencyRow struct {
 	Currency   string `db:"currency"`
 	Exponent   int    `db:"exponent"`
@@ -291,8 +301,7 @@ func (r currencyRow) rate() loyalty.CurrencyRate {
 // loadCurrencies reads the store's earn rates of other currencies.
 func loadCurrencies(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID) ([]loyalty.CurrencyRate, error) {
 	var rows []currencyRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT currency, exponent, earn_points, earn_per FROM currency_rates
-		WHERE store_id=? ORDER BY currency LIMIT 200`, store); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, currencySelect, store); err != nil {
 		return nil, fmt.Errorf("load currency rates: %w", err)
 	}
 	out := make([]loyalty.CurrencyRate, len(rows))

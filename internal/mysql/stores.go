@@ -69,10 +69,10 @@ func loadStore(ctx context.Context, q sqlx.QueryerContext, id loyalty.StoreID) (
 	err := selectAll(ctx, q, []selectQuery{
 		{`SELECT id, name, url, webhook_secret, created_at, updated_at FROM stores WHERE id = ?`, []any{id}, structs(&stores)},
 		{programSelect, []any{id}, program},
-		{`SELECT ` + tierColumns + ` FROM tiers WHERE store_id=? AND active=1 LIMIT 100`, []any{id}, structs(&tiers)},
-		{`SELECT ` + ruleColumns + ` FROM earning_rules WHERE store_id=? AND active=1 ORDER BY id LIMIT 1000`, []any{id}, structs(&rules)},
-		{`SELECT ` + promotionColumns + ` FROM promotions WHERE store_id=? AND active=1 ORDER BY ends_at DESC, id LIMIT 200`, []any{id}, structs(&promos)},
-		{`SELECT currency, exponent, earn_points, earn_per FROM currency_rates WHERE store_id=? ORDER BY currency LIMIT 200`, []any{id}, structs(&rates)},
+		{activeTierSelect, []any{id}, structs(&tiers)},
+		{activeRuleSelect, []any{id}, structs(&rules)},
+		{activePromotionSelect, []any{id}, structs(&promos)},
+		{currencySelect, []any{id}, structs(&rates)},
 	})
 	if err != nil {
 		return loyalty.Store{}, fmt.Errorf("load store %d: %w", id, err)

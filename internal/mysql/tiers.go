@@ -43,7 +43,11 @@ type tierRow struct {
 	Active        bool   `db:"active"`
 }
 
-const tierColumns = `id, tier_rank, names, threshold_kind, threshold, window_days, mult_num, mult_den, perks, active`
+const (
+	tierColumns      = `id, tier_rank, names, threshold_kind, threshold, window_days, mult_num, mult_den, perks, active`
+	tierSelect       = `SELECT ` + tierColumns + ` FROM tiers WHERE store_id=? LIMIT 100`
+	activeTierSelect = `SELECT ` + tierColumns + ` FROM tiers WHERE store_id=? AND active=1 LIMIT 100`
+)
 
 func (r tierRow) tier() (loyalty.Tier, error) {
 	t := loyalty.Tier{ID: r.ID, Rank: r.Rank, ThresholdKind: r.ThresholdKind, Threshold: r.Threshold, WindowDays: r.WindowDays,
@@ -67,12 +71,12 @@ func perksJSON(p loyalty.TierPerks) string {
 
 // loadTiers reads the store's tiers, best first; only active ones when activeOnly.
 func loadTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, activeOnly bool) ([]loyalty.Tier, error) {
-	query := `SELECT ` + tierColumns + ` FROM tiers WHERE store_id=?`
+	query := tierSelect
 	if activeOnly {
-		query += ` AND active=1`
+		query = activeTierSelect
 	}
 	var rows []tierRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query+` LIMIT 100`, store); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, store); err != nil {
 		return nil, fmt.Errorf("load tiers: %w", err)
 	}
 	out := make([]loyalty.Tier, 0, len(rows))
@@ -261,34 +265,17 @@ func (o tierOrders) byCustomer() map[int64][]loyalty.TierOrder {
 	return out
 }
 
-// loadTierOrders reads the customers' paid orders; OrderState.TierOrder
-// decides which count.
+// loadTierOrders reads what the customers' paid orders count toward tiers.
 func loadTierOrders(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, currency string, customers []int64) (tierOrders, error) {
-	out := tierOrders{}
-	if len(customers) == 0 {
-		return out, nil
-	}
-	query, args, err := sqlx.In(`SELECT order_id, customer_pk, status, currency, deleted, first_paid_at, net_minor, total_minor,
-		refunded_minor, points_pending, points_available FROM orders
-		WHERE store_id=? AND customer_pk IN (?) AND first_paid_at IS NOT NULL`, store, customers)
+	orders, err := loadPaidOrders(ctx, q, store, customers)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryxContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("load tier orders: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		s := loyalty.OrderState{Terms: &loyalty.OrderTerms{}}
-		if err := rows.Scan(&s.OrderID, &s.Customer, &s.Status, &s.Currency, &s.Deleted, &s.Terms.FirstPaidAt, &s.Net, &s.Total,
-			&s.Refunded, &s.Holding.Pending, &s.Holding.Available); err != nil {
-			return nil, fmt.Errorf("load tier orders: %w", err)
-		}
-		s.Terms.FirstPaidAt = s.Terms.FirstPaidAt.UTC()
+	out := tierOrders{}
+	for _, s := range orders {
 		out.set(s, currency)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // decideTiers re-decides the customers' tiers at now from their orders
