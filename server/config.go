@@ -40,6 +40,10 @@ type Config struct {
 	AcceptTimeout   time.Duration // VAFA_ACCEPT_TIMEOUT: how long a webhook waits for its commit before 503
 	AuthFailures    int           // VAFA_AUTH_FAILURES: failed authentications per client address per minute before 429
 	TrustedProxies  []string      // VAFA_TRUSTED_PROXIES: CIDRs of proxies whose X-Forwarded-For names the client
+	DeliverEvery    time.Duration // VAFA_DELIVER_INTERVAL: how often notices are sent and campaigns advance
+	// VAFA_OUTBOUND_ALLOW_PRIVATE=1 lets notices go to private and loopback
+	// receivers (tests, single-host installs); refused by default (SSRF).
+	OutboundAllowPrivate bool
 
 	publicURLSet bool // false: PublicURL follows the address actually listened on
 }
@@ -58,6 +62,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		MaxInFlight:     1024,
 		AcceptTimeout:   10 * time.Second,
 		AuthFailures:    30,
+		DeliverEvery:    2 * time.Second,
 	}
 	var errs []string
 	str := func(name string, dst *string) {
@@ -110,6 +115,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	dur("VAFA_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	dur("VAFA_MATURE_INTERVAL", &c.MatureEvery)
 	dur("VAFA_CONNECT_TOKEN_TTL", &c.ConnectTokenTTL)
+	dur("VAFA_DELIVER_INTERVAL", &c.DeliverEvery)
+	switch getenv("VAFA_OUTBOUND_ALLOW_PRIVATE") {
+	case "", "0", "false":
+	case "1", "true":
+		c.OutboundAllowPrivate = true
+	default:
+		errs = append(errs, "VAFA_OUTBOUND_ALLOW_PRIVATE must be 1 or 0")
+	}
 	if v := getenv("VAFA_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			errs = append(errs, "VAFA_LOG_LEVEL must be debug, info, warn or error")

@@ -24,6 +24,7 @@ import (
 	"github.com/vafaloyalty/vafa/internal/httpapi"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 	"github.com/vafaloyalty/vafa/internal/mysql"
+	"github.com/vafaloyalty/vafa/internal/outbound"
 	"github.com/vafaloyalty/vafa/internal/woocommerce"
 	"github.com/vafaloyalty/vafa/internal/worker"
 )
@@ -108,6 +109,9 @@ type services struct {
 	lots        *mysql.LotService
 	rules       *mysql.RuleService
 	reports     *mysql.ReportService
+	bonuses     *mysql.BonusService
+	outbox      *mysql.OutboxService
+	campaigns   *mysql.CampaignService
 }
 
 // openServices opens the database (creating and migrating it) and its services.
@@ -121,7 +125,9 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
 		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db),
-		rules: mysql.NewRuleService(db), reports: mysql.NewReportService(db)}, nil
+		rules: mysql.NewRuleService(db), reports: mysql.NewReportService(db),
+		bonuses: mysql.NewBonusService(db, woocommerce.Decode), outbox: mysql.NewOutboxService(db),
+		campaigns: mysql.NewCampaignService(db)}, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.
@@ -177,6 +183,9 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 		Expiry:         svc.lots,
 		Rules:          svc.rules,
 		Reports:        svc.reports,
+		Bonuses:        svc.bonuses,
+		Outbox:         svc.outbox,
+		Campaigns:      svc.campaigns,
 		Now:            svc.db.Now,
 		Verifier:       verifier,
 		Revoked:        verifier.Forget,
@@ -216,7 +225,14 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 			{Name: "approve referrals", Every: cfg.MatureEvery, Run: svc.referrals.ApproveDue},
 			{Name: "mature referral commissions", Every: cfg.MatureEvery, Run: svc.referrals.MatureCommissions},
 			{Name: "check tiers", Every: cfg.MatureEvery, Run: svc.tiers.CheckDue},
-			{Name: "expire points", Every: cfg.MatureEvery, Run: svc.lots.ExpireDue}}
+			{Name: "expire points", Every: cfg.MatureEvery, Run: svc.lots.ExpireDue},
+			{Name: "birthdays", Every: cfg.MatureEvery, Run: svc.bonuses.BirthdaysDue},
+			{Name: "anniversaries", Every: cfg.MatureEvery, Run: svc.bonuses.AnniversariesDue},
+			{Name: "win-back", Every: cfg.MatureEvery, Run: svc.bonuses.WinbacksDue},
+			{Name: "expiry reminders", Every: cfg.MatureEvery, Run: svc.bonuses.RemindExpiring},
+			{Name: "campaigns", Every: cfg.DeliverEvery, Run: svc.campaigns.RunDue},
+			{Name: "deliver notices", Every: cfg.DeliverEvery,
+				Run: outbound.NewDeliverer(svc.outbox, outbound.NewClient(cfg.OutboundAllowPrivate), reg, log).Run}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()
 	} else {
 		log.Info("VAFA_WORKERS=0: accepting webhooks only; another process must run the workers")

@@ -44,6 +44,9 @@ type Deps struct {
 	Expiry      loyalty.Expiry
 	Rules       loyalty.EarningRules
 	Reports     loyalty.Reports
+	Bonuses     loyalty.Bonuses
+	Outbox      loyalty.Outbox
+	Campaigns   loyalty.Campaigns
 	// Now is the service's clock (reports' default periods); time.Now when nil.
 	Now       func() time.Time
 	Verifier  Verifier
@@ -128,6 +131,9 @@ func New(d Deps) http.Handler {
 	a.tierRoutes(me, admin)
 	a.ruleRoutes(admin)
 	a.reportRoutes(admin)
+	a.bonusRoutes(me, admin)
+	a.eventRoutes(admin)
+	a.campaignRoutes(admin)
 	a.inboxRoutes(admin)
 	a.orderRoutes(admin)
 	return r

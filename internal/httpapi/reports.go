@@ -13,6 +13,7 @@ import (
 
 func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/summary", a.handle(a.reportSummary))
+	admin.GET("/reports/points", a.handle(a.reportPoints))
 	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
 	admin.GET("/reports/churn", a.handle(a.reportChurn))
 	admin.GET("/reports/rfm", a.handle(a.reportRFM))
@@ -332,5 +333,61 @@ func (a *api) reportSummary(c *gin.Context) error {
 		RepeatPurchaseRate: s.RepeatPurchase, PurchaseFrequency: s.PurchaseFrequency, Orders: s.Orders,
 		AverageOrderValueMinor: s.AverageOrderValue, OutstandingPoints: s.OutstandingPoints, LiabilityMinor: s.LiabilityMinor,
 		Currency: store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent})
+	return nil
+}
+
+type pointsDayResponse struct {
+	Day      string `json:"day"`
+	Issued   int64  `json:"issued"`
+	Redeemed int64  `json:"redeemed"`
+	Expired  int64  `json:"expired"`
+}
+
+type pointsReportResponse struct {
+	From           string              `json:"from"`
+	To             string              `json:"to"`
+	Issued         int64               `json:"issued"`
+	Redeemed       int64               `json:"redeemed"`
+	Expired        int64               `json:"expired"`
+	RedemptionRate loyalty.Hundredths  `json:"redemption_rate"`
+	BreakageRate   loyalty.Hundredths  `json:"breakage_rate"`
+	Series         []pointsDayResponse `json:"series"`
+}
+
+// reportPoints is the points issued, redeemed and expired per day, with
+// the period's redemption and breakage rates; format=csv for the series.
+func (a *api) reportPoints(c *gin.Context) error {
+	p := principal(c)
+	store, err := a.stores.Store(c.Request.Context(), p.StoreID)
+	if err != nil {
+		return err
+	}
+	period, err := loyalty.ParsePeriod(c.Query("from"), c.Query("to"), store.Program.Location(), a.now())
+	if err != nil {
+		return err
+	}
+	asCSV, err := csvFormat(c)
+	if err != nil {
+		return err
+	}
+	days, err := a.Reports.ReportPoints(c.Request.Context(), store, period)
+	if err != nil {
+		return err
+	}
+	t, redemption, breakage := loyalty.PointsTotals(days)
+	out := pointsReportResponse{From: period.From, To: period.To, Issued: t.Issued, Redeemed: t.Redeemed, Expired: t.Expired,
+		RedemptionRate: redemption, BreakageRate: breakage, Series: make([]pointsDayResponse, 0, len(days))}
+	for _, d := range days {
+		out.Series = append(out.Series, pointsDayResponse{d.Day, d.Issued, d.Redeemed, d.Expired})
+	}
+	if asCSV {
+		rows := [][]string{{"day", "issued", "redeemed", "expired"}}
+		for _, d := range out.Series {
+			rows = append(rows, []string{d.Day, strconv.FormatInt(d.Issued, 10), strconv.FormatInt(d.Redeemed, 10), strconv.FormatInt(d.Expired, 10)})
+		}
+		writeCSV(c, "points.csv", rows)
+		return nil
+	}
+	c.JSON(http.StatusOK, out)
 	return nil
 }

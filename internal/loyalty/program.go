@@ -51,6 +51,19 @@ type Program struct {
 	TimeZone             string `setting:"time_zone" usage:"the store's IANA time zone, such as Asia/Tehran (UTC when empty)"`
 	// Reports.
 	ChurnDays int `setting:"churn_days" usage:"a customer without a paid order for this many days is lapsed (reports)"`
+	// Engagement (docs/engagement.md): bonuses, the survey, win-back and reminders.
+	SignupPoints       int64  `setting:"signup_points" usage:"points for signing up (customer.created), once per customer"`
+	BirthdayPoints     int64  `setting:"birthday_points" usage:"points on the customer's birthday (a tier's birthday perk wins when larger)"`
+	AnniversaryPoints  int64  `setting:"anniversary_points" usage:"points on each yearly anniversary"`
+	AnniversaryFrom    string `setting:"anniversary_from" usage:"anniversaries count from first_order or registration"`
+	ReviewPoints       int64  `setting:"review_points" usage:"points for an approved review of a product the customer bought, once per product"`
+	SurveyPoints       int64  `setting:"survey_points" usage:"points for answering the survey of a completed order, once per order"`
+	SurveyRewardID     int64  `setting:"survey_reward" usage:"a catalog reward issued for answering the survey (0 = none)"`
+	SurveyQuestion     string `setting:"survey_question" usage:"the store's own survey question, answered in words (empty = none)"`
+	WinbackDays        int    `setting:"winback_days" usage:"a customer without a paid order for this many days is won back once per lapse (0 = never)"`
+	WinbackPoints      int64  `setting:"winback_points" usage:"points granted once per lapse"`
+	WinbackRewardID    int64  `setting:"winback_reward" usage:"a catalog reward issued once per lapse (0 = none)"`
+	ExpiryReminderDays int    `setting:"expiry_reminder_days" usage:"days before points lapse that the customer is reminded (0 = never)"`
 }
 
 // Setting is one program setting: its name and a pointer to its value
@@ -85,7 +98,8 @@ func (p *Program) Settings() []Setting {
 // spent points given back when a paid order is refunded in full.
 func DefaultProgram() Program {
 	return Program{Currency: "USD", CurrencyExponent: 2, EarnPoints: 1, EarnPer: 1, RedeemPoints: 100, RedeemValueMinor: 100,
-		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true, ChurnDays: DefaultChurnDays}
+		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true, ChurnDays: DefaultChurnDays,
+		AnniversaryFrom: AnniversaryFirstOrder, WinbackDays: DefaultWinbackDays, ExpiryReminderDays: DefaultExpiryReminderDays}
 }
 
 // Churn is the days without a paid order after which a customer is lapsed.
@@ -129,6 +143,17 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "expire_months and expire_inactive_months must be between 0 (never) and 120")
 	case p.ChurnDays < 0 || p.ChurnDays > 3650:
 		return Errorf(EInvalid, "churn_days must be between 0 (the default, 90) and 3650")
+	case p.SignupPoints < 0 || p.BirthdayPoints < 0 || p.AnniversaryPoints < 0 || p.ReviewPoints < 0 || p.SurveyPoints < 0 || p.WinbackPoints < 0 ||
+		max(p.SignupPoints, p.BirthdayPoints, p.AnniversaryPoints, p.ReviewPoints, p.SurveyPoints, p.WinbackPoints) > 1e9:
+		return Errorf(EInvalid, "bonus points must be between 0 and 10^9")
+	case p.AnniversaryFrom != "" && p.AnniversaryFrom != AnniversaryFirstOrder && p.AnniversaryFrom != AnniversaryRegistration:
+		return Errorf(EInvalid, "anniversary_from must be first_order or registration")
+	case p.SurveyRewardID < 0 || p.WinbackRewardID < 0:
+		return Errorf(EInvalid, "survey_reward and winback_reward must be a reward id or 0")
+	case len([]rune(p.SurveyQuestion)) > 300:
+		return Errorf(EInvalid, "survey_question must be at most 300 characters")
+	case p.WinbackDays < 0 || p.WinbackDays > 3650 || p.ExpiryReminderDays < 0 || p.ExpiryReminderDays > 365:
+		return Errorf(EInvalid, "winback_days must be between 0 and 3650 and expiry_reminder_days between 0 and 365")
 	case len(p.TimeZone) > 64:
 		return Errorf(EInvalid, "time_zone must be an IANA time zone name such as Asia/Tehran")
 	}

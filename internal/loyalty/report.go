@@ -227,6 +227,9 @@ type ChurnReport struct {
 
 // Reports reads the report rollups.
 type Reports interface {
+	// ReportPoints is the points issued, redeemed and expired per day of
+	// the period (days without any left out). EInvalid.
+	ReportPoints(ctx context.Context, store Store, period Period) ([]PointsDay, error)
 	// ReportSummary is the headline of the period in store. EInvalid, ENotFound.
 	ReportSummary(ctx context.Context, store Store, period Period) (Summary, error)
 	// ReportCohorts is the triangle of the cohorts first paid in the period.
@@ -384,4 +387,50 @@ type TopCustomer struct {
 	Orders       int64
 	SpendMinor   int64
 	Lifetime     int64 // points earned, net of clawbacks
+}
+
+// PointsMovement is what a transaction adds to the points rollup: points
+// issued to customers (less those clawed back), redeemed (less those
+// returned) and expired.
+type PointsMovement struct {
+	Issued, Redeemed, Expired int64
+}
+
+// PointsMoved is the transaction's movement of the store's points.
+func PointsMoved(t Transaction) PointsMovement {
+	var m PointsMovement
+	for _, p := range t.Postings {
+		for _, leg := range []struct {
+			acc  Account
+			sign int64
+		}{{p.From, -1}, {p.To, 1}} {
+			switch leg.acc.Kind {
+			case AccountIssued:
+				m.Issued -= leg.sign * p.Amount // out of issued is issued to someone
+			case AccountRedeemed:
+				m.Redeemed += leg.sign * p.Amount
+			case AccountExpired:
+				m.Expired += leg.sign * p.Amount
+			}
+		}
+	}
+	return m
+}
+
+// PointsDay is one day of the points rollup.
+type PointsDay struct {
+	Day string // YYYY-MM-DD in the store's time zone
+	PointsMovement
+}
+
+// PointsTotals sums a series and derives the program's rates: redemption
+// (redeemed / issued) and breakage (expired / issued), in percent.
+func PointsTotals(days []PointsDay) (PointsMovement, Hundredths, Hundredths) {
+	var t PointsMovement
+	for _, d := range days {
+		t.Issued += d.Issued
+		t.Redeemed += d.Redeemed
+		t.Expired += d.Expired
+	}
+	return t, Ratio100(t.Redeemed, t.Issued), Ratio100(t.Expired, t.Issued)
 }

@@ -31,7 +31,7 @@ func applyEvent(ctx context.Context, b *batch, rowID int64, store loyalty.Store,
 	case loyalty.EventOrderRefunded:
 		out, err = orderOutcome(ctx, b, store.ID, ev.OrderID, loyalty.NoteRefund)
 	case loyalty.EventCustomerCreated:
-		out, err = customerCreated(ctx, b, store.ID, ev.CustomerID, ev.Email)
+		out, err = customerCreated(ctx, b, store, ev.CustomerID, ev.Email)
 	default:
 		out = loyalty.Outcome{Result: loyalty.InboxIgnored, Note: "unknown event"}
 	}
@@ -116,6 +116,9 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	}
 	b.orderChanged(store, s.Customer)
 	b.orderChanged(store, customer)
+	if snap.Status == "completed" && s.Status != "completed" && snap.CustomerID > 0 && customer > 0 && store.Program.SurveyEnabled() {
+		b.requestSurvey(store, snap.OrderID, customer)
+	}
 	if store.Program.ReferralEnabled {
 		firstPaid := s.Terms == nil && out.Order.Terms != nil
 		if err := applyReferral(ctx, b, store, snap, customer, firstPaid, out); err != nil {
@@ -211,8 +214,12 @@ func settleRedemptions(ctx context.Context, b *batch, store loyalty.Store, snap 
 // placed with the same e-mail before) is not merged here: WooCommerce does
 // not verify e-mail at sign-up, so the merge waits for the customer to open
 // the claim link the plugin e-mails (CustomerService.Claim).
-func customerCreated(ctx context.Context, b *batch, store loyalty.StoreID, wcID int64, email string) (loyalty.Outcome, error) {
-	if _, err := b.customer(ctx, store, wcID, email); err != nil {
+func customerCreated(ctx context.Context, b *batch, store loyalty.Store, wcID int64, email string) (loyalty.Outcome, error) {
+	pk, err := b.customer(ctx, store.ID, wcID, email)
+	if err != nil {
+		return loyalty.Outcome{}, err
+	}
+	if err := b.signupBonus(ctx, store, pk); err != nil {
 		return loyalty.Outcome{}, err
 	}
 	return loyalty.Outcome{Result: loyalty.InboxDone}, nil

@@ -60,12 +60,13 @@ type batch struct {
 	// Writes decided from the batch's outcome (tiers, report rollups),
 	// sent with the next flush.
 	settleWrites writes
+	granted      map[string]bool // bonus keys queued by this batch
 }
 
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
 		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
-		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, loaded: map[orderKey]loyalty.OrderState{}}
+		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, loaded: map[orderKey]loyalty.OrderState{}, granted: map[string]bool{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -94,7 +95,9 @@ func (b *batch) done(id int64, state, note string) {
 // one UPDATE for the inbox rows.
 func (b *batch) flush(ctx context.Context) error {
 	var w writes
-	b.ledger.render(&w)
+	if err := b.ledger.render(&w); err != nil {
+		return err
+	}
 	states := make([]loyalty.OrderState, len(b.dirty))
 	for i, k := range b.dirty {
 		states[i] = b.orders[k]

@@ -274,6 +274,7 @@ func applyRows(ctx context.Context, tx *sqlx.Tx, rows []inboxRow, decode Decoder
 				return err
 			}
 			stores[row.StoreID] = st
+			b.ledger.zones[st.ID] = st.Program.Location()
 		}
 		evs[i] = decode(row.Topic, row.Body, st.Exponent)
 		byStore[row.StoreID] = append(byStore[row.StoreID], evs[i])

@@ -31,6 +31,9 @@ type ledger struct {
 	deltas  map[int64]*loyalty.Balance // customer id -> change to its balance columns
 	at      time.Time                  // updated_at for the balance rows
 	lots    []pendingLot               // credits to available, for expiry
+	notices []pendingNotice            // the outbox rows of the queued transactions (and others' notices)
+	points  pointsDeltas               // the points rollup's changes
+	zones   map[loyalty.StoreID]*time.Location
 }
 
 type pendingLot struct {
@@ -49,12 +52,12 @@ type pendingTxn struct {
 
 // newLedger returns a writer that writes each posting at once.
 func newLedger(tx *sqlx.Tx) *ledger {
-	return &ledger{tx: tx, deltas: map[int64]*loyalty.Balance{}}
+	return &ledger{tx: tx, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{}}
 }
 
 // newBatchLedger returns a writer that queues postings until render.
 func newBatchLedger(tx *sqlx.Tx, idStep int64) *ledger {
-	return &ledger{tx: tx, idStep: idStep, batched: true, deltas: map[int64]*loyalty.Balance{}}
+	return &ledger{tx: tx, idStep: idStep, batched: true, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{}}
 }
 
 // Post writes t (or queues it, in batched mode) with its entries and the
@@ -72,7 +75,7 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 	if l.batched {
 		l.queued = append(l.queued, p)
 		l.addDeltas(store, t)
-		return 0, false, nil
+		return 0, false, l.addPoints(ctx, store, t)
 	}
 	res, err := l.tx.ExecContext(ctx, insertTxns+txnPlaceholders, txnRow(p)...)
 	if isDuplicate(err, "ledger_tx_key") {
@@ -96,6 +99,9 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 		return 0, false, fmt.Errorf("transaction id: %w", err)
 	}
 	l.addDeltas(store, t)
+	if err := l.addPoints(ctx, store, t); err != nil {
+		return 0, false, err
+	}
 	var w writes
 	var q strings.Builder
 	var args []any
@@ -104,7 +110,46 @@ func (l *ledger) Post(ctx context.Context, store loyalty.StoreID, t loyalty.Tran
 	w.add(q.String(), args...)
 	l.renderBalances(&w)
 	l.renderLots(&w)
+	if err := l.renderNotices(&w); err != nil {
+		return 0, false, err
+	}
+	l.points.render(&w)
 	return id, false, w.flush(ctx, l.tx)
+}
+
+// notice queues an outbox row with the ledger's writes (sent at once in
+// immediate mode by the next Post or flushNotices, with the flush in batched mode).
+func (l *ledger) notice(store loyalty.StoreID, n loyalty.Notice) {
+	l.notices = append(l.notices, pendingNotice{store, n})
+}
+
+func (l *ledger) renderNotices(w *writes) error {
+	err := renderNotices(w, l.notices)
+	l.notices = l.notices[:0]
+	return err
+}
+
+// addPoints queues the notice the transaction gives rise to and its change
+// to the points rollup, on the store's calendar day.
+func (l *ledger) addPoints(ctx context.Context, store loyalty.StoreID, t loyalty.Transaction) error {
+	if n, ok := loyalty.NoticeFor(t); ok {
+		l.notice(store, n)
+	}
+	m := loyalty.PointsMoved(t)
+	if m == (loyalty.PointsMovement{}) {
+		return nil
+	}
+	loc, ok := l.zones[store]
+	if !ok {
+		var tz string
+		if err := l.tx.GetContext(ctx, &tz, `SELECT time_zone FROM programs WHERE store_id=?`, store); err != nil {
+			return fmt.Errorf("store time zone: %w", err)
+		}
+		loc = loyalty.Program{TimeZone: tz}.Location()
+		l.zones[store] = loc
+	}
+	l.points.add(store, loyalty.LocalDay(t.At, loc), t.Customer, m)
+	return nil
 }
 
 // CarryLifetime moves lifetime points (a statistic, not an account) from
@@ -151,10 +196,12 @@ func (l *ledger) addDeltas(store loyalty.StoreID, t loyalty.Transaction) {
 
 // render adds everything queued to w: the transactions and their entries
 // as two multi-row INSERTs and one UPDATE for every balance changed.
-func (l *ledger) render(w *writes) {
+func (l *ledger) render(w *writes) error {
 	l.renderTxns(w)
 	l.renderBalances(w)
 	l.renderLots(w)
+	l.points.render(w)
+	return l.renderNotices(w)
 }
 
 // renderLots adds one INSERT of the queued lots and forgets them.

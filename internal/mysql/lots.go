@@ -137,7 +137,9 @@ func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer 
 		}
 	}
 	var w writes
-	l.render(&w)
+	if err := l.render(&w); err != nil {
+		return false, err
+	}
 	if settle := loyalty.UncoveredLots(lots, left); len(settle) > 0 {
 		q, args, err := sqlx.In(`UPDATE lots SET settled=1 WHERE store_id=? AND id IN (?)`, p.Store, settle)
 		if err != nil {
@@ -157,6 +159,22 @@ func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer 
 // whichever comes first. Nil when the store expires nothing or the customer
 // has nothing to lose.
 func (s *LotService) Expiring(ctx context.Context, st loyalty.Store, wcCustomerID int64) (*loyalty.Expiring, error) {
+	if st.Program.ExpireMonths <= 0 && st.Program.ExpireInactiveMonths <= 0 {
+		return nil, nil
+	}
+	var pk int64
+	err := s.db.db.GetContext(ctx, &pk, `SELECT id FROM customers WHERE store_id=? AND wc_customer_id=?`, st.ID, wcCustomerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read customer: %w", err)
+	}
+	return s.expiring(ctx, s.db.db, st, pk)
+}
+
+// expiring is Expiring for the customer with internal id pk.
+func (s *LotService) expiring(ctx context.Context, q sqlx.QueryerContext, st loyalty.Store, pk int64) (*loyalty.Expiring, error) {
 	p := st.Program
 	if p.ExpireMonths <= 0 && p.ExpireInactiveMonths <= 0 {
 		return nil, nil
@@ -166,7 +184,7 @@ func (s *LotService) Expiring(ctx context.Context, st loyalty.Store, wcCustomerI
 		Available int64     `db:"available"`
 		UpdatedAt time.Time `db:"updated_at"`
 	}
-	err := s.db.db.GetContext(ctx, &c, `SELECT id, available, updated_at FROM customers WHERE store_id=? AND wc_customer_id=?`, st.ID, wcCustomerID)
+	err := sqlx.GetContext(ctx, q, &c, `SELECT id, available, updated_at FROM customers WHERE store_id=? AND id=?`, st.ID, pk)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && c.Available <= 0) {
 		return nil, nil
 	}
@@ -176,7 +194,7 @@ func (s *LotService) Expiring(ctx context.Context, st loyalty.Store, wcCustomerI
 	loc := p.Location()
 	var next *loyalty.Expiring
 	if p.ExpireMonths > 0 {
-		lots, err := openLots(ctx, s.db.db, st.ID, c.ID)
+		lots, err := openLots(ctx, q, st.ID, c.ID)
 		if err != nil {
 			return nil, err
 		}

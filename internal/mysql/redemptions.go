@@ -221,8 +221,11 @@ func (s *RedemptionService) planHold(ctx context.Context, store loyalty.StoreID,
 	if _, _, err := l.Post(ctx, store, loyalty.HoldTransaction(red, "shopper:"+strconv.FormatInt(customerID, 10))); err != nil {
 		return red, nil, err
 	}
+	l.notice(store, loyalty.RewardNotice(red, reads.reward.Name("en"), "redeemed", now))
 	w := &writes{}
-	l.render(w)
+	if err := l.render(w); err != nil {
+		return red, nil, err
+	}
 	w.add(`INSERT INTO redemptions (store_id, customer_pk, reward_id, kind, code, idempotency_key,
 		points, value_minor, percent, product_id, state, issued_at, expires_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		store, pk, red.RewardID, red.Kind, red.Code, in.Key, red.Points, red.ValueMinor, red.Percent, red.ProductID,

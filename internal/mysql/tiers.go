@@ -298,6 +298,15 @@ func decideTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.Store
 	out := make(map[int64]loyalty.CustomerTier, len(customers))
 	var rows, changes strings.Builder
 	var rowArgs, changeArgs []any
+	var notices []pendingNotice
+	tierByID := func(id int64) *loyalty.Tier {
+		for i := range store.Tiers {
+			if store.Tiers[i].ID == id {
+				return &store.Tiers[i]
+			}
+		}
+		return nil
+	}
 	for _, c := range customers {
 		before, had := stored[c]
 		next, change := loyalty.DecideTier(store.Tiers, before, loyalty.ComputeFigures(byCustomer[c], bases, now), store.Program.TierGraceDays, now)
@@ -318,6 +327,7 @@ func decideTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.Store
 			changes.WriteString("(?,?,?,?,?,?,?)")
 			changeArgs = append(changeArgs, store.ID, c, nullID(change.From), nullID(change.To), change.Reason,
 				truncate(change.Detail, 255), change.At)
+			notices = append(notices, pendingNotice{store.ID, loyalty.TierNotice(c, tierByID(change.From), tierByID(change.To), change.At)})
 		}
 	}
 	if rows.Len() > 0 {
@@ -328,6 +338,9 @@ func decideTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.Store
 	if changes.Len() > 0 {
 		w.add(`INSERT INTO tier_changes (store_id, customer_pk, from_tier, to_tier, reason, detail, created_at) VALUES `+
 			changes.String(), changeArgs...)
+	}
+	if err := renderNotices(w, notices); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
