@@ -7,7 +7,7 @@ const path = require( 'path' );
 
 module.exports = {
 	...defaultConfig,
-	entry: { 'block-redeem': './assets/src/block-redeem.js', 'referral-landing': './assets/src/referral-landing.js' },
+	entry: { 'block-redeem': './assets/src/block-redeem.js', 'referral-landing': './assets/src/referral-landing.js', dashboard: './assets/src/dashboard.js' },
 	output: { ...defaultConfig.output, path: path.resolve( __dirname, 'assets/build' ) },
 	plugins: [
 		...defaultConfig.plugins.filter( ( p ) => p.constructor.name !== 'DependencyExtractionWebpackPlugin' ),

@@ -29,4 +29,4 @@ for po in languages/vafa-*.po; do
 done
 # WordPress reads a script's translations from JSON files named by the built
 # script's path (wp_set_script_translations); written from the .po files.
-python3 ../scripts/plugin-i18n-json.py . assets/src/block-redeem.js assets/build/block-redeem.js
+python3 ../scripts/plugin-i18n-json.py . assets/src/block-redeem.js assets/build/block-redeem.js assets/src/dashboard.js assets/build/dashboard.js

@@ -36,8 +36,8 @@ xgettext --language=JavaScript --from-code=UTF-8 --join-existing --keyword=__ --
 rm -f "${TMPDIR:-/tmp}/vafa-pot-files.$$"
 json_now=$(mktemp -d)
 mkdir -p "$json_now/languages" && cp plugin-php/languages/*.po "$json_now/languages/"
-(cd plugin-php && python3 ../scripts/plugin-i18n-json.py "$json_now" assets/src/block-redeem.js assets/build/block-redeem.js >/dev/null)
-check "the block script's JSON translations exist and match the .po files" sh -c "
+(cd plugin-php && python3 ../scripts/plugin-i18n-json.py "$json_now" assets/src/block-redeem.js assets/build/block-redeem.js assets/src/dashboard.js assets/build/dashboard.js >/dev/null)
+check "the block and dashboard scripts' JSON translations exist and match the .po files" sh -c "
   for f in '$json_now'/languages/*.json; do cmp -s \"\$f\" plugin-php/languages/\$(basename \"\$f\") || exit 1; done"
 rm -rf "$json_now"
 for lang in fa_IR ar; do
@@ -714,6 +714,110 @@ sys.exit(0 if m and re.search(r"[۰-۹]{1,2} (فروردین|اردیبهشت|خ
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa&vafa_test_locale=fa_IR" > "$tmp/admin-fa.html"
   check "admin page in Persian: the catalog editor and redemption settings are translated" sh -c "grep -q 'افزودن پاداش' '$tmp/admin-fa.html' && grep -q 'تنظیمات استفاده از امتیاز' '$tmp/admin-fa.html'"
   check "admin page in Persian: the tier editor is translated" sh -c "grep -q 'سطح‌های ویژه' '$tmp/admin-fa.html' && grep -q 'افزودن سطح' '$tmp/admin-fa.html'"
+  # The dashboard (WooCommerce > Vafa Dashboard) shows the figures the service
+  # reports for the orders above: cards, charts' data, cohorts, churn and RFM
+  # counts; CSV exports need the admin and the link's nonce; Persian is right
+  # to left with Jalali dates; the charts draw in a real browser.
+  echo "== dashboard"
+  admin_tok=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  dash_url="$VAFA_WP_URL/wp-admin/admin.php?page=vafa-dashboard"
+  dash_code=$(curl -s -o "$tmp/dash.html" -w '%{http_code}' -H "Cookie: $cookie" "$dash_url")
+  cp "$tmp/dash.html" plugin-php/tests/artifacts/dashboard.html
+  check "dashboard: the admin sees the page ($dash_code)" sh -c "test '$dash_code' = 200 && grep -q 'vafa-cards' '$tmp/dash.html'"
+  dash_q=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"class=\"wrap vafa-dashboard\" data-from=\"([0-9-]+)\" data-to=\"([0-9-]+)\"", h); print("from=%s&to=%s" % m.groups() if m else "")' "$tmp/dash.html")
+  svc_get() { curl -s "http://127.0.0.1:$svc_port/v1/admin/reports/$1" -H "Authorization: Bearer $admin_tok"; }
+  svc_get "summary?$dash_q" > "$tmp/svc-summary.json"
+  svc_get "rfm?limit=1" > "$tmp/svc-rfm.json"
+  svc_get "churn?limit=1" > "$tmp/svc-churn.json"
+  svc_get "cohorts?from=$(python3 -c 'import datetime,sys; t=datetime.date.fromisoformat(sys.argv[1]); print(t.replace(year=t.year-10)+datetime.timedelta(days=1))' "${dash_q##*to=}")&to=${dash_q##*to=}" > "$tmp/svc-cohorts.json"
+  points_code=$(curl -s -o "$tmp/svc-points.json" -w '%{http_code}' "http://127.0.0.1:$svc_port/v1/admin/reports/points?$dash_q" -H "Authorization: Bearer $admin_tok")
+  echo "  dashboard range $dash_q; the service's points report answered $points_code"
+  check "dashboard: the cards show the service's summary (customers, points, liability, rates, order value), formatted" python3 -c '
+import json,re,sys
+h=open(sys.argv[1]).read(); s=json.load(open(sys.argv[2]))
+cards={m[0]:(m[1],m[2]) for m in re.findall(r"data-figure=\"(\w+)\" data-value=\"([^\"]*)\"><span class=\"vafa-card-label\">[^<]*</span><span class=\"vafa-card-value\"><bdi>([^<]*)</bdi>", h)}
+want={"customers":str(s["customers"]),"outstanding_points":str(s["outstanding_points"]),"liability":str(s["liability_minor"]),
+      "repeat_purchase_rate":"%.2f" % s["repeat_purchase_rate"],"retention_rate":"%.2f" % s["retention_rate"],"average_order_value":str(s["average_order_value_minor"])}
+bad=[k for k,v in want.items() if k not in cards or cards[k][0]!=v]
+money=lambda m: "{:,}.{:02d} {}".format(m//100, m%100, s["currency"])
+texts={"customers":"{:,}".format(s["customers"]),"outstanding_points":"{:,}".format(s["outstanding_points"]),"liability":money(s["liability_minor"]),
+       "repeat_purchase_rate":"%.2f%%" % s["repeat_purchase_rate"],"retention_rate":"%.2f%%" % s["retention_rate"],"average_order_value":money(s["average_order_value_minor"])}
+bad+=[k+" text "+cards.get(k,("",""))[1] for k,v in texts.items() if cards.get(k,("",""))[1]!=v]
+if s["customers"]<3 or s["outstanding_points"]<=0 or s["orders"]<3: bad.append("too few figures to compare: %r" % s)
+print("   ", bad) if bad else None; sys.exit(1 if bad else 0)' "$tmp/dash.html" "$tmp/svc-summary.json"
+  if [ "$points_code" = 200 ]; then
+    check "dashboard: the redemption rate card is the service's points report" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); p=json.load(open(sys.argv[2]))
+m=re.search(r"data-figure=\"redemption_rate\" data-value=\"([^\"]*)\"", h); sys.exit(0 if m and m.group(1)=="%.2f" % p["redemption_rate"] and p["issued"]>0 else 1)' "$tmp/dash.html" "$tmp/svc-points.json"
+  else
+    check "dashboard: without the service's points report, the chart says it is not available" grep -q 'Not available: this rewards service does not report points over time yet.' "$tmp/dash.html"
+  fi
+  check "dashboard: RFM and churn counts are the service's" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); r=json.load(open(sys.argv[2]))["counts"]; c=json.load(open(sys.argv[3]))["counts"]
+seg={k:int(v) for k,v in re.findall(r"data-segment=\"(\w+)\" data-count=\"(\d+)\"", h)}
+st={k:int(v) for k,v in re.findall(r"data-state=\"(\w+)\" data-count=\"(\d+)\"", h)}
+sys.exit(0 if seg==r and st==c and sum(r.values())>=3 else 1)' "$tmp/dash.html" "$tmp/svc-rfm.json" "$tmp/svc-churn.json"
+  check "dashboard: the cohort heat map rows are the service's cohorts in the range" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); co=json.load(open(sys.argv[2]))["cohorts"]; first=sys.argv[3][:7]
+rows={m:int(n) for m,n in re.findall(r"data-cohort=\"([0-9-]+)\" data-size=\"(\d+)\"", h)}
+want={c["month"]:c["size"] for c in co if c["month"]>=first}
+sys.exit(0 if rows==want and want else 1)' "$tmp/dash.html" "$tmp/svc-cohorts.json" "${dash_q#from=}"
+  check "dashboard: the charts get the months and segments as JSON" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); m=re.search(r"window.vafaDashboard = (\{.*?\});\n", h); d=json.loads(m.group(1)) if m else {}
+r=json.load(open(sys.argv[2]))["counts"]
+sys.exit(0 if d.get("months") and {s["key"]:s["count"] for s in d["segments"]}==r and d["intlLocale"]=="en-US" and d["rtl"] is False else 1)' "$tmp/dash.html" "$tmp/svc-rfm.json"
+  # Someone without manage_woocommerce (the shopper, with a real login cookie).
+  curl -s -o /dev/null -c "$tmp/shopper-cookies" "$VAFA_WP_URL/?vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_auth=1"
+  code=$(curl -s -o "$tmp/dash-shopper.html" -w '%{http_code}' -b "$tmp/shopper-cookies" "$dash_url")
+  check "dashboard: a shopper cannot open it ($code)" sh -c "test '$code' != 200 && ! grep -q 'vafa-card' '$tmp/dash-shopper.html'"
+  # CSV exports: the page's signed links stream the service's CSV; no nonce, a bad one or a shopper is refused.
+  csv_link() { python3 -c 'import html,re,sys; h=open(sys.argv[1]).read(); m=re.search(r"href=\"([^\"]*action=vafa_report_csv[^\"]*"+sys.argv[2]+r"[^\"]*)\"", h); print(html.unescape(m.group(1)) if m else "")' "$tmp/dash.html" "$1"; }
+  churn_link=$(csv_link 'state=lapsed'); rfm_link=$(csv_link 'segment=champions')
+  code=$(curl -s -D "$tmp/csv.headers" -o "$tmp/dash-churn.csv" -w '%{http_code}' -H "Cookie: $cookie" "$churn_link")
+  curl -s "http://127.0.0.1:$svc_port/v1/admin/reports/churn?state=lapsed&format=csv" -H "Authorization: Bearer $admin_tok" > "$tmp/svc-churn.csv"
+  check "CSV export: the churn list (lapsed) is the service's CSV, as a download ($code)" sh -c "test '$code' = 200 && grep -qi '^content-type: text/csv' '$tmp/csv.headers' && grep -qi '^content-disposition: attachment; filename=\"vafa-churn-lapsed-' '$tmp/csv.headers' && cmp -s '$tmp/dash-churn.csv' '$tmp/svc-churn.csv' && head -1 '$tmp/svc-churn.csv' | grep -q '^customer_id,email'"
+  code=$(curl -s -o "$tmp/dash-rfm.csv" -w '%{http_code}' -H "Cookie: $cookie" "$rfm_link")
+  curl -s "http://127.0.0.1:$svc_port/v1/admin/reports/rfm?segment=champions&format=csv" -H "Authorization: Bearer $admin_tok" > "$tmp/svc-rfm.csv"
+  check "CSV export: the RFM champions are the service's CSV with every champion ($code)" sh -c "test '$code' = 200 && cmp -s '$tmp/dash-rfm.csv' '$tmp/svc-rfm.csv' && test \$(( \$(wc -l < '$tmp/svc-rfm.csv') - 1 )) = $(j "$tmp/svc-rfm.json" 'd["counts"]["champions"]')"
+  code=$(curl -s -o "$tmp/csv-nononce.txt" -w '%{http_code}' -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin-post.php?action=vafa_report_csv&report=churn&state=lapsed")
+  code2=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin-post.php?action=vafa_report_csv&report=churn&state=lapsed&_wpnonce=0123456789")
+  check "CSV export: refused without a nonce ($code) or with a forged one ($code2)" sh -c "test '$code' = 403 && test '$code2' = 403 && grep -q 'The link you followed has expired' '$tmp/csv-nononce.txt' && ! grep -q 'customer_id,email' '$tmp/csv-nononce.txt'"
+  shopper_nonce=$(wpcli nonce "$shopper" vafa_report_csv | python3 -c 'import json,sys; print(json.load(sys.stdin)["nonce"])')
+  code=$(curl -s -o "$tmp/csv-shopper.txt" -w '%{http_code}' -b "$tmp/shopper-cookies" "$VAFA_WP_URL/wp-admin/admin-post.php?action=vafa_report_csv&report=churn&state=lapsed&_wpnonce=$shopper_nonce")
+  check "CSV export: a shopper with their own valid nonce is refused ($code)" sh -c "test '$code' = 403 && grep -q 'not allowed to manage Vafa' '$tmp/csv-shopper.txt'"
+  # Persian: right to left, the mirrored styles, translated, Jalali dates and pickers (2026-03-21 is 1 Farvardin 1405).
+  curl -s -H "Cookie: $cookie" "$dash_url&vafa_test_locale=fa_IR&vafa_from=2026-03-21&vafa_to=$(date -u +%F)" > "$tmp/dash-fa.html"
+  cp "$tmp/dash-fa.html" plugin-php/tests/artifacts/dashboard-fa.html
+  check "dashboard in Persian: right to left with the mirrored styles, translated" sh -c "grep -q 'dir=\"rtl\"' '$tmp/dash-fa.html' && grep -q 'assets/dashboard-rtl.css' '$tmp/dash-fa.html' && grep -q 'داشبورد وفا' '$tmp/dash-fa.html' && grep -q 'نرخ نگهداشت مشتری' '$tmp/dash-fa.html'"
+  check "dashboard in Persian: 2026-03-21 reads 1 Farvardin 1405, the picker is Jalali, no Gregorian month anywhere" python3 -c '
+import re,sys; h=open(sys.argv[1]).read(); d=h[h.find("wrap vafa-dashboard"):h.find("id=\"wpfooter\"")]
+months="January|February|March|April|May|June|July|August|September|October|November|December"
+ok=re.search(r"class=\"vafa-range\">اعداد از ۱ فروردین ۱۴۰۵ تا [۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}<", d)
+ok=ok and re.search(r"name=\"vafa_from_jm\"[^>]*>.*?<option value=\"1\" selected=.selected.>فروردین</option>", d, re.S) and "name=\"vafa_from_jy\" value=\"1405\"" in d
+rows=re.findall(r"data-cohort=\"[0-9-]+\" data-size=\"\d+\"><th scope=\"row\">([^<]*)<", d)
+ok=ok and rows and all(re.fullmatch(r"[۰-۹]{1,2} (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند) [۰-۹]{4}", x) for x in rows) and not re.search(months, d)
+ok=ok and "\"intlLocale\":\"fa-IR-u-ca-persian-nu-arabext\"" in h and "\"rtl\":true" in h
+sys.exit(0 if ok else 1)' "$tmp/dash-fa.html"
+  # The charts in a real browser, in English and in Persian.
+  [ -d plugin-php/node_modules/playwright-core ] || (cd plugin-php && { npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null; })
+  node plugin-php/tests/browser/dashboard.mjs "$VAFA_WP_URL" "$secret" 1 plugin-php/tests/artifacts "vafa_from=2026-03-21&vafa_to=$(date -u +%F)" > "$tmp/dash-browser.json" 2>"$tmp/dash-browser.err" || true
+  cp "$tmp/dash-browser.json" plugin-php/tests/artifacts/dashboard.json
+  db() { python3 -c 'import json,re,sys; d=json.load(open(sys.argv[1])); p=json.load(open(sys.argv[2])) if sys.argv[3]=="200" else None; r=json.load(open(sys.argv[4]))["counts"]; sys.exit(0 if eval(sys.argv[5]) else 1)' "$tmp/dash-browser.json" "$tmp/svc-points.json" "$points_code" "$tmp/svc-rfm.json" "$1"; }
+  check "browser: the dashboard ran without script errors, and every plugin file it asked for loaded" db 'not d.get("error") and not d["page_errors"] and not d["console_errors"] and not [u for u in d["failed_requests"] if "/plugins/vafa/" in u]'
+  grep -q '"error"' "$tmp/dash-browser.json" && { echo "    $(head -c 600 "$tmp/dash-browser.json")"; head -c 600 "$tmp/dash-browser.err"; }
+  [ -s "$tmp/dash-browser.json" ] || head -c 600 "$tmp/dash-browser.err"
+  check "browser: every chart drew on its canvas (customers, repeat rate, RFM; points when the service reports them)" db 'all(c["painted"] > 2000 and c["labels"] > 0 for c in d["en"]["charts"].values()) and {"customers","repeat","rfm"} <= set(d["en"]["charts"]) and (p is None or "points" in d["en"]["charts"]) and all(c["painted"] > 2000 for c in d["fa"]["charts"].values())'
+  check "browser: the RFM chart draws the service's segment sizes" db 'float(d["en"]["charts"]["rfm"]["total"]) == sum(r.values()) > 0'
+  if [ "$points_code" = 200 ]; then
+    check "browser: the points chart draws the service's issued, redeemed and expired points" db 'float(d["en"]["charts"]["points"]["total"]) == p["issued"] + p["redeemed"] + p["expired"] > 0'
+  fi
+  check "browser: in Persian the page is right to left and the axes are Jalali in Persian digits" db 'd["fa"]["dir"] == "rtl" and d["fa"]["range"].startswith("اعداد از ۱ فروردین ۱۴۰۵") and re.search("[۰-۹]+ (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)", d["fa"]["charts"]["customers"]["first_label"]) and (p is None or d["fa"]["charts"]["points"]["first_label"] == "۱ فروردین")'
+  check "screenshots of the dashboard in English and Persian" sh -c "test -s plugin-php/tests/artifacts/dashboard-en.png && test -s plugin-php/tests/artifacts/dashboard-fa.png"
+  # The service down: the page answers at once with a translated notice, no charts.
+  kill "$svc_pid"; wait "$svc_pid" 2>/dev/null || true
+  t=$(curl -s -o "$tmp/dash-down.html" -w '%{time_total}' -H "Cookie: $cookie" "$dash_url&vafa_test_locale=fa_IR")
+  check "dashboard with the service down: a translated notice within the timeout [${t}s]" sh -c "grep -q 'vafa-dashboard-down' '$tmp/dash-down.html' && grep -q 'به سرویس پاداش دسترسی نبود' '$tmp/dash-down.html' && ! grep -q 'vafa-chart-' '$tmp/dash-down.html' && python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 4.5 else 1)' '$t'"
+  start_service
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")

@@ -132,6 +132,45 @@ class ApiClient {
 	}
 
 	/**
+	 * GETs a file (a CSV export) as a subject, streamed into a local file
+	 * rather than held in memory.
+	 *
+	 * @param string $path    Path and query.
+	 * @param string $subject WordPress user id.
+	 * @param string $scope   Scope.
+	 * @param string $file    Local file to write.
+	 * @param float  $timeout Seconds the download may take.
+	 * @return string The answer's Content-Type.
+	 * @throws ApiException When the service does not answer or answers an error (the file then holds nothing useful).
+	 */
+	public function download( string $path, string $subject, string $scope, string $file, float $timeout ): string {
+		$args = array(
+			'method'      => 'GET',
+			'timeout'     => $timeout,
+			'redirection' => 0,
+			'stream'      => true,
+			'filename'    => $file,
+			'headers'     => array(
+				'Accept'        => 'text/csv',
+				'Authorization' => 'Bearer ' . self::token( $subject, $scope ),
+			),
+		);
+		$res  = $this->safe ? wp_safe_remote_request( $this->base . $path, $args ) : wp_remote_request( $this->base . $path, $args );
+		if ( is_wp_error( $res ) ) {
+			throw new ApiException( __( 'The rewards service could not be reached.', 'vafa' ), 'unreachable', 0 );
+		}
+		$status = (int) wp_remote_retrieve_response_code( $res );
+		if ( $status < 200 || $status >= 300 ) {
+			// An error answer is small JSON: read its message from the file.
+			$data    = json_decode( (string) file_get_contents( $file, false, null, 0, 65536 ), true ); // phpcs:ignore WordPress.WP.AlternativeFunctions.file_get_contents_file_get_contents -- a local temporary file.
+			$message = is_array( $data ) && isset( $data['error']['message'] ) ? (string) $data['error']['message'] : '';
+			/* translators: 1: HTTP status, 2: message from the rewards service */
+			throw new ApiException( sprintf( __( 'The rewards service answered %1$d: %2$s', 'vafa' ), $status, $message ), 'http_' . $status, $status );
+		}
+		return (string) wp_remote_retrieve_header( $res, 'content-type' );
+	}
+
+	/**
 	 * Whether a failure means the service is down for everyone: it could not
 	 * be reached or answered 5xx. A 4xx is about one request (a bad cursor,
 	 * an expired token) and must not mark the service down for every shopper.

@@ -26,7 +26,9 @@ final class Plugin {
 		$woo = class_exists( 'WooCommerce' );
 		if ( is_admin() ) {
 			( new Admin\SettingsPage() )->register( $woo );
-			if ( ! $woo ) {
+			if ( $woo ) {
+				Admin\DashboardAdmin::register();
+			} else {
 				add_action( 'admin_notices', array( self::class, 'missing_woocommerce_notice' ) );
 			}
 		}

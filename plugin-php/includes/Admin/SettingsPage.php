@@ -150,7 +150,11 @@ final class SettingsPage {
 		if ( ! current_user_can( 'manage_woocommerce' ) ) {
 			return;
 		}
-		echo '<div class="wrap"><h1>' . esc_html__( 'Vafa Loyalty', 'vafa' ) . '</h1>';
+		echo '<div class="wrap"><h1>' . esc_html__( 'Vafa Loyalty', 'vafa' );
+		if ( class_exists( 'WooCommerce' ) && Settings::connected() ) {
+			echo ' <a class="page-title-action" href="' . esc_url( admin_url( 'admin.php?page=' . DashboardAdmin::SLUG ) ) . '">' . esc_html__( 'Vafa Dashboard', 'vafa' ) . '</a>';
+		}
+		echo '</h1>';
 		$notice = get_transient( 'vafa_notice_' . get_current_user_id() );
 		if ( is_array( $notice ) && '' !== $notice[1] ) {
 			delete_transient( 'vafa_notice_' . get_current_user_id() );

@@ -1,0 +1,69 @@
+<?php
+// phpcs:ignoreFile -- tests.
+use PHPUnit\Framework\TestCase;
+use Vafa\Reports\Figures;
+use Vafa\Reports\Range;
+
+final class ReportsTest extends TestCase {
+	public static function range_cases(): array {
+		return array(
+			'default: the last 12 months'   => array( array(), '2026-11-23', '2025-11-24', '2026-11-23' ),
+			'preset 30 days'                => array( array( 'vafa_preset' => '30d' ), '2026-11-23', '2026-10-25', '2026-11-23' ),
+			'preset 90 days'                => array( array( 'vafa_preset' => '90d' ), '2026-11-23', '2026-08-26', '2026-11-23' ),
+			'preset this year'              => array( array( 'vafa_preset' => 'ytd' ), '2026-11-23', '2026-01-01', '2026-11-23' ),
+			'unknown preset: dates win'     => array( array( 'vafa_preset' => 'x', 'vafa_from' => '2026-02-01', 'vafa_to' => '2026-03-31' ), '2026-11-23', '2026-02-01', '2026-03-31' ),
+			'to after today ends today'     => array( array( 'vafa_from' => '2026-10-01', 'vafa_to' => '2027-01-01' ), '2026-11-23', '2026-10-01', '2026-11-23' ),
+			'from after to swaps'           => array( array( 'vafa_from' => '2026-05-01', 'vafa_to' => '2026-04-01' ), '2026-11-23', '2026-04-01', '2026-05-01' ),
+			'not a date: ignored'           => array( array( 'vafa_from' => "2026-02-30", 'vafa_to' => '<script>' ), '2026-11-23', '2025-11-24', '2026-11-23' ),
+			'only to: a year before it'     => array( array( 'vafa_to' => '2026-06-30' ), '2026-11-23', '2025-07-01', '2026-06-30' ),
+			'more than ten years: last ten' => array( array( 'vafa_from' => '2001-01-01', 'vafa_to' => '2026-11-23' ), '2026-11-23', '2016-11-24', '2026-11-23' ),
+			'jalali fields (ICU)'           => array( array( 'vafa_from_jy' => '1405', 'vafa_from_jm' => '1', 'vafa_from_jd' => '1', 'vafa_to_jy' => '1405', 'vafa_to_jm' => '12', 'vafa_to_jd' => '29' ), '2027-06-01', '2026-03-21', '2027-03-20' ),
+		);
+	}
+
+	/** @dataProvider range_cases */
+	public function test_range_from_query( array $query, string $today, string $from, string $to ): void {
+		$r = Range::from_query( $query, $today );
+		$this->assertSame( array( $from, $to ), array( $r->from, $r->to ) );
+	}
+
+	public function test_jalali_conversions_through_icu(): void {
+		$this->assertSame( '2026-03-21', Range::from_jalali( 1405, 1, 1 ) );
+		$this->assertSame( array( 1405, 1, 1 ), Range::to_jalali( '2026-03-21' ) );
+		$this->assertSame( array( 1405, 9, 2 ), Range::to_jalali( '2026-11-23' ) );
+		$this->assertNull( Range::from_jalali( 1404, 12, 31 ), '1404 is a common year: Esfand has 29 days' );
+		$this->assertNull( Range::from_jalali( 1405, 13, 1 ) );
+	}
+
+	public function test_months_are_clipped_to_the_range(): void {
+		$months = ( new Range( '2026-01-15', '2026-03-10' ) )->months();
+		$this->assertSame(
+			array(
+				array( 'month' => '2026-01', 'from' => '2026-01-15', 'to' => '2026-01-31' ),
+				array( 'month' => '2026-02', 'from' => '2026-02-01', 'to' => '2026-02-28' ),
+				array( 'month' => '2026-03', 'from' => '2026-03-01', 'to' => '2026-03-10' ),
+			),
+			$months
+		);
+		$this->assertCount( 24, ( new Range( '2020-01-01', '2026-11-23' ) )->months(), 'the latest 24 months at most' );
+		$this->assertSame( '2026-11', ( new Range( '2020-01-01', '2026-11-23' ) )->months()[23]['month'] );
+	}
+
+	public function test_new_and_returning_from_the_cohort_triangle(): void {
+		// 2025-12: 4 new, 2 of them back in January, 1 in February.
+		// 2026-01: 3 new, 1 back in February.  2026-02: 5 new.
+		$cohorts = array(
+			array( 'month' => '2025-12', 'size' => 4, 'cells' => array( array( 'offset' => 0, 'customers' => 4 ), array( 'offset' => 1, 'customers' => 2 ), array( 'offset' => 2, 'customers' => 1 ) ) ),
+			array( 'month' => '2026-01', 'size' => 3, 'cells' => array( array( 'offset' => 0, 'customers' => 3 ), array( 'offset' => 1, 'customers' => 1 ) ) ),
+			array( 'month' => '2026-02', 'size' => 5, 'cells' => array( array( 'offset' => 0, 'customers' => 5 ) ) ),
+		);
+		$this->assertSame(
+			array(
+				'2026-01' => array( 'new' => 3, 'returning' => 2 ),
+				'2026-02' => array( 'new' => 5, 'returning' => 2 ),
+				'2026-03' => array( 'new' => 0, 'returning' => 0 ),
+			),
+			Figures::new_and_returning( $cohorts, array( '2026-01', '2026-02', '2026-03' ) )
+		);
+	}
+}
