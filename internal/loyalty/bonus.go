@@ -210,10 +210,10 @@ func DecideReview(p Program, bought, rewarded bool) ReviewOutcome {
 	switch {
 	case p.ReviewPoints <= 0:
 		return ReviewOutcome{Reason: ReviewDisabled}
-	case !bought:
-		return ReviewOutcome{Reason: ReviewNotPurchased}
 	case rewarded:
 		return ReviewOutcome{Reason: ReviewAlreadyRewarded}
+	case !bought:
+		return ReviewOutcome{Reason: ReviewNotPurchased}
 	}
 	return ReviewOutcome{Granted: true, Points: p.ReviewPoints}
 }
