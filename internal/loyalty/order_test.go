@@ -304,7 +304,9 @@ func TestProgramSettingsNameEveryField(t *testing.T) {
 	want := []string{"currency", "currency_exponent", "earn_points", "earn_per", "return_days", "redeem_points", "redeem_value_minor",
 		"redeem_min_points", "redeem_max_points", "redeem_max_share_percent", "redeem_return_on_refund",
 		"referral_enabled", "referrer_points", "referrer_percent", "referrer_months", "referee_points", "referee_reward", "referral_min_order_minor", "referral_monthly_cap",
-		"referral_new_customers_only", "earn_min_subtotal_minor", "first_order_bonus", "tier_grace_days", "expire_months", "expire_inactive_months", "time_zone", "churn_days"}
+		"referral_new_customers_only", "earn_min_subtotal_minor", "first_order_bonus", "tier_grace_days", "expire_months", "expire_inactive_months", "time_zone", "churn_days",
+		"signup_points", "birthday_points", "anniversary_points", "anniversary_from", "review_points", "survey_points", "survey_reward",
+		"survey_question", "winback_days", "winback_points", "winback_reward", "expiry_reminder_days"}
 	got := p.Settings()
 	if len(got) != len(want) {
 		t.Fatalf("%d settings, want %d", len(got), len(want))

@@ -213,6 +213,28 @@ func (d *DB) Migrate(ctx context.Context) error {
 	if err := goose.UpContext(ctx, d.db.DB, "."); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	return d.backfillPoints(ctx)
+}
+
+// backfillPoints fills the points rollup (migration 00034) of stores whose
+// ledger predates it. SQL alone cannot place entries on a store's days
+// (time zone tables may be missing), so it runs here, once per such store.
+func (d *DB) backfillPoints(ctx context.Context) error {
+	var ids []int64
+	if err := d.db.SelectContext(ctx, &ids, `SELECT s.id FROM stores s WHERE NOT EXISTS (SELECT 1 FROM report_points_days r WHERE r.store_id=s.id)
+		AND EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.store_id=s.id)`); err != nil {
+		return fmt.Errorf("stores to backfill: %w", err)
+	}
+	r := NewReportService(d)
+	for _, id := range ids {
+		st, err := loadStore(ctx, d.db, id)
+		if err != nil {
+			return err
+		}
+		if err := r.rebuildPoints(ctx, st); err != nil {
+			return fmt.Errorf("backfill points of store %d: %w", id, err)
+		}
+	}
 	return nil
 }
 

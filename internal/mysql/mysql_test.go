@@ -411,7 +411,8 @@ func TestProgramsMoveOutOfStores(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := loyalty.Program{Currency: "IRR", CurrencyExponent: 0, EarnPoints: 3, EarnPer: 10000, ReturnDays: 14, RedeemPoints: 50, RedeemValueMinor: 7000,
-		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true, ChurnDays: loyalty.DefaultChurnDays} // later migrations add their defaults
+		RedeemReturnOnRefund: true, ReferralNewCustomersOnly: true, ChurnDays: loyalty.DefaultChurnDays, // later migrations add their defaults
+		AnniversaryFrom: loyalty.AnniversaryFirstOrder, WinbackDays: loyalty.DefaultWinbackDays, ExpiryReminderDays: loyalty.DefaultExpiryReminderDays}
 	if st.Program != want || st.WebhookSecret != "secret" {
 		t.Fatalf("store after upgrade = %+v, want program %+v", st, want)
 	}

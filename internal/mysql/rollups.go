@@ -262,6 +262,9 @@ func (s *ReportService) RebuildReports(ctx context.Context, store loyalty.StoreI
 			return 0, err
 		}
 	}
+	if err := s.rebuildPoints(ctx, st); err != nil {
+		return 0, err
+	}
 	var n int
 	err = s.db.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM report_customers WHERE store_id=?`, store)
 	return n, err
@@ -340,8 +343,106 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 	for c, w := range wantSums {
 		diffs = append(diffs, fmt.Sprintf("customer %d is missing (%+v)", c, w))
 	}
+	ledger, err := pointsFromLedger(ctx, s.db.db, st)
+	if err != nil {
+		return nil, err
+	}
+	held, err := pointsRollup(ctx, s.db.db, store)
+	if err != nil {
+		return nil, err
+	}
+	for day, m := range ledger {
+		if held[day] != m {
+			diffs = append(diffs, fmt.Sprintf("points on %s: the rollup holds %+v, the ledger says %+v", day, held[day], m))
+		}
+		delete(held, day)
+	}
+	for day, m := range held {
+		if m != (loyalty.PointsMovement{}) {
+			diffs = append(diffs, fmt.Sprintf("points on %s: the rollup holds %+v, the ledger has nothing", day, m))
+		}
+	}
 	sort.Strings(diffs)
 	return diffs, nil
+}
+
+// pointsFromLedger recomputes the points rollup from the ledger: the
+// entries on the store's issued, redeemed and expired accounts, summed in
+// SQL per quarter hour (every time zone's day starts on one) and placed on
+// the store's days here.
+func pointsFromLedger(ctx context.Context, q sqlx.QueryerContext, st loyalty.Store) (map[string]loyalty.PointsMovement, error) {
+	var rows []struct {
+		Slot    int64  `db:"slot"`
+		Account string `db:"account"`
+		Amount  int64  `db:"amount"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT FLOOR(UNIX_TIMESTAMP(t.created_at)/900) AS slot, e.account, SUM(e.amount) AS amount
+		FROM ledger_entries e JOIN ledger_transactions t ON t.id=e.transaction_id
+		WHERE e.store_id=? AND e.account IN ('issued','redeemed','expired') GROUP BY slot, e.account`, st.ID); err != nil {
+		return nil, fmt.Errorf("points from the ledger: %w", err)
+	}
+	loc := st.Program.Location()
+	out := map[string]loyalty.PointsMovement{}
+	for _, r := range rows {
+		day := loyalty.LocalDay(time.Unix(r.Slot*900, 0), loc).Format(time.DateOnly)
+		m := out[day]
+		switch r.Account {
+		case loyalty.AccountIssued:
+			m.Issued -= r.Amount
+		case loyalty.AccountRedeemed:
+			m.Redeemed += r.Amount
+		case loyalty.AccountExpired:
+			m.Expired += r.Amount
+		}
+		out[day] = m
+	}
+	for day, m := range out {
+		if m == (loyalty.PointsMovement{}) {
+			delete(out, day)
+		}
+	}
+	return out, nil
+}
+
+// pointsRollup reads the store's points rollup per day.
+func pointsRollup(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID) (map[string]loyalty.PointsMovement, error) {
+	var rows []struct {
+		Day      time.Time `db:"day"`
+		Issued   int64     `db:"issued"`
+		Redeemed int64     `db:"redeemed"`
+		Expired  int64     `db:"expired"`
+	}
+	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT day, SUM(issued) AS issued, SUM(redeemed) AS redeemed, SUM(expired) AS expired
+		FROM report_points_days WHERE store_id=? GROUP BY day`, store); err != nil {
+		return nil, fmt.Errorf("read points rollup: %w", err)
+	}
+	out := map[string]loyalty.PointsMovement{}
+	for _, r := range rows {
+		out[r.Day.Format(time.DateOnly)] = loyalty.PointsMovement{Issued: r.Issued, Redeemed: r.Redeemed, Expired: r.Expired}
+	}
+	return out, nil
+}
+
+// rebuildPoints replaces the store's points rollup with the ledger's
+// (after a time zone change, or for history from before the rollup).
+func (s *ReportService) rebuildPoints(ctx context.Context, st loyalty.Store) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		days, err := pointsFromLedger(ctx, tx, st)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM report_points_days WHERE store_id=?`, st.ID); err != nil {
+			return fmt.Errorf("clear points rollup: %w", err)
+		}
+		var d pointsDeltas
+		for day, m := range days {
+			t, _ := time.Parse(time.DateOnly, day)
+			d.add(st.ID, t, 0, m)
+		}
+		var w writes
+		d.render(&w)
+		return w.flush(ctx, tx)
+	})
 }
 
 // ReportSummary counts the period's figures from the rollups: a handful of
