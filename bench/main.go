@@ -257,6 +257,12 @@ func run(c config) error {
 		return err
 	}
 	add(result{Metric: fmt.Sprintf("expiry job: %d due lots among %d", lotsDue, lotsTotal), Value: lotRate, Unit: "lots/s"})
+	campaignCustomers, grantRate, err := campaignRate(ctx, admin, base, c, bin)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: fmt.Sprintf("surprise campaign grants (%d customers, each once)", campaignCustomers), Value: grantRate, Unit: "grants/s"},
+		rawTx, "raw INSERT+UPDATE tx", 0))
 	plain, tiered, err := tiersLedger(ctx, admin, base, c, bin)
 	if err != nil {
 		return err
@@ -640,6 +646,70 @@ func expiryRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c config
 		return 0, 0, 0, fmt.Errorf("audit after expiry failed: %v\n%s", err, out)
 	}
 	return total, due, float64(due) / elapsed.Seconds(), nil
+}
+
+// campaignRate measures a surprise campaign: a fresh store with customers
+// made in SQL, one POST /v1/admin/campaigns, and the service's campaign job
+// (every 20 ms, 500 customers a transaction) until the campaign is done.
+// Every customer must hold the points once, and audit pass.
+func campaignRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) (int, float64, error) {
+	customers := 100_000
+	if c.orders < 100_000 { // -quick
+		customers = 5_000
+	}
+	s, err := startService(ctx, admin, base, c, bin)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer s.stop()
+	store := s.store.StoreID
+	logf("campaign: making %d customers", customers)
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO customers (store_id, wc_customer_id, email, created_at, updated_at)
+		SELECT %s, seq, CONCAT('c', seq, '@example.com'), UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM seq_1_to_%d`, store, customers)); err != nil {
+		return 0, 0, fmt.Errorf("campaign setup: %w", err)
+	}
+	s.env = append(s.env, "VAFA_DELIVER_INTERVAL=20ms")
+	if err := s.restart(c.workers); err != nil {
+		return 0, 0, err
+	}
+	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
+	if err != nil {
+		return 0, 0, err
+	}
+	storeID, _ := strconv.ParseInt(store, 10, 64)
+	tok, err := auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 30*time.Minute)
+	if err != nil {
+		return 0, 0, err
+	}
+	req, _ := http.NewRequest("POST", s.base+"/v1/admin/campaigns", bytes.NewReader([]byte(`{"key":"bench","points":10,"message":"bench"}`)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	start := time.Now()
+	res, err := s.client.Do(req)
+	if err != nil {
+		return 0, 0, err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		return 0, 0, fmt.Errorf("create campaign: status %d", res.StatusCode)
+	}
+	deadline := start.Add(15 * time.Minute)
+	for s.count("SELECT COUNT(*) FROM campaigns WHERE state='done'") == 0 {
+		if time.Now().After(deadline) {
+			return 0, 0, fmt.Errorf("campaign did not finish in 15 minutes")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	if n := s.count("SELECT COUNT(DISTINCT customer_pk) FROM ledger_transactions WHERE kind='campaign_bonus'"); n != int64(customers) {
+		return 0, 0, fmt.Errorf("%d customers granted of %d", n, customers)
+	}
+	if n := s.count("SELECT COUNT(*) FROM customers WHERE available=10"); n != int64(customers) {
+		return 0, 0, fmt.Errorf("%d customers hold the points of %d", n, customers)
+	}
+	if out, err := s.cli("audit"); err != nil {
+		return 0, 0, fmt.Errorf("audit after the campaign failed: %v\n%s", err, out)
+	}
+	return customers, float64(customers) / elapsed.Seconds(), nil
 }
 
 // reportLatencies times each report endpoint, 50 requests one after

@@ -675,7 +675,7 @@ func (s *ReferralService) Welcome(ctx context.Context, store loyalty.StoreID, wc
 			return fmt.Errorf("welcome reward id: %w", err)
 		}
 		out = red
-		return nil
+		return emit(ctx, tx, store, loyalty.RewardNotice(red, reward.Name("en"), "welcome", now))
 	})
 	return out, reward, replayed, err
 }
