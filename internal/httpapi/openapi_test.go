@@ -597,6 +597,223 @@ func (f *specServices) Release(_ context.Context, _ loyalty.StoreID, _ int64, id
 	return r, nil
 }
 
+// The engagement fakes (loyalty.Bonuses, Outbox, Campaigns and
+// Reports.ReportPoints), keyed on inputs like the others: customer 7 has
+// saved a birthday, customer 9 has not; order 123 has an open survey, 124
+// one whose answer gives a reward, 99 an answered one; product 42 was bought
+// and 43 not; receiver 5 and dead delivery 901 exist; campaign key
+// spring-2026 was already started, campaign 7 exists and reward 99 does not.
+
+var (
+	_ loyalty.Bonuses   = (*specServices)(nil)
+	_ loyalty.Outbox    = (*specServices)(nil)
+	_ loyalty.Campaigns = (*specServices)(nil)
+)
+
+func (f *specServices) ReportPoints(_ context.Context, _ loyalty.Store, _ loyalty.Period) ([]loyalty.PointsDay, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return []loyalty.PointsDay{
+		{Day: "2026-11-02", PointsMovement: loyalty.PointsMovement{Issued: 1200, Redeemed: 500}},
+		{Day: "2026-11-03", PointsMovement: loyalty.PointsMovement{Issued: -40, Expired: 75}},
+	}, nil
+}
+
+func (f *specServices) Profile(_ context.Context, _ loyalty.StoreID, wcID int64) (loyalty.Profile, error) {
+	switch {
+	case f.fail:
+		return loyalty.Profile{}, errSpecDB
+	case wcID == 7:
+		return loyalty.Profile{Birthday: &loyalty.Birthday{Month: 2, Day: 29}}, nil
+	}
+	return loyalty.Profile{}, nil
+}
+func (f *specServices) SetBirthday(_ context.Context, store loyalty.StoreID, wcID int64, b loyalty.Birthday, byAdmin bool) (loyalty.Profile, error) {
+	switch {
+	case f.fail:
+		return loyalty.Profile{}, errSpecDB
+	case store != 1:
+		return loyalty.Profile{}, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	if err := b.Validate(); err != nil {
+		return loyalty.Profile{}, err
+	}
+	if wcID == 7 && !byAdmin && b != (loyalty.Birthday{Month: 2, Day: 29}) {
+		return loyalty.Profile{}, loyalty.Errorf(loyalty.EConflict, "your birthday is already saved; the store can correct it")
+	}
+	return loyalty.Profile{Birthday: &b}, nil
+}
+
+// specSurveys are customer 7's: order 123 open, 99 answered.
+func specSurveys() []loyalty.Survey {
+	asked := time.Now().Add(-48 * time.Hour).UTC().Truncate(time.Second)
+	return []loyalty.Survey{
+		{OrderID: 123, Customer: 3, RequestedAt: asked},
+		{OrderID: 124, Customer: 3, RequestedAt: asked},
+		{OrderID: 99, Customer: 3, RequestedAt: asked.Add(-24 * time.Hour), Answered: true, Rating: 4, Answer: "More saffron", AnsweredAt: asked},
+	}
+}
+
+func (f *specServices) Surveys(context.Context, loyalty.StoreID, int64) ([]loyalty.Survey, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return specSurveys(), nil
+}
+func (f *specServices) AnswerSurvey(_ context.Context, _ loyalty.StoreID, _, orderID int64, rating int, comment, answer string) (loyalty.SurveyResult, error) {
+	if f.fail {
+		return loyalty.SurveyResult{}, errSpecDB
+	}
+	for _, s := range specSurveys() {
+		if s.OrderID != orderID {
+			continue
+		}
+		sv, err := loyalty.CheckAnswer(s, rating, comment, answer, time.Now())
+		if err != nil {
+			return loyalty.SurveyResult{}, err
+		}
+		out := loyalty.SurveyResult{Survey: sv, Points: 50}
+		if orderID == 124 {
+			gift, err := loyalty.PlanGift(specReward, 3, "VAFA-5GQ8WXR2KM", specPaid)
+			if err != nil {
+				return loyalty.SurveyResult{}, err
+			}
+			gift.ID, out.Points, out.Redemption = 312, 0, &gift
+		}
+		return out, nil
+	}
+	return loyalty.SurveyResult{}, loyalty.Errorf(loyalty.ENotFound, "order %d has no survey of yours", orderID)
+}
+func (f *specServices) SurveyAnswers(_ context.Context, _ loyalty.StoreID, _ time.Time, limit int) ([]loyalty.SurveyAnswer, int64, loyalty.Hundredths, error) {
+	if f.fail {
+		return nil, 0, 0, errSpecDB
+	}
+	answers := []loyalty.SurveyAnswer{
+		{Survey: loyalty.Survey{OrderID: 99, RequestedAt: specPaid, Answered: true, Rating: 4, Comment: "Quick delivery", AnsweredAt: specPaid.Add(time.Hour)}, WCCustomerID: 7},
+		{Survey: loyalty.Survey{OrderID: 98, RequestedAt: specPaid, Answered: true, Rating: 5, Answer: "Tea", AnsweredAt: specPaid}, WCCustomerID: 9},
+	}
+	return answers[:min(limit, len(answers))], 4, loyalty.RatioOf(17, 4), nil
+}
+func (f *specServices) Review(_ context.Context, store loyalty.StoreID, _, productID, _ int64) (loyalty.ReviewOutcome, error) {
+	switch {
+	case f.fail:
+		return loyalty.ReviewOutcome{}, errSpecDB
+	case store != 1:
+		return loyalty.ReviewOutcome{}, loyalty.Errorf(loyalty.ENotFound, "store not found")
+	}
+	p := loyalty.DefaultProgram()
+	p.ReviewPoints = 20
+	return loyalty.DecideReview(p, productID == 42, false), nil
+}
+
+var specEndpoint = loyalty.Endpoint{ID: 5, Kind: loyalty.EndpointURL, URL: "https://sms.example/vafa", Secret: "s3cr3t-s3cr3t-s3cr3t",
+	Events: []string{loyalty.NoticePointsEarned, loyalty.NoticeBirthdayGift}, Active: true}
+
+func (f *specServices) SetPluginEndpoint(_ context.Context, _ loyalty.StoreID, url, secret string) (loyalty.Endpoint, error) {
+	if f.fail {
+		return loyalty.Endpoint{}, errSpecDB
+	}
+	e := loyalty.Endpoint{ID: 4, Kind: loyalty.EndpointPlugin, URL: url, Secret: secret, Active: true}
+	return e, e.Validate()
+}
+func (f *specServices) CreateEndpoint(_ context.Context, _ loyalty.StoreID, e loyalty.Endpoint) (loyalty.Endpoint, error) {
+	if f.fail {
+		return loyalty.Endpoint{}, errSpecDB
+	}
+	e.ID, e.Kind, e.Active, e.Secret = 6, loyalty.EndpointURL, true, "Zk3vQ9pL2xW8mR4tY7bN1cF6hJ5sD0aE"
+	return e, e.Validate()
+}
+func (f *specServices) UpdateEndpoint(_ context.Context, _ loyalty.StoreID, id int64, patch func(*loyalty.Endpoint) error) (loyalty.Endpoint, error) {
+	switch {
+	case f.fail:
+		return loyalty.Endpoint{}, errSpecDB
+	case id != 5:
+		return loyalty.Endpoint{}, loyalty.Errorf(loyalty.ENotFound, "endpoint %d not found", id)
+	}
+	e := specEndpoint
+	if err := patch(&e); err != nil {
+		return loyalty.Endpoint{}, err
+	}
+	return e, e.Validate()
+}
+func (f *specServices) Endpoints(context.Context, loyalty.StoreID) ([]loyalty.Endpoint, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return []loyalty.Endpoint{{ID: 4, Kind: loyalty.EndpointPlugin, URL: "https://shop.example/wp-json/vafa/v1/events", Secret: "plugin-secret-0123456789", Active: true},
+		specEndpoint}, nil
+}
+func (f *specServices) Deliveries(_ context.Context, _ loyalty.StoreID, _ string, _ int64, limit int) ([]loyalty.DeliveryView, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	list := []loyalty.DeliveryView{
+		{ID: 903, EventID: 8812, Type: loyalty.NoticePointsEarned, EndpointID: 4, URL: "https://shop.example/wp-json/vafa/v1/events",
+			State: loyalty.DeliveryDelivered, Attempts: 1, LastStatus: 200, DeliveredAt: specPaid, CreatedAt: specPaid},
+		{ID: 902, EventID: 8811, Type: loyalty.NoticeTierChanged, EndpointID: 5, URL: specEndpoint.URL, State: loyalty.DeliveryPending,
+			Attempts: 2, LastStatus: 502, LastError: "502 Bad Gateway", NextAt: specPaid.Add(10 * time.Minute), CreatedAt: specPaid},
+		{ID: 901, EventID: 8800, Type: loyalty.NoticeWinback, EndpointID: 5, URL: specEndpoint.URL, State: loyalty.DeliveryDead,
+			Attempts: 8, LastError: "no answer in 10s", NextAt: specPaid, CreatedAt: specPaid.Add(-48 * time.Hour)},
+	}
+	return list[:min(limit, len(list))], nil
+}
+func (f *specServices) Replay(_ context.Context, _ loyalty.StoreID, id int64) (int64, error) {
+	switch {
+	case f.fail:
+		return 0, errSpecDB
+	case id == 0:
+		return 3, nil
+	case id == 901:
+		return 1, nil
+	}
+	return 0, loyalty.Errorf(loyalty.ENotFound, "delivery %d is not a dead delivery of the store", id)
+}
+
+var specCampaign = loyalty.Campaign{ID: 7, Key: "spring-2026", Name: "Spring", Message: "A gift for you", Points: 100,
+	Filter: loyalty.CampaignFilter{TierID: 22, LastOrderBefore: "2026-09-01"}, State: loyalty.CampaignDone, Total: 42, Granted: 42,
+	Cursor: 900, CreatedAt: specPaid, UpdatedAt: specPaid, DoneAt: specPaid.Add(time.Minute)}
+
+func (f *specServices) Preview(_ context.Context, _ loyalty.StoreID, filter loyalty.CampaignFilter) (int64, error) {
+	if f.fail {
+		return 0, errSpecDB
+	}
+	return 42, filter.Validate()
+}
+func (f *specServices) Create(_ context.Context, _ loyalty.StoreID, c loyalty.Campaign) (loyalty.Campaign, bool, error) {
+	if f.fail {
+		return loyalty.Campaign{}, false, errSpecDB
+	}
+	if err := c.Validate(); err != nil {
+		return loyalty.Campaign{}, false, err
+	}
+	switch {
+	case c.Key == specCampaign.Key:
+		return specCampaign, false, nil
+	case c.RewardID > 0 && c.RewardID != 12:
+		return loyalty.Campaign{}, false, loyalty.Errorf(loyalty.ENotFound, "reward %d not found", c.RewardID)
+	}
+	c.ID, c.State, c.Total, c.CreatedAt, c.UpdatedAt = 8, loyalty.CampaignRunning, 42, specPaid, specPaid
+	return c, true, nil
+}
+func (f *specServices) Campaign(_ context.Context, _ loyalty.StoreID, id int64) (loyalty.Campaign, error) {
+	switch {
+	case f.fail:
+		return loyalty.Campaign{}, errSpecDB
+	case id != 7:
+		return loyalty.Campaign{}, loyalty.Errorf(loyalty.ENotFound, "campaign %d not found", id)
+	}
+	return specCampaign, nil
+}
+func (f *specServices) Campaigns(context.Context, loyalty.StoreID) ([]loyalty.Campaign, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	running := loyalty.Campaign{ID: 8, Key: "gold-gift", RewardID: 12, Filter: loyalty.CampaignFilter{BirthdayMonth: 4},
+		State: loyalty.CampaignRunning, Total: 300, Granted: 100, CreatedAt: specPaid}
+	return []loyalty.Campaign{running, specCampaign}, nil
+}
+
 // specWorld is one engine's fakes; cases change them before the request.
 type specWorld struct {
 	stores   *specStores
@@ -616,6 +833,7 @@ var errSpecDB = errors.New("db at 10.0.0.3 refused the connection")
 // reading store 3 fails.
 var specPrincipals = map[string]auth.Principal{
 	"shopper":         {StoreID: 1, Subject: "7", Scope: auth.ScopeShopper},
+	"shopper-new":     {StoreID: 1, Subject: "9", Scope: auth.ScopeShopper},
 	"shopper-badsub":  {StoreID: 1, Subject: "wp-user", Scope: auth.ScopeShopper},
 	"shopper-gone":    {StoreID: 2, Subject: "7", Scope: auth.ScopeShopper},
 	"shopper-broken":  {StoreID: 3, Subject: "7", Scope: auth.ScopeShopper},
@@ -726,7 +944,8 @@ func (w *specWorld) engine(t *testing.T) *gin.Engine {
 	h := New(Deps{
 		Stores: w.stores, Connector: w.conn, Inbox: w.inbox, Ledger: w.ledger, Verifier: w.verifier,
 		Keys: w.services, Claims: w.services, Privacy: w.services, Catalog: w.services, Redemptions: w.services, Referrals: w.services, Programs: w.services,
-		Tiers: w.services, Expiry: w.services, Rules: w.services, Reports: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
+		Tiers: w.services, Expiry: w.services, Rules: w.services, Reports: w.services,
+		Bonuses: w.services, Outbox: w.services, Campaigns: w.services, Ready: w.ready, PublicURL: "https://vafa.example/", Registry: prometheus.NewRegistry(),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	e, ok := h.(*gin.Engine)
@@ -851,8 +1070,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 51 {
-		t.Errorf("New registers %d routes, want 51: update this test and openapi.json together", len(served))
+	if len(served) != 70 {
+		t.Errorf("New registers %d routes, want 70: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1320,6 +1539,155 @@ func specCases() []specCase {
 		{"set program store gone", "PATCH", "/v1/admin/program", specBearer("admin-gonestore"), `{}`, nil, 404},
 		{"set program too large", "PATCH", "/v1/admin/program", adminJS, `{"currency":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
 		{"set program fails", "PATCH", "/v1/admin/program", adminJS, `{"earn_points":2}`, failServices, 500},
+
+		{"set engagement settings", "PATCH", "/v1/admin/program", adminJS, `{"signup_points":50,"birthday_points":100,"anniversary_from":"registration",` +
+			`"review_points":20,"survey_points":50,"survey_reward":12,"survey_question":"What should we stock next?","winback_days":120,` +
+			`"winback_points":75,"winback_reward":0,"expiry_reminder_days":7,"anniversary_points":30}`, nil, 200},
+		{"set engagement setting out of range", "PATCH", "/v1/admin/program", adminJS, `{"anniversary_from":"wedding"}`, nil, 400},
+
+		{"my profile", "GET", "/v1/me/profile", specBearer("shopper"), "", nil, 200},
+		{"my profile without a birthday", "GET", "/v1/me/profile", specBearer("shopper-new"), "", nil, 200},
+		{"my profile no token", "GET", "/v1/me/profile", nil, "", nil, 401},
+		{"my profile as admin", "GET", "/v1/me/profile", specBearer("admin"), "", nil, 403},
+		{"my profile fails", "GET", "/v1/me/profile", specBearer("shopper"), "", failServices, 500},
+		{"set my birthday", "PUT", "/v1/me/birthday", specBearer("shopper-new", "Content-Type", "application/json"), `{"month":2,"day":29}`, nil, 200},
+		{"set my birthday again, same day", "PUT", "/v1/me/birthday", specBearer("shopper", "Content-Type", "application/json"), `{"month":2,"day":29}`, nil, 200},
+		{"set my birthday no such day", "PUT", "/v1/me/birthday", specBearer("shopper-new"), `{"month":2,"day":30}`, nil, 400},
+		{"set my birthday unknown field", "PUT", "/v1/me/birthday", specBearer("shopper-new"), `{"month":2,"day":3,"year":1990}`, nil, 400},
+		{"set my birthday no token", "PUT", "/v1/me/birthday", nil, `{"month":2,"day":3}`, nil, 401},
+		{"set my birthday as admin", "PUT", "/v1/me/birthday", specBearer("admin"), `{"month":2,"day":3}`, nil, 403},
+		{"set my birthday store gone", "PUT", "/v1/me/birthday", specBearer("shopper-gone"), `{"month":2,"day":3}`, nil, 404},
+		{"change my birthday", "PUT", "/v1/me/birthday", specBearer("shopper"), `{"month":3,"day":1}`, nil, 409},
+		{"set my birthday too large", "PUT", "/v1/me/birthday", specBearer("shopper"), `{"month":` + strings.Repeat("1", MaxJSONBody) + `}`, nil, 413},
+		{"set my birthday fails", "PUT", "/v1/me/birthday", specBearer("shopper"), `{"month":3,"day":1}`, failServices, 500},
+		{"correct a birthday", "PUT", "/v1/admin/customers/7/birthday", adminJS, `{"month":3,"day":1}`, nil, 200},
+		{"correct a birthday no such day", "PUT", "/v1/admin/customers/7/birthday", adminJS, `{"month":13,"day":1}`, nil, 400},
+		{"correct a birthday no token", "PUT", "/v1/admin/customers/7/birthday", nil, `{"month":3,"day":1}`, nil, 401},
+		{"correct a birthday as shopper", "PUT", "/v1/admin/customers/7/birthday", specBearer("shopper"), `{"month":3,"day":1}`, nil, 403},
+		{"correct a birthday bad id", "PUT", "/v1/admin/customers/x/birthday", adminJS, `{"month":3,"day":1}`, nil, 404},
+		{"correct a birthday store gone", "PUT", "/v1/admin/customers/7/birthday", specBearer("admin-gonestore"), `{"month":3,"day":1}`, nil, 404},
+		{"correct a birthday too large", "PUT", "/v1/admin/customers/7/birthday", adminJS, `{"month":` + strings.Repeat("1", MaxJSONBody) + `}`, nil, 413},
+		{"correct a birthday fails", "PUT", "/v1/admin/customers/7/birthday", adminJS, `{"month":3,"day":1}`, failServices, 500},
+
+		{"my surveys", "GET", "/v1/me/surveys", specBearer("shopper"), "", nil, 200},
+		{"my surveys with a reward", "GET", "/v1/me/surveys", specBearer("shopper"), "", func(w *specWorld) {
+			w.stores.store = func(id loyalty.StoreID) (loyalty.Store, error) {
+				p := loyalty.DefaultProgram()
+				p.SurveyPoints, p.SurveyRewardID, p.SurveyQuestion = 50, 12, "What should we stock next?"
+				return loyalty.Store{ID: 1, Name: "Shop", WebhookSecret: specSecret, Program: p}, nil
+			}
+		}, 200},
+		{"my surveys no token", "GET", "/v1/me/surveys", nil, "", nil, 401},
+		{"my surveys as admin", "GET", "/v1/me/surveys", specBearer("admin"), "", nil, 403},
+		{"my surveys store gone", "GET", "/v1/me/surveys", specBearer("shopper-gone"), "", nil, 404},
+		{"my surveys store read fails", "GET", "/v1/me/surveys", specBearer("shopper-broken"), "", nil, 500},
+		{"my surveys fail", "GET", "/v1/me/surveys", specBearer("shopper"), "", failServices, 500},
+		{"answer a survey", "POST", "/v1/me/surveys", specBearer("shopper", "Content-Type", "application/json"), `{"order_id":123,"rating":5,"comment":"Quick","answer":"Saffron"}`, nil, 201},
+		{"answer a survey for a reward", "POST", "/v1/me/surveys", specBearer("shopper", "Content-Type", "application/json"), `{"order_id":"124","rating":4}`, nil, 201},
+		{"answer a survey bad rating", "POST", "/v1/me/surveys", specBearer("shopper"), `{"order_id":123,"rating":6}`, nil, 400},
+		{"answer a survey bad order", "POST", "/v1/me/surveys", specBearer("shopper"), `{"order_id":-1,"rating":5}`, nil, 400},
+		{"answer a survey no token", "POST", "/v1/me/surveys", nil, `{"order_id":123,"rating":5}`, nil, 401},
+		{"answer a survey as admin", "POST", "/v1/me/surveys", specBearer("admin"), `{"order_id":123,"rating":5}`, nil, 403},
+		{"answer another order's survey", "POST", "/v1/me/surveys", specBearer("shopper"), `{"order_id":5,"rating":5}`, nil, 404},
+		{"answer a survey twice", "POST", "/v1/me/surveys", specBearer("shopper"), `{"order_id":99,"rating":5}`, nil, 409},
+		{"answer a survey too large", "POST", "/v1/me/surveys", specBearer("shopper"), `{"comment":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"answer a survey fails", "POST", "/v1/me/surveys", specBearer("shopper"), `{"order_id":123,"rating":5}`, failServices, 500},
+
+		{"review", "POST", "/v1/admin/reviews", adminJS, `{"customer_id":7,"product_id":42,"review_id":"1001"}`, nil, 200},
+		{"review not bought", "POST", "/v1/admin/reviews", adminJS, `{"customer_id":"7","product_id":43,"review_id":1002}`, nil, 200},
+		{"review without a product", "POST", "/v1/admin/reviews", adminJS, `{"customer_id":7,"review_id":1002}`, nil, 400},
+		{"review no token", "POST", "/v1/admin/reviews", nil, `{"customer_id":7,"product_id":42,"review_id":1001}`, nil, 401},
+		{"review as shopper", "POST", "/v1/admin/reviews", specBearer("shopper"), `{"customer_id":7,"product_id":42,"review_id":1001}`, nil, 403},
+		{"review store gone", "POST", "/v1/admin/reviews", specBearer("admin-gonestore"), `{"customer_id":7,"product_id":42,"review_id":1001}`, nil, 404},
+		{"review too large", "POST", "/v1/admin/reviews", adminJS, `{"customer_id":` + strings.Repeat("1", MaxJSONBody) + `}`, nil, 413},
+		{"review fails", "POST", "/v1/admin/reviews", adminJS, `{"customer_id":7,"product_id":42,"review_id":1001}`, failServices, 500},
+		{"survey answers", "GET", "/v1/admin/surveys?limit=2", specBearer("admin"), "", nil, 200},
+		{"survey answers last page", "GET", "/v1/admin/surveys?before=2026-11-20T10:14:03Z", specBearer("admin"), "", nil, 200},
+		{"survey answers bad limit", "GET", "/v1/admin/surveys?limit=201", specBearer("admin"), "", nil, 400},
+		{"survey answers bad before", "GET", "/v1/admin/surveys?before=yesterday", specBearer("admin"), "", nil, 400},
+		{"survey answers no token", "GET", "/v1/admin/surveys", nil, "", nil, 401},
+		{"survey answers as shopper", "GET", "/v1/admin/surveys", specBearer("shopper"), "", nil, 403},
+		{"survey answers fail", "GET", "/v1/admin/surveys", specBearer("admin"), "", failServices, 500},
+
+		{"plugin receiver", "PUT", "/v1/admin/endpoints/plugin", adminJS, `{"url":"https://shop.example/wp-json/vafa/v1/events","secret":"0123456789abcdef0123456789abcdef"}`, nil, 200},
+		{"plugin receiver short secret", "PUT", "/v1/admin/endpoints/plugin", adminJS, `{"url":"https://shop.example/wp-json/vafa/v1/events","secret":"short"}`, nil, 400},
+		{"plugin receiver no token", "PUT", "/v1/admin/endpoints/plugin", nil, `{}`, nil, 401},
+		{"plugin receiver as shopper", "PUT", "/v1/admin/endpoints/plugin", specBearer("shopper"), `{}`, nil, 403},
+		{"plugin receiver too large", "PUT", "/v1/admin/endpoints/plugin", adminJS, `{"url":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"plugin receiver fails", "PUT", "/v1/admin/endpoints/plugin", adminJS, `{"url":"https://shop.example/e","secret":"0123456789abcdef"}`, failServices, 500},
+		{"receivers", "GET", "/v1/admin/endpoints", specBearer("admin"), "", nil, 200},
+		{"receivers no token", "GET", "/v1/admin/endpoints", nil, "", nil, 401},
+		{"receivers as shopper", "GET", "/v1/admin/endpoints", specBearer("shopper"), "", nil, 403},
+		{"receivers fail", "GET", "/v1/admin/endpoints", specBearer("admin"), "", failServices, 500},
+		{"add receiver", "POST", "/v1/admin/endpoints", adminJS, `{"url":"https://sms.example/vafa","events":["points.earned","winback"]}`, nil, 201},
+		{"add receiver of every event", "POST", "/v1/admin/endpoints", adminJS, `{"url":"https://crm.example/hook"}`, nil, 201},
+		{"add receiver bad url", "POST", "/v1/admin/endpoints", adminJS, `{"url":"ftp://sms.example"}`, nil, 400},
+		{"add receiver unknown event", "POST", "/v1/admin/endpoints", adminJS, `{"url":"https://sms.example/vafa","events":["order.paid"]}`, nil, 400},
+		{"add receiver no token", "POST", "/v1/admin/endpoints", nil, `{}`, nil, 401},
+		{"add receiver as shopper", "POST", "/v1/admin/endpoints", specBearer("shopper"), `{}`, nil, 403},
+		{"add receiver too large", "POST", "/v1/admin/endpoints", adminJS, `{"url":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"add receiver fails", "POST", "/v1/admin/endpoints", adminJS, `{"url":"https://sms.example/vafa"}`, failServices, 500},
+		{"change receiver", "PATCH", "/v1/admin/endpoints/5", adminJS, `{"active":false,"events":[]}`, nil, 200},
+		{"change receiver bad url", "PATCH", "/v1/admin/endpoints/5", adminJS, `{"url":"sms.example"}`, nil, 400},
+		{"change receiver no token", "PATCH", "/v1/admin/endpoints/5", nil, `{}`, nil, 401},
+		{"change receiver as shopper", "PATCH", "/v1/admin/endpoints/5", specBearer("shopper"), `{}`, nil, 403},
+		{"change unknown receiver", "PATCH", "/v1/admin/endpoints/99", adminJS, `{"active":false}`, nil, 404},
+		{"change receiver too large", "PATCH", "/v1/admin/endpoints/5", adminJS, `{"url":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"change receiver fails", "PATCH", "/v1/admin/endpoints/5", adminJS, `{"active":false}`, failServices, 500},
+		{"deliveries", "GET", "/v1/admin/events?limit=3", specBearer("admin"), "", nil, 200},
+		{"dead deliveries", "GET", "/v1/admin/events?state=dead", specBearer("admin"), "", nil, 200},
+		{"deliveries bad state", "GET", "/v1/admin/events?state=failed", specBearer("admin"), "", nil, 400},
+		{"deliveries bad cursor", "GET", "/v1/admin/events?cursor=x", specBearer("admin"), "", nil, 400},
+		{"deliveries no token", "GET", "/v1/admin/events", nil, "", nil, 401},
+		{"deliveries as shopper", "GET", "/v1/admin/events", specBearer("shopper"), "", nil, 403},
+		{"deliveries fail", "GET", "/v1/admin/events", specBearer("admin"), "", failServices, 500},
+		{"replay dead deliveries", "POST", "/v1/admin/events/replay", adminJS, `{"state":"dead"}`, nil, 200},
+		{"replay pending deliveries", "POST", "/v1/admin/events/replay", adminJS, `{"state":"pending"}`, nil, 400},
+		{"replay deliveries no token", "POST", "/v1/admin/events/replay", nil, `{"state":"dead"}`, nil, 401},
+		{"replay deliveries as shopper", "POST", "/v1/admin/events/replay", specBearer("shopper"), `{"state":"dead"}`, nil, 403},
+		{"replay deliveries too large", "POST", "/v1/admin/events/replay", adminJS, `{"state":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"replay deliveries fails", "POST", "/v1/admin/events/replay", adminJS, `{"state":"dead"}`, failServices, 500},
+		{"replay a delivery", "POST", "/v1/admin/events/901/replay", specBearer("admin"), "", nil, 200},
+		{"replay a delivery no token", "POST", "/v1/admin/events/901/replay", nil, "", nil, 401},
+		{"replay a delivery as shopper", "POST", "/v1/admin/events/901/replay", specBearer("shopper"), "", nil, 403},
+		{"replay a delivery not dead", "POST", "/v1/admin/events/902/replay", specBearer("admin"), "", nil, 404},
+		{"replay a delivery bad id", "POST", "/v1/admin/events/0/replay", specBearer("admin"), "", nil, 404},
+		{"replay a delivery fails", "POST", "/v1/admin/events/901/replay", specBearer("admin"), "", failServices, 500},
+
+		{"preview campaign", "POST", "/v1/admin/campaigns/preview", adminJS, `{"filter":{"tier_id":22,"last_order_before":"2026-09-01","lifetime_spend_above_minor":100000,"birthday_month":4}}`, nil, 200},
+		{"preview campaign bad date", "POST", "/v1/admin/campaigns/preview", adminJS, `{"filter":{"last_order_before":"September"}}`, nil, 400},
+		{"preview campaign no token", "POST", "/v1/admin/campaigns/preview", nil, `{}`, nil, 401},
+		{"preview campaign as shopper", "POST", "/v1/admin/campaigns/preview", specBearer("shopper"), `{}`, nil, 403},
+		{"preview campaign too large", "POST", "/v1/admin/campaigns/preview", adminJS, `{"filter":{"last_order_before":"` + strings.Repeat("a", MaxJSONBody) + `"}}`, nil, 413},
+		{"preview campaign fails", "POST", "/v1/admin/campaigns/preview", adminJS, `{"filter":{}}`, failServices, 500},
+		{"start campaign", "POST", "/v1/admin/campaigns", adminJS, `{"key":"autumn-2026","name":"Autumn","message":"A gift for you","points":100,"filter":{"tier_id":22}}`, nil, 202},
+		{"start reward campaign", "POST", "/v1/admin/campaigns", adminJS, `{"key":"gold-gift","reward_id":"12","filter":{"birthday_month":4}}`, nil, 202},
+		{"start campaign again", "POST", "/v1/admin/campaigns", adminJS, `{"key":"spring-2026","points":100}`, nil, 200},
+		{"start campaign points and reward", "POST", "/v1/admin/campaigns", adminJS, `{"key":"k","points":100,"reward_id":"12"}`, nil, 400},
+		{"start campaign numeric reward", "POST", "/v1/admin/campaigns", adminJS, `{"key":"k","reward_id":12}`, nil, 400},
+		{"start campaign no token", "POST", "/v1/admin/campaigns", nil, `{}`, nil, 401},
+		{"start campaign as shopper", "POST", "/v1/admin/campaigns", specBearer("shopper"), `{}`, nil, 403},
+		{"start campaign unknown reward", "POST", "/v1/admin/campaigns", adminJS, `{"key":"k","reward_id":"99"}`, nil, 404},
+		{"start campaign too large", "POST", "/v1/admin/campaigns", adminJS, `{"key":"` + strings.Repeat("a", MaxJSONBody) + `"}`, nil, 413},
+		{"start campaign fails", "POST", "/v1/admin/campaigns", adminJS, `{"key":"k","points":100}`, failServices, 500},
+		{"campaigns", "GET", "/v1/admin/campaigns", specBearer("admin"), "", nil, 200},
+		{"campaigns no token", "GET", "/v1/admin/campaigns", nil, "", nil, 401},
+		{"campaigns as shopper", "GET", "/v1/admin/campaigns", specBearer("shopper"), "", nil, 403},
+		{"campaigns fail", "GET", "/v1/admin/campaigns", specBearer("admin"), "", failServices, 500},
+		{"campaign", "GET", "/v1/admin/campaigns/7", specBearer("admin"), "", nil, 200},
+		{"campaign no token", "GET", "/v1/admin/campaigns/7", nil, "", nil, 401},
+		{"campaign as shopper", "GET", "/v1/admin/campaigns/7", specBearer("shopper"), "", nil, 403},
+		{"campaign unknown", "GET", "/v1/admin/campaigns/99", specBearer("admin"), "", nil, 404},
+		{"campaign fails", "GET", "/v1/admin/campaigns/7", specBearer("admin"), "", failServices, 500},
+
+		{"report points", "GET", "/v1/admin/reports/points?from=2026-11-01&to=2026-11-30", specBearer("admin"), "", nil, 200},
+		{"report points csv", "GET", "/v1/admin/reports/points?format=csv", specBearer("admin"), "", nil, 200},
+		{"report points backwards", "GET", "/v1/admin/reports/points?from=2026-12-01&to=2026-11-01", specBearer("admin"), "", nil, 400},
+		{"report points bad format", "GET", "/v1/admin/reports/points?format=xlsx", specBearer("admin"), "", nil, 400},
+		{"report points no token", "GET", "/v1/admin/reports/points", nil, "", nil, 401},
+		{"report points as shopper", "GET", "/v1/admin/reports/points", specBearer("shopper"), "", nil, 403},
+		{"report points store gone", "GET", "/v1/admin/reports/points", specBearer("admin-gonestore"), "", nil, 404},
+		{"report points fails", "GET", "/v1/admin/reports/points", specBearer("admin"), "", failServices, 500},
 	}
 }
 
