@@ -91,6 +91,9 @@ final class Figures {
 			$months[ $i ]['returning'] = $mixed[ $m['month'] ]['returning'];
 		}
 		$first_cohort = substr( $range->from, 0, 7 );
+		if ( is_array( $points ) ) {
+			$points['series'] = self::every_day( (array) ( $points['series'] ?? array() ), $range );
+		}
 		return array(
 			'summary'        => $summary,
 			'points'         => $points,
@@ -138,6 +141,34 @@ final class Figures {
 				}
 				$out[ $month ][ 0 === (int) $cell['offset'] ? 'new' : 'returning' ] += (int) $cell['customers'];
 			}
+		}
+		return $out;
+	}
+
+	/**
+	 * The points series with every day of the range, days the service did
+	 * not list (nothing happened) as zeros, so the chart's time axis is even.
+	 *
+	 * @param array<int,array<string,mixed>> $series The service's days (day, issued, redeemed, expired).
+	 * @param Range                          $range  The range.
+	 * @return array<int,array<string,mixed>>
+	 */
+	public static function every_day( array $series, Range $range ): array {
+		$by = array();
+		foreach ( $series as $d ) {
+			$by[ (string) $d['day'] ] = $d;
+		}
+		$out = array();
+		$end = new \DateTimeImmutable( $range->to );
+		for ( $day = new \DateTimeImmutable( $range->from ); $day <= $end; $day = $day->modify( '+1 day' ) ) {
+			$key   = $day->format( 'Y-m-d' );
+			$d     = $by[ $key ] ?? array();
+			$out[] = array(
+				'day'      => $key,
+				'issued'   => (int) ( $d['issued'] ?? 0 ),
+				'redeemed' => (int) ( $d['redeemed'] ?? 0 ),
+				'expired'  => (int) ( $d['expired'] ?? 0 ),
+			);
 		}
 		return $out;
 	}

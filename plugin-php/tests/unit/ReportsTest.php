@@ -49,6 +49,19 @@ final class ReportsTest extends TestCase {
 		$this->assertSame( '2026-11', ( new Range( '2020-01-01', '2026-11-23' ) )->months()[23]['month'] );
 	}
 
+	public function test_every_day_of_the_points_series(): void {
+		$series = array( array( 'day' => '2026-03-02', 'issued' => 45, 'redeemed' => 40, 'expired' => 0 ) );
+		$this->assertSame(
+			array(
+				array( 'day' => '2026-02-28', 'issued' => 0, 'redeemed' => 0, 'expired' => 0 ),
+				array( 'day' => '2026-03-01', 'issued' => 0, 'redeemed' => 0, 'expired' => 0 ),
+				array( 'day' => '2026-03-02', 'issued' => 45, 'redeemed' => 40, 'expired' => 0 ),
+			),
+			Figures::every_day( $series, new Range( '2026-02-28', '2026-03-02' ) )
+		);
+		$this->assertCount( 365, Figures::every_day( array(), new Range( '2025-11-24', '2026-11-23' ) ) );
+	}
+
 	public function test_new_and_returning_from_the_cohort_triangle(): void {
 		// 2025-12: 4 new, 2 of them back in January, 1 in February.
 		// 2026-01: 3 new, 1 back in February.  2026-02: 5 new.
