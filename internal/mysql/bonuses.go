@@ -526,11 +526,15 @@ func (s *BonusService) AnswerSurvey(ctx context.Context, store loyalty.StoreID, 
 			out.Points = p
 		}
 		if id := st.Program.SurveyRewardID; id > 0 {
+			// A reward retired since the setting was made gives nothing, but
+			// never costs the shopper their answer or its points.
 			red, err := issueGift(ctx, tx, store, c.ID, id, key, "survey", now)
-			if err != nil {
+			switch code := loyalty.ErrorCode(err); {
+			case err == nil:
+				out.Redemption = &red
+			case code != loyalty.EConflict && code != loyalty.ENotFound:
 				return err
 			}
-			out.Redemption = &red
 		}
 		return nil
 	})
