@@ -677,7 +677,7 @@ func campaignRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		return 0, 0, err
 	}
 	storeID, _ := strconv.ParseInt(store, 10, 64)
-	tok, err := auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 30*time.Minute)
+	tok, err := auth.Mint(ed25519.PrivateKey(raw), s.store.Kid, storeID, "1", auth.ScopeAdmin, time.Now(), 10*time.Minute)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -688,9 +688,10 @@ func campaignRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 	if err != nil {
 		return 0, 0, err
 	}
+	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusAccepted {
-		return 0, 0, fmt.Errorf("create campaign: status %d", res.StatusCode)
+		return 0, 0, fmt.Errorf("create campaign: status %d %s", res.StatusCode, body)
 	}
 	deadline := start.Add(15 * time.Minute)
 	for s.count("SELECT COUNT(*) FROM campaigns WHERE state='done'") == 0 {
