@@ -32,4 +32,7 @@ $vafa_like = $wpdb->esc_like( \Vafa\Settings::PREFIX ) . '%';
 $wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s OR option_name LIKE %s", '_transient_' . $vafa_like, '_transient_timeout_' . $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 $wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE meta_key LIKE %s", $vafa_like ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 $wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->options} WHERE option_name LIKE %s", $wpdb->esc_like( \Vafa\Rewards\Codes::PREFIX ) . '%' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
+// The received event ids and what the service answered for reviews.
+\Vafa\Bonuses\EventStore::drop();
+$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->commentmeta} WHERE meta_key = %s", \Vafa\Bonuses\Reviews::META ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- one-time cleanup.
 wp_cache_flush();

@@ -29,6 +29,15 @@ final class Install {
 				delete_transient( Program::TRANSIENT );
 				delete_option( Settings::STATUS );
 			},
+			// 0.3.0: engagement. The table of received event ids, the survey
+			// page's rewrite endpoint, and the event receiver registered with
+			// the service for stores connected before (in the background).
+			'0.3.0' => static function () {
+				Bonuses\EventStore::create();
+				add_rewrite_endpoint( Bonuses\Survey::ENDPOINT, EP_ROOT | EP_PAGES );
+				flush_rewrite_rules();
+				Bonuses\ReceiverSecret::queue();
+			},
 		);
 	}
 

@@ -28,6 +28,7 @@ final class Plugin {
 			( new Admin\SettingsPage() )->register( $woo );
 			if ( $woo ) {
 				Admin\DashboardAdmin::register();
+				Admin\BonusesAdmin::register();
 			} else {
 				add_action( 'admin_notices', array( self::class, 'missing_woocommerce_notice' ) );
 			}
@@ -51,7 +52,16 @@ final class Plugin {
 			Tiers\FreeShipping::register();
 			Rules\OrderLines::register();
 			Reconciler::register();
+			Emails\Registry::register();
+			Bonuses\IssuedCodes::register();
+			Bonuses\Survey::register();
+			Bonuses\Birthday::register();
+			Bonuses\Reviews::register();
 		}
+		// The service's signed events (e-mails need WooCommerce; the route and
+		// the vafa_event action work without it).
+		Bonuses\Receiver::register();
+		Bonuses\ReceiverSecret::register();
 		// Claim links are opened on any page (My Account with WooCommerce).
 		Claims\ClaimLink::register();
 	}
@@ -80,6 +90,7 @@ final class Plugin {
 	public static function activate(): void {
 		Install::install();
 		add_rewrite_endpoint( Storefront\Account::ENDPOINT, EP_ROOT | EP_PAGES );
+		add_rewrite_endpoint( Bonuses\Survey::ENDPOINT, EP_ROOT | EP_PAGES );
 		flush_rewrite_rules();
 	}
 

@@ -26,6 +26,18 @@ final class Settings {
 	const VERSION      = 'vafa_version';
 
 	/**
+	 * The secret the service signs outbound events with (autoload off,
+	 * never shown), and what the last registration of the receiver did.
+	 */
+	const EVENTS_SECRET   = 'vafa_events_secret';
+	const EVENTS_RECEIVER = 'vafa_events_receiver';
+
+	/**
+	 * Whether the classic checkout asks for the birthday ('yes'/'no').
+	 */
+	const BIRTHDAY_CHECKOUT = 'vafa_birthday_checkout';
+
+	/**
 	 * Prefix of every transient (per-user figures, the "service down" memo,
 	 * the cached program) and of every user meta key (last good figures).
 	 */
@@ -34,7 +46,7 @@ final class Settings {
 	/**
 	 * Every Action Scheduler hook the plugin schedules (group "vafa").
 	 */
-	const SCHEDULED_HOOKS = array( 'vafa_reconcile', 'vafa_offer_claim', 'vafa_check_status' );
+	const SCHEDULED_HOOKS = array( 'vafa_reconcile', 'vafa_offer_claim', 'vafa_check_status', 'vafa_handle_event', 'vafa_prune_events', 'vafa_register_receiver', 'vafa_report_review', 'vafa_save_birthday' );
 
 	/**
 	 * Every option the plugin stores: uninstall and Disconnect use this list,
@@ -43,7 +55,7 @@ final class Settings {
 	 * @return string[]
 	 */
 	public static function all_options(): array {
-		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION );
+		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION, self::EVENTS_SECRET, self::EVENTS_RECEIVER, self::BIRTHDAY_CHECKOUT );
 	}
 
 	/**
@@ -101,7 +113,7 @@ final class Settings {
 	 * Forgets the connection and the key.
 	 */
 	public static function forget(): void {
-		foreach ( array( self::OPTION, self::PRIVATE_KEY, self::CURSOR, self::SYNC_RETRY, self::STATUS, self::PROGRAM_LAST ) as $option ) {
+		foreach ( array( self::OPTION, self::PRIVATE_KEY, self::CURSOR, self::SYNC_RETRY, self::STATUS, self::PROGRAM_LAST, self::EVENTS_SECRET, self::EVENTS_RECEIVER ) as $option ) {
 			delete_option( $option );
 		}
 	}

@@ -115,6 +115,10 @@ final class View {
 	 */
 	private static function describe( array $it ): string {
 		$order = isset( $it['order_id'] ) ? Format::digits( (string) $it['order_id'], determine_locale() ) : '';
+		$bonus = \Vafa\Bonuses\Kinds::label( (string) ( $it['kind'] ?? '' ), (string) ( $it['reason'] ?? $it['message'] ?? '' ) );
+		if ( '' !== $bonus ) {
+			return $bonus;
+		}
 		switch ( $it['kind'] ?? '' ) {
 			case 'order_earn':
 				/* translators: %s: order number */
