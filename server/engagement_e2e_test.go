@@ -649,3 +649,96 @@ func mustInt(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestRewardCampaignAndPointsReport: a campaign giving a catalog reward
+// issues one code per chosen customer (birthday month filter) with the
+// message in its reward.issued notice; the points report shows the day's
+// issued and redeemed points and the redemption rate.
+func TestRewardCampaignAndPointsReport(t *testing.T) {
+	s := engagementService(t)
+	st := s.newStore()
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	r := s.send("POST", "/v1/admin/rewards", admin, map[string]any{"kind": "fixed_discount", "names": map[string]string{"en": "5 off"},
+		"points_cost": 100, "value_minor": 500})
+	var reward struct {
+		ID string `json:"id"`
+	}
+	r.json(t, &reward)
+	for _, c := range []int64{41, 42, 43} {
+		s.deliver(st, "order.updated", usd(c, c, "processing", s.clock.Now()).JSON())
+		month := 4
+		if c == 43 {
+			month = 5
+		}
+		if r := s.send("PUT", "/v1/me/birthday", s.token(st, fmt.Sprint(c), auth.ScopeShopper), map[string]int{"month": month, "day": 2}); r.Status != http.StatusOK {
+			t.Fatalf("birthday: %d %s", r.Status, r.Body)
+		}
+	}
+	s.drain(st)
+	var preview struct {
+		Count int64 `json:"count"`
+	}
+	s.send("POST", "/v1/admin/campaigns/preview", admin, map[string]any{"filter": map[string]any{"birthday_month": 4}}).json(t, &preview)
+	if preview.Count != 2 {
+		t.Fatalf("preview: %d customers, want 2", preview.Count)
+	}
+	body := map[string]any{"key": "april", "reward_id": reward.ID, "message": "Happy birthday month", "filter": map[string]any{"birthday_month": 4}}
+	var camp struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		Total int64  `json:"total"`
+	}
+	if r := s.send("POST", "/v1/admin/campaigns", admin, body); r.Status != http.StatusAccepted {
+		t.Fatalf("campaign: %d %s", r.Status, r.Body)
+	} else {
+		r.json(t, &camp)
+	}
+	eventually(t, "the campaign", func() bool {
+		s.get("/v1/admin/campaigns/"+camp.ID, s.token(st, "1", auth.ScopeAdmin)).json(t, &camp)
+		return camp.State == "done"
+	})
+	if n := s.count(`SELECT COUNT(*) FROM redemptions WHERE store_id=? AND idempotency_key=?`, st.id, "campaign:"+camp.ID); n != 2 || camp.Total != 2 {
+		t.Fatalf("%d campaign rewards of total %d, want 2", n, camp.Total)
+	}
+	if n := s.count(`SELECT COUNT(*) FROM outbox_events WHERE store_id=? AND type='reward.issued' AND data LIKE '%Happy birthday month%'`, st.id); n != 2 {
+		t.Fatalf("%d reward.issued notices with the message, want 2", n)
+	}
+	// Customer 41 redeems a reward (100 points): give them enough first.
+	if r := s.do("POST", "/v1/admin/customers/41/adjustments", []byte(`{"points":100,"reason":"test"}`),
+		map[string]string{"Authorization": "Bearer " + admin, "Idempotency-Key": "k1"}); r.Status != http.StatusCreated {
+		t.Fatalf("adjust: %d %s", r.Status, r.Body)
+	}
+	r = s.do("POST", "/v1/me/redemptions", []byte(`{"reward_id":"`+reward.ID+`"}`),
+		map[string]string{"Authorization": "Bearer " + s.token(st, "41", auth.ScopeShopper), "Idempotency-Key": "r1"})
+	var red struct {
+		Code string `json:"code"`
+	}
+	if r.Status != http.StatusCreated {
+		t.Fatalf("redeem: %d %s", r.Status, r.Body)
+	}
+	r.json(t, &red)
+	o := usd(44, 41, "processing", s.clock.Now().Add(time.Minute))
+	o.Coupons = map[string]string{red.Code: "5.00"}
+	s.deliver(st, "order.updated", o.JSON())
+	s.drain(st)
+	var rep struct {
+		Issued         int64   `json:"issued"`
+		Redeemed       int64   `json:"redeemed"`
+		RedemptionRate float64 `json:"redemption_rate"`
+		Series         []struct {
+			Day    string `json:"day"`
+			Issued int64  `json:"issued"`
+		} `json:"series"`
+	}
+	s.get("/v1/admin/reports/points", admin).json(t, &rep)
+	// Issued is what left the issued account (the orders' points); the
+	// adjustment comes from the adjusted account and is not counted.
+	var earned int64
+	s.sql().QueryRow(`SELECT COALESCE(SUM(-e.amount),0) FROM ledger_entries e WHERE e.store_id=? AND e.account='issued'`, st.id).Scan(&earned)
+	wantRate := float64((100*10000*2+earned)/(2*earned)) / 100 // 100 x redeemed / issued, rounded half up to hundredths
+	if rep.Issued != earned || earned == 0 || rep.Redeemed != 100 || len(rep.Series) != 1 || rep.Series[0].Issued != earned ||
+		rep.RedemptionRate != wantRate {
+		t.Fatalf("points report %+v, the ledger issued %d", rep, earned)
+	}
+	s.audit()
+}

@@ -71,8 +71,8 @@ func (b *batch) requestSurvey(st loyalty.Store, orderID, customer int64) {
 
 // issueGift issues a catalog reward that costs nothing to a locked
 // customer, once per key (a replay returns the first). The reward.issued
-// notice goes with it.
-func issueGift(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, customer, rewardID int64, key, reason string, now time.Time) (loyalty.Redemption, error) {
+// notice goes with it, with the store's message when there is one.
+func issueGift(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, customer, rewardID int64, key, reason, message string, now time.Time) (loyalty.Redemption, error) {
 	var prev redemptionRow
 	err := tx.GetContext(ctx, &prev, `SELECT `+redemptionColumns+` FROM redemptions WHERE store_id=? AND customer_pk=? AND idempotency_key=?`,
 		store, customer, key)
@@ -103,7 +103,11 @@ func issueGift(ctx context.Context, tx *sqlx.Tx, store loyalty.StoreID, customer
 	if red.ID, err = res.LastInsertId(); err != nil {
 		return loyalty.Redemption{}, fmt.Errorf("gift id: %w", err)
 	}
-	return red, emit(ctx, tx, store, loyalty.RewardNotice(red, reward.Name("en"), reason, now))
+	n := loyalty.RewardNotice(red, reward.Name("en"), reason, now)
+	if message != "" {
+		n.Data["message"] = message
+	}
+	return red, emit(ctx, tx, store, n)
 }
 
 // grant posts a bonus to a locked customer in tx (a replay of the key posts nothing).
@@ -405,7 +409,7 @@ func (s *BonusService) winback(ctx context.Context, st loyalty.Store, pk int64, 
 		}
 		var red *loyalty.Redemption
 		if st.Program.WinbackRewardID > 0 {
-			r, err := issueGift(ctx, tx, st.ID, pk, st.Program.WinbackRewardID, key, "winback", now)
+			r, err := issueGift(ctx, tx, st.ID, pk, st.Program.WinbackRewardID, key, "winback", "", now)
 			if err != nil && loyalty.ErrorCode(err) != loyalty.EConflict && loyalty.ErrorCode(err) != loyalty.ENotFound {
 				return err
 			}
@@ -528,7 +532,7 @@ func (s *BonusService) AnswerSurvey(ctx context.Context, store loyalty.StoreID, 
 		if id := st.Program.SurveyRewardID; id > 0 {
 			// A reward retired since the setting was made gives nothing, but
 			// never costs the shopper their answer or its points.
-			red, err := issueGift(ctx, tx, store, c.ID, id, key, "survey", now)
+			red, err := issueGift(ctx, tx, store, c.ID, id, key, "survey", "", now)
 			switch code := loyalty.ErrorCode(err); {
 			case err == nil:
 				out.Redemption = &red

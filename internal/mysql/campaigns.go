@@ -224,7 +224,7 @@ func (s *CampaignService) chunk(ctx context.Context, store loyalty.StoreID, id i
 			}
 		} else {
 			for _, pk := range pks {
-				if _, err := issueGift(ctx, tx, store, pk, c.RewardID, fmt.Sprintf("campaign:%d", c.ID), "campaign", now); err != nil {
+				if _, err := issueGift(ctx, tx, store, pk, c.RewardID, fmt.Sprintf("campaign:%d", c.ID), "campaign", c.Message, now); err != nil {
 					return err
 				}
 			}
