@@ -813,6 +813,14 @@ sys.exit(0 if ok else 1)' "$tmp/dash-fa.html"
   fi
   check "browser: in Persian the page is right to left and the axes are Jalali in Persian digits" db 'd["fa"]["dir"] == "rtl" and d["fa"]["range"].startswith("اعداد از ۱ فروردین ۱۴۰۵") and re.search("[۰-۹]+ (فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)", d["fa"]["charts"]["customers"]["first_label"]) and (p is None or d["fa"]["charts"]["points"]["first_label"] == "۱ فروردین")'
   check "screenshots of the dashboard in English and Persian" sh -c "test -s plugin-php/tests/artifacts/dashboard-en.png && test -s plugin-php/tests/artifacts/dashboard-fa.png"
+  # Arabic: right to left, the figures in Arabic-Indic digits (as Format writes them), Arabic digits in the charts.
+  curl -s -H "Cookie: $cookie" "$dash_url&vafa_test_locale=ar" > "$tmp/dash-ar.html"
+  check "dashboard in Arabic: right to left, translated, the customers and points cards in Arabic-Indic digits" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); s=json.load(open(sys.argv[2])); ar=str.maketrans("0123456789","٠١٢٣٤٥٦٧٨٩")
+card=lambda k: (re.search(r"data-figure=\""+k+r"\" data-value=\"[^\"]*\"><span class=\"vafa-card-label\">[^<]*</span><span class=\"vafa-card-value\"><bdi>([^<]*)</bdi>", h) or [None,None])[1]
+ok="dir=\"rtl\"" in h and "لوحة تحكم وفا" in h and card("customers")==str(s["customers"]).translate(ar)
+ok=ok and card("outstanding_points")=="{:,}".format(s["outstanding_points"]).replace(",","٬").translate(ar) and "\"intlLocale\":\"ar-u-nu-arab\"" in h
+sys.exit(0 if ok else 1)' "$tmp/dash-ar.html" "$tmp/svc-summary.json"
   # The service down: the page answers at once with a translated notice, no charts.
   kill "$svc_pid"; wait "$svc_pid" 2>/dev/null || true
   t=$(curl -s -o "$tmp/dash-down.html" -w '%{time_total}' -H "Cookie: $cookie" "$dash_url&vafa_test_locale=fa_IR")

@@ -16,12 +16,14 @@ defined( 'ABSPATH' ) || exit;
  * Loads what the dashboard shows for a range with the admin's token: the
  * summary, points issued/redeemed/expired per day, the cohort triangle, RFM
  * segment sizes, churn counts and, per month, the repeat purchase rate and
- * new against returning customers. Each call has its own short timeout and
+ * new against returning customers. Each call has its own short timeout,
  * the first failure that means the service is down stops the rest, so a
- * down service costs the page one timeout.
+ * down service costs the page one timeout, and no call starts once the
+ * page has waited BUDGET seconds in all (a slow service leaves gaps).
  */
 final class Figures {
 	const TIMEOUT  = 3.0;
+	const BUDGET   = 10.0;
 	const SEGMENTS = array( 'champions', 'loyal', 'promising', 'at_risk', 'hibernating', 'lost' );
 
 	/**
@@ -51,6 +53,13 @@ final class Figures {
 	 * @var string[]
 	 */
 	public $errors = array();
+
+	/**
+	 * When the first call started (microtime).
+	 *
+	 * @var float
+	 */
+	private $started = 0.0;
 
 	/**
 	 * Constructor.
@@ -201,6 +210,15 @@ final class Figures {
 	 */
 	private function get( string $path, bool &$missing = false ): ?array {
 		if ( '' !== $this->down ) {
+			return null;
+		}
+		if ( 0.0 === $this->started ) {
+			$this->started = microtime( true );
+		} elseif ( microtime( true ) - $this->started > self::BUDGET ) {
+			$slow = __( 'The rewards service answered too slowly; some figures are missing.', 'vafa' );
+			if ( ! in_array( $slow, $this->errors, true ) ) {
+				$this->errors[] = $slow;
+			}
 			return null;
 		}
 		try {

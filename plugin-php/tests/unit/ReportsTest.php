@@ -62,6 +62,45 @@ final class ReportsTest extends TestCase {
 		$this->assertCount( 365, Figures::every_day( array(), new Range( '2025-11-24', '2026-11-23' ) ) );
 	}
 
+	public function test_a_down_service_costs_one_call(): void {
+		$client  = new ReportsTestClient( array() );
+		$figures = new Figures( $client, 1 );
+		$f       = $figures->load( new Range( '2026-10-01', '2026-11-23' ) );
+		$this->assertSame( 1, count( $client->calls ), 'the first unreachable call stops the rest' );
+		$this->assertSame( 'The rewards service could not be reached.', $figures->down );
+		$this->assertNull( $f['summary'] );
+		$this->assertNull( $f['rfm'] );
+	}
+
+	public function test_figures_from_the_service(): void {
+		$summary = array( 'customers' => 5, 'orders' => 12, 'repeat_purchase_rate' => 40 );
+		$client  = new ReportsTestClient(
+			array(
+				'/v1/admin/reports/summary?from=2026-10-01&to=2026-11-23' => $summary,
+				'/v1/admin/reports/summary?from=2026-10-01&to=2026-10-31' => array( 'orders' => 0, 'repeat_purchase_rate' => 0 ),
+				'/v1/admin/reports/summary?from=2026-11-01&to=2026-11-23' => $summary,
+				'/v1/admin/reports/points?from=2026-10-01&to=2026-11-23'  => 404,
+				'/v1/admin/reports/cohorts?from=2016-11-24&to=2026-11-23' => array( 'cohorts' => array( array( 'month' => '2026-09', 'size' => 2, 'cells' => array( array( 'offset' => 0, 'customers' => 2 ), array( 'offset' => 2, 'customers' => 1 ) ) ), array( 'month' => '2026-11', 'size' => 3, 'cells' => array( array( 'offset' => 0, 'customers' => 3 ) ) ) ) ),
+				'/v1/admin/reports/rfm?limit=1'                            => array( 'counts' => array( 'champions' => 1 ) ),
+				'/v1/admin/reports/churn?limit=1'                          => 400,
+			)
+		);
+		$figures = new Figures( $client, 7 );
+		$f       = $figures->load( new Range( '2026-10-01', '2026-11-23' ) );
+		$this->assertSame( '', $figures->down, 'a 404 and a 400 are about one report, not the service' );
+		$this->assertSame( array( 'answered 400' ), $figures->errors );
+		$this->assertNull( $f['churn'] );
+		$this->assertSame( $summary, $f['summary'] );
+		$this->assertNull( $f['points'] );
+		$this->assertTrue( $f['points_missing'], 'a 404: the service has no points report' );
+		$this->assertSame( array( '2026-11' ), array_column( $f['cohorts'], 'month' ), 'cohorts in the range only' );
+		$this->assertSame( array( null, 40.0 ), array_column( $f['months'], 'repeat' ), 'October had no orders: no rate' );
+		$this->assertSame( array( 0, 3 ), array_column( $f['months'], 'new' ) );
+		$this->assertSame( array( 0, 1 ), array_column( $f['months'], 'returning' ), 'the September cohort came back in November' );
+		$this->assertSame( array( 'champions' => 1 ), $f['rfm'] );
+		$this->assertSame( array( '7' ), array_unique( array_column( $client->calls, 1 ) ), 'as the admin' );
+	}
+
 	public function test_new_and_returning_from_the_cohort_triangle(): void {
 		// 2025-12: 4 new, 2 of them back in January, 1 in February.
 		// 2026-01: 3 new, 1 back in February.  2026-02: 5 new.
@@ -78,5 +117,30 @@ final class ReportsTest extends TestCase {
 			),
 			Figures::new_and_returning( $cohorts, array( '2026-01', '2026-02', '2026-03' ) )
 		);
+	}
+}
+
+/**
+ * The service as the report endpoints answer: a body per path, an HTTP status
+ * for an error, nothing at all (unreachable) for paths it does not know.
+ */
+final class ReportsTestClient extends \Vafa\ApiClient {
+	public $calls = array();
+	private $answers;
+
+	public function __construct( array $answers ) {
+		parent::__construct( 'http://service.test', 1.0 );
+		$this->answers = $answers;
+	}
+
+	public function as_user( string $method, string $path, string $subject, string $scope, ?array $body = null, array $headers = array(), ?float $timeout = null ): array {
+		$this->calls[] = array( $path, $subject, $scope );
+		if ( ! array_key_exists( $path, $this->answers ) ) {
+			throw new \Vafa\ApiException( 'The rewards service could not be reached.', 'unreachable', 0 );
+		}
+		if ( is_int( $this->answers[ $path ] ) ) {
+			throw new \Vafa\ApiException( 'answered ' . $this->answers[ $path ], 'http_' . $this->answers[ $path ], $this->answers[ $path ] );
+		}
+		return $this->answers[ $path ];
 	}
 }
