@@ -120,14 +120,19 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
+	s := &services{db: db, stores: mysql.NewStoreService(db), keys: mysql.NewKeyService(db),
 		inbox: mysql.NewInboxService(db), customers: mysql.NewCustomerService(db),
 		orders: mysql.NewOrderService(db), audit: mysql.NewAuditService(db), privacy: mysql.NewPrivacyService(db),
 		rewards: mysql.NewRewardService(db), redemptions: mysql.NewRedemptionService(db),
 		referrals: mysql.NewReferralService(db), tiers: mysql.NewTierService(db), lots: mysql.NewLotService(db),
-		rules: mysql.NewRuleService(db), reports: mysql.NewReportService(db),
+		rules: mysql.NewRuleService(db), reports: mysql.NewReportService(db, woocommerce.Decode),
 		bonuses: mysql.NewBonusService(db, woocommerce.Decode), outbox: mysql.NewOutboxService(db),
-		campaigns: mysql.NewCampaignService(db)}, nil
+		campaigns: mysql.NewCampaignService(db)}
+	if err := s.reports.Backfill(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close stops the inbox's writers, then closes statements and the pool.

@@ -620,6 +620,14 @@ func (f *specServices) ReportPoints(_ context.Context, _ loyalty.Store, _ loyalt
 	}, nil
 }
 
+func (f *specServices) ReportProducts(_ context.Context, _ loyalty.Store, _ loyalty.Period, limit int) ([]loyalty.ProductSales, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	out := []loyalty.ProductSales{{ProductID: 15, Quantity: 42, Net: 189000, Orders: 40}, {ProductID: 16, Quantity: 3, Net: 0, Orders: 3}}
+	return out[:min(limit, len(out))], nil
+}
+
 func (f *specServices) Profile(_ context.Context, _ loyalty.StoreID, wcID int64) (loyalty.Profile, error) {
 	switch {
 	case f.fail:
@@ -1070,8 +1078,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 70 {
-		t.Errorf("New registers %d routes, want 70: update this test and openapi.json together", len(served))
+	if len(served) != 71 {
+		t.Errorf("New registers %d routes, want 71: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1688,6 +1696,13 @@ func specCases() []specCase {
 		{"report points as shopper", "GET", "/v1/admin/reports/points", specBearer("shopper"), "", nil, 403},
 		{"report points store gone", "GET", "/v1/admin/reports/points", specBearer("admin-gonestore"), "", nil, 404},
 		{"report points fails", "GET", "/v1/admin/reports/points", specBearer("admin"), "", failServices, 500},
+		{"report products", "GET", "/v1/admin/reports/products?from=2026-11-01&to=2026-11-30&limit=1", specBearer("admin"), "", nil, 200},
+		{"report products csv", "GET", "/v1/admin/reports/products?format=csv", specBearer("admin"), "", nil, 200},
+		{"report products bad limit", "GET", "/v1/admin/reports/products?limit=0", specBearer("admin"), "", nil, 400},
+		{"report products no token", "GET", "/v1/admin/reports/products", nil, "", nil, 401},
+		{"report products as shopper", "GET", "/v1/admin/reports/products", specBearer("shopper"), "", nil, 403},
+		{"report products store gone", "GET", "/v1/admin/reports/products", specBearer("admin-gonestore"), "", nil, 404},
+		{"report products fails", "GET", "/v1/admin/reports/products", specBearer("admin"), "", failServices, 500},
 	}
 }
 

@@ -3,6 +3,7 @@ package loyalty
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 	"time"
@@ -227,6 +228,9 @@ type ChurnReport struct {
 
 // Reports reads the report rollups.
 type Reports interface {
+	// ReportProducts ranks the products of the orders first paid in the
+	// period by net sales, up to limit.
+	ReportProducts(ctx context.Context, store Store, period Period, limit int) ([]ProductSales, error)
 	// ReportPoints is the points issued, redeemed and expired per day of
 	// the period (days without any left out). EInvalid.
 	ReportPoints(ctx context.Context, store Store, period Period) ([]PointsDay, error)
@@ -433,4 +437,68 @@ func PointsTotals(days []PointsDay) (PointsMovement, Hundredths, Hundredths) {
 		t.Expired += d.Expired
 	}
 	return t, Ratio100(t.Redeemed, t.Issued), Ratio100(t.Expired, t.Issued)
+}
+
+// ProductLine is one product's share of a counting order in the
+// best-selling products rollup.
+type ProductLine struct {
+	ProductID int64
+	Quantity  int64
+	Net       int64 // minor units, without tax, after the refunds of the line
+}
+
+// ProductShares is what a counting order (ReportShare's) adds to the
+// products rollup from its snapshot's lines: per product, the quantity and
+// net not refunded. When the plugin said which lines refunds were for, each
+// line loses its own; otherwise every line shrinks in proportion to what
+// is refunded of the order (the earn rule's reading of refunds). Orders in another currency count their
+// quantities only. ok is false when the order does not count.
+func ProductShares(s OrderState, snap OrderSnapshot, currency string, loc *time.Location) (string, []ProductLine, bool) {
+	_, share, ok := s.ReportShare(currency, loc)
+	if !ok || snap.OrderID != s.OrderID {
+		return "", nil, false
+	}
+	foreign := s.Currency != "" && !strings.EqualFold(s.Currency, currency)
+	remaining := s.Total - s.Refunded
+	perLine := lineRefunds(snap.Lines) // as the earn rule: each line loses its own
+	byProduct := map[int64]*ProductLine{}
+	var order []int64
+	for _, l := range snap.Lines {
+		if l.ProductID <= 0 {
+			continue
+		}
+		qty, net := l.Quantity, l.Net
+		switch {
+		case perLine:
+			if l.RefundKnown {
+				qty, net = qty-l.RefundedQty, net-l.Refunded
+			}
+		case s.Total > 0 && remaining < s.Total:
+			net, _ = floorDiv(big.NewInt(max(net, 0)), big.NewInt(max(remaining, 0)), big.NewInt(1), big.NewInt(s.Total))
+		}
+		if foreign {
+			net = 0
+		}
+		p := byProduct[l.ProductID]
+		if p == nil {
+			p = &ProductLine{ProductID: l.ProductID}
+			byProduct[l.ProductID] = p
+			order = append(order, l.ProductID)
+		}
+		p.Quantity += max(qty, 0)
+		p.Net += max(net, 0)
+	}
+	out := make([]ProductLine, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byProduct[id])
+	}
+	return share.Day, out, true
+}
+
+// ProductSales is a product's sales in a period.
+type ProductSales struct {
+	ProductID int64
+	Quantity  int64
+	Net       int64
+	Orders    int64
 }

@@ -2,6 +2,7 @@ package loyalty
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -110,5 +111,36 @@ func TestRFMSegment(t *testing.T) {
 	}
 	if len(seen) != len(Segments()) {
 		t.Fatalf("the 25 score pairs name %d segments, want all %d", len(seen), len(Segments()))
+	}
+}
+
+func TestProductShares(t *testing.T) {
+	paid := time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC) // 21 November in Tehran
+	tehran, _ := time.LoadLocation("Asia/Tehran")
+	state := func(refunded int64) OrderState {
+		return OrderState{OrderID: 1, Customer: 7, Status: "completed", Currency: "USD", Total: 10000, Net: 10000, Refunded: refunded,
+			Terms: &OrderTerms{FirstPaidAt: paid}}
+	}
+	two := []OrderLine{{ProductID: 15, Quantity: 2, Net: 8000}, {ProductID: 16, Quantity: 1, Net: 2000}}
+	for _, c := range []struct {
+		name  string
+		s     OrderState
+		lines []OrderLine
+		want  []ProductLine
+		ok    bool
+	}{
+		{"paid", state(0), two, []ProductLine{{15, 2, 8000}, {16, 1, 2000}}, true},
+		{"half refunded, lines unknown: in proportion", state(5000), two, []ProductLine{{15, 2, 4000}, {16, 1, 1000}}, true},
+		{"a line refunded by the plugin: that line only", state(4000), []OrderLine{{ProductID: 15, Quantity: 2, Net: 8000, RefundKnown: true, Refunded: 4000, RefundedQty: 1},
+			{ProductID: 16, Quantity: 1, Net: 2000, RefundKnown: true}}, []ProductLine{{15, 1, 4000}, {16, 1, 2000}}, true},
+		{"the same product twice", state(0), []OrderLine{{ProductID: 15, Quantity: 1, Net: 4000}, {ProductID: 15, Quantity: 1, Net: 4000}}, []ProductLine{{15, 2, 8000}}, true},
+		{"refunded in full (WooCommerce marks it refunded): does not count", func() OrderState { s := state(10000); s.Status = "refunded"; return s }(), two, nil, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			day, got, ok := ProductShares(c.s, OrderSnapshot{OrderID: 1, Lines: c.lines}, "USD", tehran)
+			if ok != c.ok || fmt.Sprint(got) != fmt.Sprint(c.want) || (ok && day != "2026-11-21") {
+				t.Fatalf("ProductShares = %s %v %v, want 2026-11-21 %v %v", day, got, ok, c.want, c.ok)
+			}
+		})
 	}
 }

@@ -116,6 +116,7 @@ func reconcileOrder(ctx context.Context, b *batch, store loyalty.Store, snap loy
 	}
 	b.orderChanged(store, s.Customer)
 	b.orderChanged(store, customer)
+	b.snaps[orderKey{store.ID, snap.OrderID}] = snap
 	if snap.Status == "completed" && s.Status != "completed" && snap.CustomerID > 0 && customer > 0 && store.Program.SurveyEnabled() {
 		b.requestSurvey(store, snap.OrderID, customer)
 	}

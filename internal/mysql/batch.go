@@ -61,12 +61,16 @@ type batch struct {
 	// sent with the next flush.
 	settleWrites writes
 	granted      map[string]bool // bonus keys queued by this batch
+	// The latest snapshot of each order the batch reconciled since the last
+	// flush: its lines feed the best-selling products rollup.
+	snaps map[orderKey]loyalty.OrderSnapshot
 }
 
 func newBatch(tx *sqlx.Tx, now time.Time, idStep int64) *batch {
 	return &batch{tx: tx, now: now, ledger: newBatchLedger(tx, idStep), orders: map[orderKey]loyalty.OrderState{},
 		customers: map[customerKey]int64{}, isDirty: map[orderKey]bool{}, tierOf: map[int64]loyalty.CustomerTier{},
-		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, loaded: map[orderKey]loyalty.OrderState{}, granted: map[string]bool{}}
+		tierStored: map[int64]loyalty.CustomerTier{}, tierDirty: map[int64]loyalty.StoreID{}, loaded: map[orderKey]loyalty.OrderState{}, granted: map[string]bool{},
+		snaps: map[orderKey]loyalty.OrderSnapshot{}}
 }
 
 // post queues a transaction with the ledger writer.
@@ -107,6 +111,7 @@ func (b *batch) flush(ctx context.Context) error {
 		b.reports.change(b.stores[k.store], b.loaded[k], states[i])
 		b.loaded[k] = states[i]
 	}
+	b.renderProducts(&w, dirty, states)
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
 	w.addAll(&b.settleWrites)

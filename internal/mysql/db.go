@@ -225,7 +225,7 @@ func (d *DB) backfillPoints(ctx context.Context) error {
 		AND EXISTS (SELECT 1 FROM ledger_transactions t WHERE t.store_id=s.id)`); err != nil {
 		return fmt.Errorf("stores to backfill: %w", err)
 	}
-	r := NewReportService(d)
+	r := NewReportService(d, nil)
 	for _, id := range ids {
 		st, err := loadStore(ctx, d.db, id)
 		if err != nil {

@@ -22,11 +22,15 @@ var _ loyalty.Reports = (*ReportService)(nil)
 
 // ReportService answers the reports from the rollups.
 type ReportService struct {
-	db *DB
+	db     *DB
+	decode Decoder // reads order lines from stored deliveries (products rollup rebuilds); nil: none
 }
 
-// NewReportService returns the reports on db.
-func NewReportService(db *DB) *ReportService { return &ReportService{db: db} }
+// NewReportService returns the reports on db; decode (the webhook decoder)
+// lets rebuilds and checks recompute the products rollup, nil skips it.
+func NewReportService(db *DB, decode Decoder) *ReportService {
+	return &ReportService{db: db, decode: decode}
+}
 
 // renderReports adds to w the statements replacing the customers' rollup
 // rows with what their orders (by order id) add up to.
@@ -265,6 +269,9 @@ func (s *ReportService) RebuildReports(ctx context.Context, store loyalty.StoreI
 	if err := s.rebuildPoints(ctx, st); err != nil {
 		return 0, err
 	}
+	if err := s.rebuildProducts(ctx, st); err != nil {
+		return 0, err
+	}
 	var n int
 	err = s.db.db.GetContext(ctx, &n, `SELECT COUNT(*) FROM report_customers WHERE store_id=?`, store)
 	return n, err
@@ -362,8 +369,193 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 			diffs = append(diffs, fmt.Sprintf("points on %s: the rollup holds %+v, the ledger has nothing", day, m))
 		}
 	}
+	pd, err := s.checkProducts(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	diffs = append(diffs, pd...)
 	sort.Strings(diffs)
 	return diffs, nil
+}
+
+// productRow is one row of order_products, as stored or recomputed.
+type productRow struct {
+	Order    int64  `db:"order_id"`
+	Product  int64  `db:"product_id"`
+	Day      string `db:"day"`
+	Quantity int64  `db:"quantity"`
+	Net      int64  `db:"net"`
+}
+
+// eachProductChunk recomputes the products rollup from the deliveries
+// applied to the store's paid orders, a thousand orders at a time in order
+// id order, and hands each chunk's rows, its order id range and the orders
+// whose delivery no longer holds their lines (erased for privacy: their
+// rows cannot be recomputed and are left as they are) to fn.
+func (s *ReportService) eachProductChunk(ctx context.Context, st loyalty.Store, fn func(from, to int64, rows []productRow, unknown map[int64]bool) error) error {
+	if s.decode == nil {
+		return nil
+	}
+	loc := st.Program.Location()
+	after := int64(0)
+	for {
+		var orders []struct {
+			ID       int64     `db:"order_id"`
+			Customer int64     `db:"customer_pk"`
+			Status   string    `db:"status"`
+			Currency string    `db:"currency"`
+			Deleted  bool      `db:"deleted"`
+			Paid     time.Time `db:"first_paid_at"`
+			Net      int64     `db:"net_minor"`
+			Total    int64     `db:"total_minor"`
+			Refunded int64     `db:"refunded_minor"`
+			Topic    string    `db:"topic"`
+			Body     []byte    `db:"body"`
+		}
+		if err := s.db.db.SelectContext(ctx, &orders, `SELECT o.order_id, o.customer_pk, o.status, o.currency, o.deleted, o.first_paid_at,
+			o.net_minor, o.total_minor, o.refunded_minor, i.topic, i.body FROM orders o JOIN webhook_inbox i ON i.id=o.applied_inbox_id
+			WHERE o.store_id=? AND o.order_id > ? AND o.first_paid_at IS NOT NULL AND o.customer_pk IS NOT NULL
+			ORDER BY o.order_id LIMIT 1000`, st.ID, after); err != nil {
+			return fmt.Errorf("orders for the products rollup: %w", err)
+		}
+		if len(orders) == 0 {
+			return nil
+		}
+		var rows []productRow
+		unknown := map[int64]bool{}
+		for _, o := range orders {
+			state := loyalty.OrderState{OrderID: o.ID, Customer: o.Customer, Status: o.Status, Currency: o.Currency, Deleted: o.Deleted,
+				Net: o.Net, Total: o.Total, Refunded: o.Refunded, Terms: &loyalty.OrderTerms{FirstPaidAt: o.Paid.UTC()}}
+			ev := s.decode(o.Topic, o.Body, st.Exponent)
+			if ev.Kind != loyalty.EventOrder {
+				unknown[o.ID] = true
+				continue
+			}
+			day, lines, ok := loyalty.ProductShares(state, ev.Order, st.Program.Currency, loc)
+			if !ok {
+				continue
+			}
+			for _, l := range lines {
+				rows = append(rows, productRow{o.ID, l.ProductID, day, l.Quantity, l.Net})
+			}
+		}
+		from, to := after+1, orders[len(orders)-1].ID
+		if err := fn(from, to, rows, unknown); err != nil {
+			return err
+		}
+		after = to
+	}
+}
+
+// rebuildProducts replaces the store's products rollup with a
+// recomputation from the stored deliveries (rows of orders whose delivery
+// was erased stay).
+func (s *ReportService) rebuildProducts(ctx context.Context, st loyalty.Store) error {
+	if s.decode == nil {
+		return nil
+	}
+	last := int64(0)
+	err := s.eachProductChunk(ctx, st, func(from, to int64, rows []productRow, unknown map[int64]bool) error {
+		last = to
+		return s.db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+			keep := []any{int64(0)}
+			for id := range unknown {
+				keep = append(keep, id)
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM order_products WHERE store_id=? AND order_id BETWEEN ? AND ? AND order_id NOT IN (?`+
+				strings.Repeat(",?", len(keep)-1)+`)`, append([]any{st.ID, from, to}, keep...)...); err != nil {
+				return fmt.Errorf("clear products rollup: %w", err)
+			}
+			if len(rows) == 0 {
+				return nil
+			}
+			var q strings.Builder
+			args := make([]any, 0, 6*len(rows))
+			for i, r := range rows {
+				if i > 0 {
+					q.WriteString(",")
+				}
+				q.WriteString("(?,?,?,?,?,?)")
+				args = append(args, st.ID, r.Order, r.Product, r.Day, r.Quantity, r.Net)
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net) VALUES `+q.String(), args...)
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.db.ExecContext(ctx, `DELETE FROM order_products WHERE store_id=? AND order_id > ?`, st.ID, last); err != nil {
+		return fmt.Errorf("clear products rollup: %w", err)
+	}
+	return nil
+}
+
+// checkProducts compares the products rollup with the recomputation.
+func (s *ReportService) checkProducts(ctx context.Context, st loyalty.Store) ([]string, error) {
+	if s.decode == nil {
+		return nil, nil
+	}
+	var diffs []string
+	last := int64(0)
+	compare := func(from, to int64, want []productRow, unknown map[int64]bool) error {
+		var held []productRow
+		if err := s.db.db.SelectContext(ctx, &held, `SELECT order_id, product_id, DATE_FORMAT(day, '%Y-%m-%d') AS day, quantity, net
+			FROM order_products WHERE store_id=? AND order_id BETWEEN ? AND ?`, st.ID, from, to); err != nil {
+			return fmt.Errorf("read products rollup: %w", err)
+		}
+		w := map[[2]int64]productRow{}
+		for _, r := range want {
+			w[[2]int64{r.Order, r.Product}] = r
+		}
+		for _, r := range held {
+			if unknown[r.Order] {
+				continue
+			}
+			k := [2]int64{r.Order, r.Product}
+			if x, ok := w[k]; !ok || x != r {
+				diffs = append(diffs, fmt.Sprintf("order %d product %d: the rollup holds %+v, the deliveries say %+v", r.Order, r.Product, r, x))
+			}
+			delete(w, k)
+		}
+		for _, x := range w {
+			diffs = append(diffs, fmt.Sprintf("order %d product %d is missing (%+v)", x.Order, x.Product, x))
+		}
+		last = to
+		return nil
+	}
+	if err := s.eachProductChunk(ctx, st, compare); err != nil {
+		return nil, err
+	}
+	var stray int
+	if err := s.db.db.GetContext(ctx, &stray, `SELECT COUNT(*) FROM order_products WHERE store_id=? AND order_id > ?`, st.ID, last); err != nil {
+		return nil, fmt.Errorf("read products rollup: %w", err)
+	}
+	if stray > 0 {
+		diffs = append(diffs, fmt.Sprintf("%d product rows of orders that do not count", stray))
+	}
+	return diffs, nil
+}
+
+// Backfill fills the rollups that came after a store's history (the
+// points and products rollups), for stores that have history and none of
+// them yet. It runs when the service's storage opens.
+func (s *ReportService) Backfill(ctx context.Context) error {
+	var ids []int64
+	if err := s.db.db.SelectContext(ctx, &ids, `SELECT s.id FROM stores s WHERE NOT EXISTS (SELECT 1 FROM order_products p WHERE p.store_id=s.id)
+		AND EXISTS (SELECT 1 FROM orders o WHERE o.store_id=s.id AND o.first_paid_at IS NOT NULL AND o.customer_pk IS NOT NULL)`); err != nil {
+		return fmt.Errorf("stores to backfill: %w", err)
+	}
+	for _, id := range ids {
+		st, err := loadStore(ctx, s.db.db, id)
+		if err != nil {
+			return err
+		}
+		if err := s.rebuildProducts(ctx, st); err != nil {
+			return fmt.Errorf("backfill products of store %d: %w", id, err)
+		}
+	}
+	return nil
 }
 
 // pointsFromLedger recomputes the points rollup from the ledger: the
@@ -761,6 +953,77 @@ func (s *ReportService) ReportPoints(ctx context.Context, st loyalty.Store, peri
 		}
 		out = append(out, loyalty.PointsDay{Day: r.Day.Format(time.DateOnly),
 			PointsMovement: loyalty.PointsMovement{Issued: r.Issued, Redeemed: r.Redeemed, Expired: r.Expired}})
+	}
+	return out, nil
+}
+
+// renderProducts adds to w the best-selling products rollup's changes for
+// the orders the flush writes: an order with a new snapshot has its rows
+// replaced by its lines' shares; one that no longer counts loses them.
+func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.OrderState) {
+	del := map[loyalty.StoreID][]int64{}
+	var rows strings.Builder
+	var args []any
+	for i, k := range dirty {
+		st, ok := b.stores[k.store]
+		if !ok {
+			continue
+		}
+		snap, has := b.snaps[k]
+		delete(b.snaps, k)
+		if !has {
+			if _, _, counts := states[i].ReportShare(st.Program.Currency, st.Program.Location()); counts {
+				continue // no new lines: the rows stand
+			}
+			del[k.store] = append(del[k.store], k.order)
+			continue
+		}
+		del[k.store] = append(del[k.store], k.order)
+		day, lines, counts := loyalty.ProductShares(states[i], snap, st.Program.Currency, st.Program.Location())
+		if !counts {
+			continue
+		}
+		for _, l := range lines {
+			if rows.Len() > 0 {
+				rows.WriteString(",")
+			}
+			rows.WriteString("(?,?,?,?,?,?)")
+			args = append(args, k.store, k.order, l.ProductID, day, l.Quantity, l.Net)
+		}
+	}
+	stores := make([]loyalty.StoreID, 0, len(del))
+	for id := range del {
+		stores = append(stores, id)
+	}
+	sort.Slice(stores, func(i, j int) bool { return stores[i] < stores[j] })
+	for _, id := range stores {
+		ids := del[id]
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		w.add(`DELETE FROM order_products WHERE store_id=? AND order_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`,
+			append([]any{id}, int64sAny(ids)...)...)
+	}
+	if rows.Len() > 0 {
+		w.add(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net) VALUES `+rows.String(), args...)
+	}
+}
+
+// ReportProducts ranks the products sold in the period (orders first paid
+// then, as they stand now) by net sales, the largest first.
+func (s *ReportService) ReportProducts(ctx context.Context, st loyalty.Store, period loyalty.Period, limit int) ([]loyalty.ProductSales, error) {
+	var rows []struct {
+		Product  int64 `db:"product_id"`
+		Quantity int64 `db:"quantity"`
+		Net      int64 `db:"net"`
+		Orders   int64 `db:"orders"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT product_id, SUM(quantity) AS quantity, SUM(net) AS net, COUNT(*) AS orders
+		FROM order_products WHERE store_id=? AND day BETWEEN ? AND ? GROUP BY product_id ORDER BY net DESC, quantity DESC, product_id
+		LIMIT ?`, st.ID, period.From, period.To, limit); err != nil {
+		return nil, fmt.Errorf("products rollup: %w", err)
+	}
+	out := make([]loyalty.ProductSales, len(rows))
+	for i, r := range rows {
+		out[i] = loyalty.ProductSales{ProductID: r.Product, Quantity: r.Quantity, Net: r.Net, Orders: r.Orders}
 	}
 	return out, nil
 }
