@@ -734,6 +734,9 @@ func reportLatencies(s *service, c config) ([]result, error) {
 		{"cohorts", "/v1/admin/reports/cohorts?from=2026-01-01&to=2026-12-31"},
 		{"churn", "/v1/admin/reports/churn?state=lapsed"},
 		{"rfm", "/v1/admin/reports/rfm?segment=champions"},
+		{"points", "/v1/admin/reports/points?from=2026-01-01&to=2026-12-31"},
+		{"products", "/v1/admin/reports/products?from=2026-01-01&to=2026-12-31"},
+		{"value", "/v1/admin/reports/value"},
 	} {
 		var lat []time.Duration
 		for i := 0; i < 50; i++ {

@@ -262,3 +262,55 @@ func TestBestSellingProducts(t *testing.T) {
 	}
 	s.audit()
 }
+
+// TestLifetimeValueAndProgramReturn: customer lifetime value from the last
+// year's spend and the yearly churn, members (customers with points)
+// against non-members (orders under the store's minimum earn nothing), and
+// the program's return.
+func TestLifetimeValueAndProgramReturn(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	s.setProgram(st, `{"earn_min_subtotal_minor":5000}`)
+	now := s.clock.Now()
+	send := func(id, customer int64, total string, daysAgo int) {
+		o := usd(id, customer, "completed", now.AddDate(0, 0, -daysAgo))
+		o.Total, o.Tax, o.Shipping = total, "0.00", "0.00"
+		o.Lines = []line{{Product: 15, Quantity: 1, Total: total}}
+		s.deliver(st, "order.updated", o.JSON())
+	}
+	send(1, 81, "70.00", 500) // A, a member: the year before and this year
+	send(2, 81, "70.00", 10)
+	send(3, 82, "70.00", 400) // B, a member who churned
+	send(4, 83, "45.00", 5)   // C, under the minimum: no points, not a member
+	send(5, 83, "45.00", 3)
+	s.drain(st)
+	var v struct {
+		Members struct {
+			Customers           int64   `json:"customers"`
+			NetPerCustomerMinor int64   `json:"net_per_customer_minor"`
+			RepeatPurchaseRate  float64 `json:"repeat_purchase_rate"`
+		} `json:"members"`
+		NonMembers struct {
+			Customers           int64   `json:"customers"`
+			NetPerCustomerMinor int64   `json:"net_per_customer_minor"`
+			RepeatPurchaseRate  float64 `json:"repeat_purchase_rate"`
+		} `json:"non_members"`
+		YearCustomers         int64   `json:"year_customers"`
+		YearNetMinor          int64   `json:"year_net_minor"`
+		YearChurnRate         float64 `json:"year_churn_rate"`
+		ExpectedLifespanYears float64 `json:"expected_lifespan_years"`
+		CLV                   int64   `json:"customer_lifetime_value_minor"`
+		IncrementalRepeatRate float64 `json:"incremental_repeat_rate"`
+		IncrementalNet        int64   `json:"incremental_net_per_member_minor"`
+		ProgramReturnMinor    int64   `json:"program_return_minor"`
+	}
+	s.get("/v1/admin/reports/value", s.token(st, "1", auth.ScopeAdmin)).json(t, &v)
+	got := fmt.Sprintf("%+v", v)
+	if v.Members.Customers != 2 || v.Members.NetPerCustomerMinor != 10500 || v.Members.RepeatPurchaseRate != 50 ||
+		v.NonMembers.Customers != 1 || v.NonMembers.NetPerCustomerMinor != 9000 || v.NonMembers.RepeatPurchaseRate != 100 ||
+		v.YearCustomers != 2 || v.YearNetMinor != 16000 || v.YearChurnRate != 50 || v.ExpectedLifespanYears != 2 || v.CLV != 16000 ||
+		v.IncrementalRepeatRate != -50 || v.IncrementalNet != 1500 || v.ProgramReturnMinor != 3000 {
+		t.Fatalf("value report %s", got)
+	}
+	s.audit()
+}

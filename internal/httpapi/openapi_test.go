@@ -628,6 +628,15 @@ func (f *specServices) ReportProducts(_ context.Context, _ loyalty.Store, _ loya
 	return out[:min(limit, len(out))], nil
 }
 
+func (f *specServices) ReportValue(_ context.Context, st loyalty.Store, _ string) (loyalty.Value, error) {
+	if f.fail {
+		return loyalty.Value{}, errSpecDB
+	}
+	return loyalty.ValueReport(st.Program, loyalty.GroupCounts{Customers: 900, Orders: 1500, Net: 7200000, Repeaters: 400, SpanDays: 90000},
+		loyalty.GroupCounts{Customers: 300, Orders: 330, Net: 1100000, Repeaters: 20}, loyalty.YearCounts{Orders: 1100, Net: 5632000, Customers: 800,
+			PriorCustomers: 500, Churned: 200}, 120000, 412000), nil
+}
+
 func (f *specServices) Profile(_ context.Context, _ loyalty.StoreID, wcID int64) (loyalty.Profile, error) {
 	switch {
 	case f.fail:
@@ -1078,8 +1087,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 71 {
-		t.Errorf("New registers %d routes, want 71: update this test and openapi.json together", len(served))
+	if len(served) != 72 {
+		t.Errorf("New registers %d routes, want 72: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1703,6 +1712,11 @@ func specCases() []specCase {
 		{"report products as shopper", "GET", "/v1/admin/reports/products", specBearer("shopper"), "", nil, 403},
 		{"report products store gone", "GET", "/v1/admin/reports/products", specBearer("admin-gonestore"), "", nil, 404},
 		{"report products fails", "GET", "/v1/admin/reports/products", specBearer("admin"), "", failServices, 500},
+		{"report value", "GET", "/v1/admin/reports/value", specBearer("admin"), "", nil, 200},
+		{"report value no token", "GET", "/v1/admin/reports/value", nil, "", nil, 401},
+		{"report value as shopper", "GET", "/v1/admin/reports/value", specBearer("shopper"), "", nil, 403},
+		{"report value store gone", "GET", "/v1/admin/reports/value", specBearer("admin-gonestore"), "", nil, 404},
+		{"report value fails", "GET", "/v1/admin/reports/value", specBearer("admin"), "", failServices, 500},
 	}
 }
 

@@ -15,6 +15,7 @@ func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/summary", a.handle(a.reportSummary))
 	admin.GET("/reports/points", a.handle(a.reportPoints))
 	admin.GET("/reports/products", a.handle(a.reportProducts))
+	admin.GET("/reports/value", a.handle(a.reportValue))
 	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
 	admin.GET("/reports/churn", a.handle(a.reportChurn))
 	admin.GET("/reports/rfm", a.handle(a.reportRFM))
@@ -451,5 +452,66 @@ func (a *api) reportProducts(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, productsReportResponse{From: period.From, To: period.To, Currency: store.Program.Currency,
 		CurrencyExponent: store.Program.CurrencyExponent, Items: items})
+	return nil
+}
+
+type groupValueResponse struct {
+	Customers              int64              `json:"customers"`
+	Orders                 int64              `json:"orders"`
+	NetMinor               int64              `json:"net_minor"`
+	AverageOrderValueMinor int64              `json:"average_order_value_minor"`
+	NetPerCustomerMinor    int64              `json:"net_per_customer_minor"`
+	PurchaseFrequency      loyalty.Hundredths `json:"purchase_frequency"`
+	RepeatPurchaseRate     loyalty.Hundredths `json:"repeat_purchase_rate"`
+	AverageLifespanDays    loyalty.Hundredths `json:"average_lifespan_days"`
+}
+
+func newGroupValue(g loyalty.GroupValue) groupValueResponse {
+	return groupValueResponse{Customers: g.Customers, Orders: g.Orders, NetMinor: g.Net, AverageOrderValueMinor: g.AverageOrderValue,
+		NetPerCustomerMinor: g.NetPerCustomer, PurchaseFrequency: g.PurchaseFrequency, RepeatPurchaseRate: g.RepeatRate, AverageLifespanDays: g.LifespanDays}
+}
+
+type valueResponse struct {
+	Day                     string             `json:"day"`
+	Currency                string             `json:"currency"`
+	CurrencyExponent        int                `json:"currency_exponent"`
+	All                     groupValueResponse `json:"all"`
+	Members                 groupValueResponse `json:"members"`
+	NonMembers              groupValueResponse `json:"non_members"`
+	YearCustomers           int64              `json:"year_customers"`
+	YearOrders              int64              `json:"year_orders"`
+	YearNetMinor            int64              `json:"year_net_minor"`
+	YearChurnRate           loyalty.Hundredths `json:"year_churn_rate"`
+	ExpectedLifespanYears   loyalty.Hundredths `json:"expected_lifespan_years"`
+	CustomerLifetimeValue   int64              `json:"customer_lifetime_value_minor"`
+	IncrementalRepeatRate   loyalty.Hundredths `json:"incremental_repeat_rate"`
+	IncrementalNetPerMember int64              `json:"incremental_net_per_member_minor"`
+	RedeemedPoints          int64              `json:"redeemed_points"`
+	RedemptionCostMinor     int64              `json:"redemption_cost_minor"`
+	LiabilityMinor          int64              `json:"liability_minor"`
+	ProgramReturnMinor      int64              `json:"program_return_minor"`
+	ROI                     loyalty.Hundredths `json:"roi"`
+}
+
+// reportValue is customer lifetime value (historical and predicted) and
+// the program's return: members against non-members, redemption cost and
+// liability, as of the store's day today.
+func (a *api) reportValue(c *gin.Context) error {
+	p := principal(c)
+	store, err := a.stores.Store(c.Request.Context(), p.StoreID)
+	if err != nil {
+		return err
+	}
+	day := a.now().In(store.Program.Location()).Format("2006-01-02")
+	v, err := a.Reports.ReportValue(c.Request.Context(), store, day)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, valueResponse{Day: day, Currency: store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent,
+		All: newGroupValue(v.All), Members: newGroupValue(v.Members), NonMembers: newGroupValue(v.NonMembers),
+		YearCustomers: v.Year.Customers, YearOrders: v.Year.Orders, YearNetMinor: v.Year.Net, YearChurnRate: loyalty.Ratio100(v.Year.Churned, v.Year.PriorCustomers),
+		ExpectedLifespanYears: v.LifespanYears, CustomerLifetimeValue: v.CLVMinor, IncrementalRepeatRate: v.IncrementalRepeatRate,
+		IncrementalNetPerMember: v.IncrementalNetMinor, RedeemedPoints: v.RedeemedPoints, RedemptionCostMinor: v.RedemptionCostMinor,
+		LiabilityMinor: v.LiabilityMinor, ProgramReturnMinor: v.ReturnMinor, ROI: v.ROI})
 	return nil
 }

@@ -228,6 +228,9 @@ type ChurnReport struct {
 
 // Reports reads the report rollups.
 type Reports interface {
+	// ReportValue is the lifetime-value and program-return report as of
+	// the store's day today (YYYY-MM-DD).
+	ReportValue(ctx context.Context, store Store, today string) (Value, error)
 	// ReportProducts ranks the products of the orders first paid in the
 	// period by net sales, up to limit.
 	ReportProducts(ctx context.Context, store Store, period Period, limit int) ([]ProductSales, error)
@@ -501,4 +504,92 @@ type ProductSales struct {
 	Quantity  int64
 	Net       int64
 	Orders    int64
+}
+
+// GroupCounts are the lifetime figures of a group of customers (members or
+// not) from the rollups: customers, their paid orders and net spend, those
+// with two orders or more, and their days between first and last order.
+type GroupCounts struct {
+	Customers, Orders, Net, Repeaters, SpanDays int64
+}
+
+// GroupValue is a group's historical value.
+type GroupValue struct {
+	GroupCounts
+	AverageOrderValue int64      // minor units, rounded down
+	NetPerCustomer    int64      // historical spend per customer, rounded down
+	PurchaseFrequency Hundredths // orders per customer
+	RepeatRate        Hundredths // customers with 2+ orders, percent
+	LifespanDays      Hundredths // average days between first and last order
+}
+
+// ValueOf derives a group's figures.
+func ValueOf(c GroupCounts) GroupValue {
+	v := GroupValue{GroupCounts: c, PurchaseFrequency: RatioOf(c.Orders, c.Customers), RepeatRate: Ratio100(c.Repeaters, c.Customers),
+		LifespanDays: RatioOf(c.SpanDays, c.Customers)}
+	if c.Orders > 0 {
+		v.AverageOrderValue = c.Net / c.Orders
+	}
+	if c.Customers > 0 {
+		v.NetPerCustomer = c.Net / c.Customers
+	}
+	return v
+}
+
+// YearCounts feed the predicted lifetime value: the orders, net and
+// customers of the last 365 days, the customers of the year before, and
+// how many of those did not order in the last year (churned).
+type YearCounts struct {
+	Orders, Net, Customers, PriorCustomers, Churned int64
+}
+
+// MaxLifespanYears caps the expected lifespan when nobody churned.
+const MaxLifespanYears = 10
+
+// Value is the lifetime-value report: the predicted customer lifetime
+// value (average order value x purchase frequency x expected lifespan, the
+// last year's figures, lifespan = 1 / yearly churn, at most 10 years),
+// members against non-members, and the program's return.
+type Value struct {
+	All, Members, NonMembers GroupValue
+	Year                     YearCounts
+	LifespanYears            Hundredths // 0 when there is no year before to measure churn on
+	CLVMinor                 int64      // 0 with LifespanYears
+	// Program: members (customers holding or having held points) against
+	// the rest, what redemptions cost and what is still owed.
+	IncrementalRepeatRate Hundredths // members' repeat rate less non-members'
+	IncrementalNetMinor   int64      // members' spend per customer less non-members'
+	RedeemedPoints        int64
+	RedemptionCostMinor   int64 // redeemed points at the redemption rate
+	LiabilityMinor        int64
+	ReturnMinor           int64      // incremental spend x members - redemption cost
+	ROI                   Hundredths // return / redemption cost x 100; 0 when nothing was redeemed
+}
+
+// ValueReport derives the report. Outstanding are the points customers hold.
+func ValueReport(p Program, members, others GroupCounts, year YearCounts, redeemed, outstanding int64) Value {
+	all := GroupCounts{Customers: members.Customers + others.Customers, Orders: members.Orders + others.Orders,
+		Net: members.Net + others.Net, Repeaters: members.Repeaters + others.Repeaters, SpanDays: members.SpanDays + others.SpanDays}
+	v := Value{All: ValueOf(all), Members: ValueOf(members), NonMembers: ValueOf(others), Year: year, RedeemedPoints: redeemed,
+		RedemptionCostMinor: p.ValueMinor(max(redeemed, 0)), LiabilityMinor: p.ValueMinor(max(outstanding, 0))}
+	if year.PriorCustomers > 0 && year.Customers > 0 {
+		// lifespan = prior / churned years; CLV = net / customers x lifespan.
+		if year.Churned == 0 {
+			v.LifespanYears = MaxLifespanYears * 100
+			v.CLVMinor = year.Net / year.Customers * MaxLifespanYears
+		} else {
+			v.LifespanYears = min(RatioOf(year.PriorCustomers, year.Churned), MaxLifespanYears*100)
+			clv, _ := floorDiv(big.NewInt(year.Net), big.NewInt(year.PriorCustomers), big.NewInt(1), big.NewInt(year.Customers*year.Churned))
+			v.CLVMinor = min(clv, year.Net/year.Customers*MaxLifespanYears)
+		}
+	}
+	if members.Customers > 0 && others.Customers > 0 {
+		v.IncrementalRepeatRate = v.Members.RepeatRate - v.NonMembers.RepeatRate
+		v.IncrementalNetMinor = v.Members.NetPerCustomer - v.NonMembers.NetPerCustomer
+		v.ReturnMinor = v.IncrementalNetMinor*members.Customers - v.RedemptionCostMinor
+		if v.RedemptionCostMinor > 0 {
+			v.ROI = Ratio100(v.ReturnMinor, v.RedemptionCostMinor)
+		}
+	}
+	return v
 }

@@ -144,3 +144,29 @@ func TestProductShares(t *testing.T) {
 		})
 	}
 }
+
+func TestValueReport(t *testing.T) {
+	p := Program{RedeemPoints: 100, RedeemValueMinor: 100}
+	members := GroupCounts{Customers: 2, Orders: 3, Net: 21000, Repeaters: 1, SpanDays: 490}
+	others := GroupCounts{Customers: 1, Orders: 2, Net: 9000, Repeaters: 1, SpanDays: 2}
+	for _, c := range []struct {
+		name     string
+		year     YearCounts
+		redeemed int64
+		lifespan Hundredths
+		clv      int64
+		roi      Hundredths
+	}{
+		{"half churned: two years", YearCounts{Orders: 3, Net: 16000, Customers: 2, PriorCustomers: 2, Churned: 1}, 0, 200, 16000, 0},
+		{"nobody churned: capped at ten years", YearCounts{Orders: 3, Net: 16000, Customers: 2, PriorCustomers: 2}, 0, 1000, 80000, 0},
+		{"no year before: no prediction", YearCounts{Orders: 3, Net: 16000, Customers: 2}, 0, 0, 0, 0},
+		{"redemptions cost 10.00: return 20.00, ROI 200 %", YearCounts{}, 1000, 0, 0, 20000},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := ValueReport(p, members, others, c.year, c.redeemed, 0)
+			if v.LifespanYears != c.lifespan || v.CLVMinor != c.clv || v.ROI != c.roi || v.IncrementalNetMinor != 1500 || v.IncrementalRepeatRate != -5000 {
+				t.Fatalf("ValueReport = lifespan %d clv %d roi %d incremental %d %d", v.LifespanYears, v.CLVMinor, v.ROI, v.IncrementalNetMinor, v.IncrementalRepeatRate)
+			}
+		})
+	}
+}

@@ -1027,3 +1027,54 @@ func (s *ReportService) ReportProducts(ctx context.Context, st loyalty.Store, pe
 	}
 	return out, nil
 }
+
+// ReportValue reads the lifetime-value report from the rollups: the
+// customers' lifetime rows split by membership (points ever earned, or
+// some held now), the last two years' days, the points rollup's redeemed
+// points and the points customers hold.
+func (s *ReportService) ReportValue(ctx context.Context, st loyalty.Store, today string) (loyalty.Value, error) {
+	q := s.db.db
+	var groups []struct {
+		Member    bool  `db:"member"`
+		Customers int64 `db:"customers"`
+		Orders    int64 `db:"orders"`
+		Net       int64 `db:"net"`
+		Repeaters int64 `db:"repeaters"`
+		Span      int64 `db:"span"`
+	}
+	if err := q.SelectContext(ctx, &groups, `SELECT (c.lifetime > 0 OR c.available <> 0 OR c.held > 0) AS member, COUNT(*) AS customers,
+		COALESCE(SUM(r.orders),0) AS orders, COALESCE(SUM(r.net),0) AS net, COALESCE(SUM(r.orders >= 2),0) AS repeaters,
+		COALESCE(SUM(DATEDIFF(r.last_day, r.first_day)),0) AS span
+		FROM report_customers r JOIN customers c ON c.id=r.customer_pk WHERE r.store_id=? GROUP BY member`, st.ID); err != nil {
+		return loyalty.Value{}, fmt.Errorf("report value groups: %w", err)
+	}
+	var members, others loyalty.GroupCounts
+	for _, g := range groups {
+		c := loyalty.GroupCounts{Customers: g.Customers, Orders: g.Orders, Net: g.Net, Repeaters: g.Repeaters, SpanDays: g.Span}
+		if g.Member {
+			members = c
+		} else {
+			others = c
+		}
+	}
+	var y loyalty.YearCounts
+	yearFrom, priorFrom, priorTo := loyalty.DayBefore(today, 364), loyalty.DayBefore(today, 729), loyalty.DayBefore(today, 365)
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(DISTINCT customer_pk), COALESCE(SUM(orders),0), COALESCE(SUM(net),0)
+		FROM report_customer_days WHERE store_id=? AND day BETWEEN ? AND ?`, st.ID, yearFrom, today).Scan(&y.Customers, &y.Orders, &y.Net); err != nil {
+		return loyalty.Value{}, fmt.Errorf("report value year: %w", err)
+	}
+	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM report_customer_days n WHERE n.store_id=p.store_id
+		AND n.customer_pk=p.customer_pk AND n.day BETWEEN ? AND ?)),0) FROM (SELECT DISTINCT store_id, customer_pk FROM report_customer_days
+		WHERE store_id=? AND day BETWEEN ? AND ?) p`, yearFrom, today, st.ID, priorFrom, priorTo).Scan(&y.PriorCustomers, &y.Churned); err != nil {
+		return loyalty.Value{}, fmt.Errorf("report value churn: %w", err)
+	}
+	var redeemed, outstanding int64
+	if err := q.GetContext(ctx, &redeemed, `SELECT COALESCE(SUM(redeemed),0) FROM report_points_days WHERE store_id=?`, st.ID); err != nil {
+		return loyalty.Value{}, fmt.Errorf("report value redeemed: %w", err)
+	}
+	if err := q.GetContext(ctx, &outstanding, `SELECT COALESCE(SUM(available),0) FROM customers
+		WHERE store_id=? AND merged_into IS NULL AND available > 0`, st.ID); err != nil {
+		return loyalty.Value{}, fmt.Errorf("report value outstanding: %w", err)
+	}
+	return loyalty.ValueReport(st.Program, members, others, y, redeemed, outstanding), nil
+}
