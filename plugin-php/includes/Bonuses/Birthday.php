@@ -315,7 +315,11 @@ final class Birthday {
 		if ( ! $user || ! is_array( $b ) || ! function_exists( 'as_enqueue_async_action' ) ) {
 			return;
 		}
-		as_enqueue_async_action( self::HOOK, array( $user, $b['month'], $b['day'] ), Reconciler::GROUP, true );
+		$args = array( $user, $b['month'], $b['day'] );
+		// as_has_scheduled_action compares the arguments; the "unique" flag would not.
+		if ( ! as_has_scheduled_action( self::HOOK, $args, Reconciler::GROUP ) ) {
+			as_enqueue_async_action( self::HOOK, $args, Reconciler::GROUP );
+		}
 	}
 
 	/**

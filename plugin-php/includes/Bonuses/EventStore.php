@@ -73,25 +73,22 @@ final class EventStore {
 	}
 
 	/**
-	 * The stored body of an event not handled yet, or null.
+	 * Takes an event not handled yet: marks it handled and drops its body in
+	 * one conditional UPDATE, so of two jobs running for the same id only
+	 * one gets the body.
 	 *
 	 * @param int $id Event id.
+	 * @return string|null The raw body; null when already taken.
 	 */
-	public static function pending_body( int $id ): ?string {
+	public static function take( int $id ): ?string {
 		global $wpdb;
 		$table = self::table();
 		$body  = $wpdb->get_var( $wpdb->prepare( "SELECT body FROM {$table} WHERE event_id = %d AND handled_at IS NULL", $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the plugin's own table.
-		return is_string( $body ) && '' !== $body ? $body : null;
-	}
-
-	/**
-	 * Marks an event handled and drops its body.
-	 *
-	 * @param int $id Event id.
-	 */
-	public static function handled( int $id ): void {
-		global $wpdb;
-		$wpdb->update( self::table(), array( 'handled_at' => gmdate( 'Y-m-d H:i:s' ), 'body' => null ), array( 'event_id' => $id ), array( '%s', '%s' ), array( '%d' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- the plugin's own table.
+		if ( ! is_string( $body ) || '' === $body ) {
+			return null;
+		}
+		$rows = $wpdb->query( $wpdb->prepare( "UPDATE {$table} SET handled_at = %s, body = NULL WHERE event_id = %d AND handled_at IS NULL", gmdate( 'Y-m-d H:i:s' ), $id ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery,WordPress.DB.PreparedSQL.InterpolatedNotPrepared -- the plugin's own table.
+		return 1 === $rows ? $body : null;
 	}
 
 	/**

@@ -125,7 +125,11 @@ final class Receiver {
 			);
 		}
 		if ( function_exists( 'as_enqueue_async_action' ) ) {
-			as_enqueue_async_action( self::HANDLE_HOOK, array( $id ), Reconciler::GROUP, true );
+			// Not "unique": Action Scheduler's uniqueness ignores the arguments
+			// (one pending action per hook and group), which would drop every
+			// event arriving while another waits. The id was claimed above, so
+			// it is queued exactly once.
+			as_enqueue_async_action( self::HANDLE_HOOK, array( $id ), Reconciler::GROUP );
 		} else {
 			// Without Action Scheduler (no WooCommerce) there are no e-mails to
 			// send: other plugins hear of the event now.
@@ -149,13 +153,11 @@ final class Receiver {
 	 * @param int $id Event id.
 	 */
 	public static function handle( $id ): void {
-		$id   = (int) $id;
-		$body = EventStore::pending_body( $id );
+		$body = EventStore::take( (int) $id );
 		if ( null === $body ) {
 			return;
 		}
 		$event = json_decode( $body, true );
-		EventStore::handled( $id );
 		if ( ! is_array( $event ) ) {
 			return;
 		}

@@ -73,13 +73,15 @@ final class Reviews {
 	}
 
 	/**
-	 * Queues the report (unique while pending).
+	 * Queues the report, once while one for that review is pending
+	 * (as_has_scheduled_action compares the arguments; Action Scheduler's
+	 * own "unique" flag does not, and would drop other reviews' reports).
 	 *
 	 * @param int $comment_id Comment id.
 	 */
 	public static function queue( int $comment_id ): void {
-		if ( Settings::connected() && function_exists( 'as_enqueue_async_action' ) ) {
-			as_enqueue_async_action( self::HOOK, array( $comment_id ), Reconciler::GROUP, true );
+		if ( Settings::connected() && function_exists( 'as_enqueue_async_action' ) && ! as_has_scheduled_action( self::HOOK, array( $comment_id ), Reconciler::GROUP ) ) {
+			as_enqueue_async_action( self::HOOK, array( $comment_id ), Reconciler::GROUP );
 		}
 	}
 
