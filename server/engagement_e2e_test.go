@@ -742,3 +742,69 @@ func TestRewardCampaignAndPointsReport(t *testing.T) {
 	}
 	s.audit()
 }
+
+// TestCampaignForAReportSegment: a campaign aimed at lapsed customers, or
+// at an RFM segment, reaches exactly the customers the reports put there
+// when it starts.
+func TestCampaignForAReportSegment(t *testing.T) {
+	s := engagementService(t)
+	st := s.newStore()
+	admin := s.token(st, "1", auth.ScopeAdmin)
+	now := s.clock.Now()
+	for i, daysAgo := range []int{200, 120, 10, 5, 3, 1} {
+		id := int64(51 + i)
+		s.deliver(st, "order.updated", usd(id, id, "completed", now.AddDate(0, 0, -daysAgo)).JSON())
+	}
+	s.drain(st)
+	var churn struct {
+		Counts map[string]int64 `json:"counts"`
+	}
+	s.get("/v1/admin/reports/churn?state=lapsed", admin).json(t, &churn)
+	var rfm struct {
+		Counts map[string]int64 `json:"counts"`
+	}
+	s.get("/v1/admin/reports/rfm?segment=champions", admin).json(t, &rfm)
+	for _, c := range []struct {
+		filter map[string]any
+		want   int64
+	}{{map[string]any{"churn_state": "lapsed"}, churn.Counts["lapsed"]}, {map[string]any{"segment": "champions"}, rfm.Counts["champions"]},
+		{map[string]any{"segment": "lost"}, rfm.Counts["lost"]}} {
+		var p struct {
+			Count int64 `json:"count"`
+		}
+		r := s.send("POST", "/v1/admin/campaigns/preview", admin, map[string]any{"filter": c.filter})
+		r.json(t, &p)
+		if r.Status != http.StatusOK || p.Count != c.want {
+			t.Fatalf("preview %v: %d %s, the reports say %d", c.filter, r.Status, r.Body, c.want)
+		}
+	}
+	if churn.Counts["lapsed"] != 2 {
+		t.Fatalf("churn counts %v, want 2 lapsed", churn.Counts)
+	}
+	if r := s.send("POST", "/v1/admin/campaigns/preview", admin, map[string]any{"filter": map[string]any{"segment": "vip"}}); r.Status != http.StatusBadRequest {
+		t.Fatalf("unknown segment: %d", r.Status)
+	}
+	var camp struct {
+		ID    string `json:"id"`
+		State string `json:"state"`
+		Total int64  `json:"total"`
+	}
+	r := s.send("POST", "/v1/admin/campaigns", admin, map[string]any{"key": "come-back", "points": 30, "message": "We miss you",
+		"filter": map[string]any{"churn_state": "lapsed"}})
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("campaign: %d %s", r.Status, r.Body)
+	}
+	r.json(t, &camp)
+	eventually(t, "the campaign", func() bool {
+		s.get("/v1/admin/campaigns/"+camp.ID, s.token(st, "1", auth.ScopeAdmin)).json(t, &camp)
+		return camp.State == "done"
+	})
+	for i := int64(51); i <= 56; i++ {
+		want := int64(45)
+		if i <= 52 {
+			want += 30 // the two lapsed customers
+		}
+		s.requireBalance(st, i, want, 0)
+	}
+	s.audit()
+}

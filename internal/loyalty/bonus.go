@@ -230,7 +230,15 @@ type CampaignFilter struct {
 	LastOrderBefore         string `json:"last_order_before,omitempty"` // a date; customers whose last paid order was before it (or who never ordered)
 	LifetimeSpendAboveMinor int64  `json:"lifetime_spend_above_minor,omitempty"`
 	BirthdayMonth           int    `json:"birthday_month,omitempty"`
+	// A report segment, frozen when the campaign starts: an RFM segment
+	// (champions, loyal, ...) or a churn state (active, at_risk, lapsed).
+	Segment    string `json:"segment,omitempty"`
+	ChurnState string `json:"churn_state,omitempty"`
 }
+
+// Frozen reports whether the filter names a report segment, whose members
+// are listed when the campaign starts (segments move as customers order).
+func (f CampaignFilter) Frozen() bool { return f.Segment != "" || f.ChurnState != "" }
 
 // Validate returns EInvalid for a malformed filter.
 func (f CampaignFilter) Validate() error {
@@ -244,6 +252,17 @@ func (f CampaignFilter) Validate() error {
 		return Errorf(EInvalid, "tier_id and lifetime_spend_above_minor must be zero or more")
 	case f.BirthdayMonth < 0 || f.BirthdayMonth > 12:
 		return Errorf(EInvalid, "birthday_month must be from 1 to 12 (or 0 for any)")
+	case f.ChurnState != "" && f.ChurnState != ChurnActive && f.ChurnState != ChurnAtRisk && f.ChurnState != ChurnLapsed:
+		return Errorf(EInvalid, "churn_state must be active, at_risk or lapsed")
+	}
+	if f.Segment != "" {
+		known := false
+		for _, s := range Segments() {
+			known = known || s == f.Segment
+		}
+		if !known {
+			return Errorf(EInvalid, "segment must be one of %s", strings.Join(Segments(), ", "))
+		}
 	}
 	return nil
 }

@@ -87,12 +87,83 @@ func (s *CampaignService) Preview(ctx context.Context, store loyalty.StoreID, f 
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
+	if f.Frozen() {
+		pks, err := s.audience(ctx, s.db.db, store, f)
+		return int64(len(pks)), err
+	}
 	from, args := campaignWhere(store, f)
 	var n int64
 	if err := s.db.db.GetContext(ctx, &n, `SELECT COUNT(*) `+from, args...); err != nil {
 		return 0, fmt.Errorf("count campaign customers: %w", err)
 	}
 	return n, nil
+}
+
+// audience lists, in id order, the customers a filter naming a report
+// segment chooses today: the filter's other conditions, and the segment
+// (RFM scores or churn state) as the reports compute it.
+func (s *CampaignService) audience(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, f loyalty.CampaignFilter) ([]int64, error) {
+	st, err := loadStore(ctx, q, store)
+	if err != nil {
+		return nil, err
+	}
+	from, args := campaignWhere(store, f)
+	var base []int64
+	if err := sqlx.SelectContext(ctx, q, &base, `SELECT c.id `+from+` ORDER BY c.id`, args...); err != nil {
+		return nil, fmt.Errorf("campaign customers: %w", err)
+	}
+	keep := map[int64]bool{}
+	for _, pk := range base {
+		keep[pk] = true
+	}
+	if f.ChurnState != "" {
+		day := loyalty.LocalDay(s.db.now(), st.Program.Location()).Format(time.DateOnly)
+		var in []int64
+		if err := sqlx.SelectContext(ctx, q, &in, `SELECT r.customer_pk FROM report_customers r WHERE r.store_id=? AND r.first_day <= ?
+			AND `+churnStateSQL+` = ?`, store, day, day, st.Program.Churn(), day, f.ChurnState); err != nil {
+			return nil, fmt.Errorf("churn state customers: %w", err)
+		}
+		keep = intersect(keep, in)
+	}
+	if f.Segment != "" {
+		var rows []struct {
+			Customer int64     `db:"customer_pk"`
+			First    time.Time `db:"first_day"`
+			Last     time.Time `db:"last_day"`
+			Orders   int64     `db:"orders"`
+			Net      int64     `db:"net"`
+			R        int       `db:"rs"`
+			F        int       `db:"fs"`
+			M        int       `db:"ms"`
+		}
+		if err := sqlx.SelectContext(ctx, q, &rows, rfmSQL, store); err != nil {
+			return nil, fmt.Errorf("rfm customers: %w", err)
+		}
+		var in []int64
+		for _, r := range rows {
+			if loyalty.RFMSegment(r.R, r.F) == f.Segment {
+				in = append(in, r.Customer)
+			}
+		}
+		keep = intersect(keep, in)
+	}
+	out := make([]int64, 0, len(keep))
+	for _, pk := range base {
+		if keep[pk] {
+			out = append(out, pk)
+		}
+	}
+	return out, nil
+}
+
+func intersect(set map[int64]bool, with []int64) map[int64]bool {
+	out := make(map[int64]bool, len(with))
+	for _, pk := range with {
+		if set[pk] {
+			out[pk] = true
+		}
+	}
+	return out
 }
 
 // Create starts a campaign, or returns the one the key already started
@@ -121,9 +192,17 @@ func (s *CampaignService) Create(ctx context.Context, store loyalty.StoreID, c l
 				return err
 			}
 		}
-		from, args := campaignWhere(store, c.Filter)
-		if err := tx.GetContext(ctx, &c.Total, `SELECT COUNT(*) `+from, args...); err != nil {
-			return fmt.Errorf("count campaign customers: %w", err)
+		var frozen []int64
+		if c.Filter.Frozen() {
+			if frozen, err = s.audience(ctx, tx, store, c.Filter); err != nil {
+				return err
+			}
+			c.Total = int64(len(frozen))
+		} else {
+			from, args := campaignWhere(store, c.Filter)
+			if err := tx.GetContext(ctx, &c.Total, `SELECT COUNT(*) `+from, args...); err != nil {
+				return fmt.Errorf("count campaign customers: %w", err)
+			}
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (store_id, campaign_key, name, message, points, reward_id, filter, state,
 			total, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`, store, c.Key, c.Name, c.Message, c.Points, c.RewardID,
@@ -136,6 +215,22 @@ func (s *CampaignService) Create(ctx context.Context, store loyalty.StoreID, c l
 		}
 		c.ID, _ = res.LastInsertId()
 		c.State, c.CreatedAt, c.UpdatedAt, created = loyalty.CampaignRunning, now, now, true
+		for len(frozen) > 0 {
+			n := min(1000, len(frozen))
+			var q strings.Builder
+			args := make([]any, 0, 2*n)
+			for i, pk := range frozen[:n] {
+				if i > 0 {
+					q.WriteString(",")
+				}
+				q.WriteString("(?,?)")
+				args = append(args, c.ID, pk)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_customers (campaign_id, customer_pk) VALUES `+q.String(), args...); err != nil {
+				return fmt.Errorf("save campaign audience: %w", err)
+			}
+			frozen = frozen[n:]
+		}
 		return nil
 	})
 	return c, created, err
@@ -200,11 +295,18 @@ func (s *CampaignService) chunk(ctx context.Context, store loyalty.StoreID, id i
 		if c.State != loyalty.CampaignRunning {
 			return nil
 		}
-		from, args := campaignWhere(store, c.Filter)
 		var pks []int64
-		if err := tx.SelectContext(ctx, &pks, `SELECT c.id `+from+` AND c.id > ? ORDER BY c.id LIMIT ?`,
-			append(args, c.Cursor, campaignChunk)...); err != nil {
-			return fmt.Errorf("campaign customers: %w", err)
+		if c.Filter.Frozen() {
+			if err := tx.SelectContext(ctx, &pks, `SELECT customer_pk FROM campaign_customers WHERE campaign_id=? AND customer_pk > ?
+				ORDER BY customer_pk LIMIT ?`, c.ID, c.Cursor, campaignChunk); err != nil {
+				return fmt.Errorf("campaign customers: %w", err)
+			}
+		} else {
+			from, args := campaignWhere(store, c.Filter)
+			if err := tx.SelectContext(ctx, &pks, `SELECT c.id `+from+` AND c.id > ? ORDER BY c.id LIMIT ?`,
+				append(args, c.Cursor, campaignChunk)...); err != nil {
+				return fmt.Errorf("campaign customers: %w", err)
+			}
 		}
 		// Grants only add: the balance UPDATE locks the rows it changes, in
 		// id order, and gifts touch no balance, so nothing is locked first.
