@@ -46,6 +46,7 @@ type config struct {
 	keep        bool
 	provider    string
 	single      bool
+	throughput  int
 }
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 	flag.BoolVar(&c.keep, "keep", false, "leave the cluster's files for inspection")
 	flag.StringVar(&c.provider, "provider", "/usr/lib/galera/libgalera_smm.so", "the wsrep provider (galera-4)")
 	flag.BoolVar(&c.single, "single-primary", false, "every replica writes through node 1 (as behind a proxy) instead of one node each")
+	flag.IntVar(&c.throughput, "throughput", 6000, "after the checks, orders streamed to 1 replica and then to 3 (new stores, same cluster) to compare throughput; 0 skips")
 	flag.Parse()
 	if err := run(c); err != nil {
 		fmt.Fprintln(os.Stderr, "cluster:", err)
@@ -151,6 +153,7 @@ type replica struct {
 	cmd     *exec.Cmd
 	done    chan error
 	logPath string
+	exited  bool // the process ended and done was read
 }
 
 func (r *replica) start() error {
@@ -164,7 +167,7 @@ func (r *replica) start() error {
 	if err := r.cmd.Start(); err != nil {
 		return err
 	}
-	r.done = make(chan error, 1)
+	r.done, r.exited = make(chan error, 1), false
 	go func() { r.done <- r.cmd.Wait(); logf.Close() }()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -177,6 +180,7 @@ func (r *replica) start() error {
 		}
 		select {
 		case err := <-r.done:
+			r.exited = true
 			return fmt.Errorf("%s exited: %v (see %s)", r.name, err, r.logPath)
 		case <-time.After(100 * time.Millisecond):
 		}
@@ -184,18 +188,22 @@ func (r *replica) start() error {
 	return fmt.Errorf("%s did not start (see %s)", r.name, r.logPath)
 }
 
+// kill and stop end the process once; a second call (the deferred
+// cleanup after a phase stopped it) does nothing.
 func (r *replica) kill() {
-	if r.cmd != nil && r.cmd.Process != nil {
+	if r.cmd != nil && r.cmd.Process != nil && !r.exited {
 		r.cmd.Process.Signal(syscall.SIGKILL)
 		<-r.done
+		r.exited = true
 	}
 }
 
 func (r *replica) stop() {
-	if r.cmd != nil && r.cmd.Process != nil {
+	if r.cmd != nil && r.cmd.Process != nil && !r.exited {
 		r.cmd.Process.Signal(syscall.SIGTERM)
 		select {
 		case <-r.done:
+			r.exited = true
 		case <-time.After(20 * time.Second):
 			r.kill()
 		}
@@ -573,7 +581,117 @@ func run(c config) error {
 		return errors.New(strings.Join(violations, "; "))
 	}
 	logf("all checks passed")
+	if c.throughput > 0 {
+		for _, r := range replicas {
+			r.stop()
+		}
+		replicas = replicas[:0]
+		var rates [2]float64
+		for k, n := range []int{1, 3} {
+			out, err := cli(nodes[0], "store", "create", "--name", fmt.Sprintf("Throughput %d", n), "--url", "https://cluster.example/")
+			if err != nil {
+				return fmt.Errorf("store create: %v\n%s", err, out)
+			}
+			var st storeCreds
+			if err := json.Unmarshal(out, &st); err != nil {
+				return err
+			}
+			var set []*replica
+			for i := 0; i < n; i++ {
+				node := nodes[i]
+				if c.single {
+					node = nodes[0]
+				}
+				addr := "127.0.0.1:" + strconv.Itoa(freePort())
+				r := &replica{name: fmt.Sprintf("throughput%d-%d", n, i+1), bin: bin, addr: addr,
+					logPath: filepath.Join(root, fmt.Sprintf("throughput%d-%d.log", n, i+1)), env: env(node, "VAFA_ADDR="+addr, "VAFA_WORKERS=4")}
+				if err := r.start(); err != nil {
+					return err
+				}
+				set = append(set, r)
+				replicas = append(replicas, r)
+			}
+			rate, err := throughput(db, client, set, st, c, int64(1_000_000*(k+1)))
+			if err != nil {
+				return err
+			}
+			rates[k] = rate
+			writes := "one node each (multi-primary)"
+			if c.single || n == 1 {
+				writes = "all writing to node 1"
+			}
+			logf("throughput with %d replica(s), %s: %.0f orders/s (%d orders, accepted and posted)", n, writes, rate, c.throughput)
+			for _, r := range set {
+				r.stop()
+			}
+		}
+		logf("throughput: 3 replicas / 1 replica = %.2f", rates[1]/rates[0])
+	}
 	return nil
+}
+
+// throughput streams c.throughput distinct orders to the replicas (at
+// random, c.concurrency at once) for a fresh store and returns the orders
+// per second from the first delivery until the store's inbox is drained.
+func throughput(db *sql.DB, client *http.Client, set []*replica, st storeCreds, c config, firstID int64) (float64, error) {
+	ctx := context.Background()
+	base := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	var next atomic.Int64
+	var failed atomic.Int64
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < c.concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(c.throughput) {
+					return
+				}
+				d := delivery{order: firstID + i, customer: 1 + i%int64(c.customers), modified: base.Add(time.Duration(i) * time.Second)}
+				for attempt := 0; ; attempt++ {
+					ok, err := deliver(ctx, client, set[rand.IntN(len(set))].addr, st, d.body())
+					if ok {
+						break
+					}
+					if attempt > 20 {
+						failed.Add(1)
+						logf("delivery of order %d failed: %v", d.order, err)
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := failed.Load(); n > 0 {
+		return 0, fmt.Errorf("%d deliveries were never accepted", n)
+	}
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		var pending int64
+		if err := db.QueryRow(`SELECT COUNT(*) FROM webhook_inbox WHERE store_id=? AND state='pending'`, st.StoreID).Scan(&pending); err != nil {
+			return 0, err
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("the inbox did not drain in 5 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	var posted int64
+	if err := db.QueryRow(`SELECT COUNT(DISTINCT order_id) FROM ledger_transactions WHERE store_id=? AND kind='order_earn'`, st.StoreID).Scan(&posted); err != nil {
+		return 0, err
+	}
+	if posted != int64(c.throughput) {
+		return 0, fmt.Errorf("%d of %d orders posted", posted, c.throughput)
+	}
+	return float64(c.throughput) / elapsed.Seconds(), nil
 }
 
 // ordersOff counts orders whose held points are not what their final
