@@ -745,3 +745,38 @@ func TestReplayedDeleteDeliveryIsIgnored(t *testing.T) {
 	}
 	s.audit()
 }
+
+// TestMeIncludesTheFirstActivityPage: GET /v1/me?include=activity answers
+// the balance and the same first page as GET /v1/me/activity, so a page
+// showing both makes one request.
+func TestMeIncludesTheFirstActivityPage(t *testing.T) {
+	s := startService(t)
+	st := s.newStore()
+	for i := int64(1); i <= 3; i++ {
+		s.deliver(st, "order.updated", usd(i, 77, "processing", s.clock.Now().Add(time.Duration(i)*time.Minute)).JSON())
+	}
+	s.drain(st)
+	tok := s.token(st, "77", auth.ScopeShopper)
+	var me struct {
+		Available int64 `json:"available"`
+		Activity  struct {
+			Items      []activity `json:"items"`
+			NextCursor *string    `json:"next_cursor"`
+		} `json:"activity"`
+	}
+	s.get("/v1/me?include=activity&activity_limit=2", tok).json(t, &me)
+	var page struct {
+		Items      []activity `json:"items"`
+		NextCursor *string    `json:"next_cursor"`
+	}
+	s.get("/v1/me/activity?limit=2", tok).json(t, &page)
+	a, _ := json.Marshal(me.Activity.Items)
+	b, _ := json.Marshal(page.Items)
+	if me.Available != 135 || len(me.Activity.Items) != 2 || string(a) != string(b) ||
+		me.Activity.NextCursor == nil || page.NextCursor == nil || *me.Activity.NextCursor != *page.NextCursor {
+		t.Fatalf("me %+v, activity page %+v", me, page)
+	}
+	if r := s.get("/v1/me", tok); strings.Contains(string(r.Body), `"activity"`) {
+		t.Fatalf("plain /v1/me carries the activity: %s", r.Body)
+	}
+}

@@ -32,6 +32,9 @@ type balanceResponse struct {
 	// The next points to lapse: null when the store expires nothing or
 	// nothing of the balance will.
 	Expiring *expiringResponse `json:"expiring"`
+	// The first page of the activity, with ?include=activity: a storefront
+	// page showing the balance and the activity makes one request.
+	Activity *activityPage `json:"activity,omitempty"`
 }
 
 type expiringResponse struct {
@@ -121,6 +124,26 @@ func (a *api) me(c *gin.Context) error {
 		if e != nil {
 			out.Expiring = &expiringResponse{Points: e.Points, At: e.At.UTC()}
 		}
+	}
+	switch c.Query("include") {
+	case "":
+	case "activity":
+		limit := 10
+		if s := c.Query("activity_limit"); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 1 || n > 100 {
+				return loyalty.Errorf(loyalty.EInvalid, "activity_limit must be between 1 and 100")
+			}
+			limit = n
+		}
+		cid, _ := p.CustomerID()
+		items, err := a.Ledger.Activity(c.Request.Context(), p.StoreID, cid, 0, limit)
+		if err != nil {
+			return err
+		}
+		out.Activity = &activityPage{Items: activityList(items), NextCursor: activityCursor(items, limit)}
+	default:
+		return loyalty.Errorf(loyalty.EInvalid, "include must be activity or absent")
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
