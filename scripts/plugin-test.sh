@@ -74,6 +74,9 @@ go build -o "$tmp/vafa" ./server
 # which WordPress always lets itself reach): the loopback allowance is then
 # the plugin's alone, and the tests below check it is exactly the webhook URL.
 export VAFA_MYSQL_DSN="${dsn%/*}/$svcdb" VAFA_ADDR="127.0.0.1:$svc_port" VAFA_PUBLIC_URL="http://localhost:$svc_port" VAFA_LOG_LEVEL=warn VAFA_MATURE_INTERVAL=1s
+# The service delivers its signed events to the plugin's receiver, which is
+# this WordPress on loopback: allowed for the test (docs/engagement.md).
+export VAFA_OUTBOUND_ALLOW_PRIVATE=1 VAFA_DELIVER_INTERVAL=1s
 "$tmp/vafa" store create --name "Plugin Test" --url "http://127.0.0.1:$wp_port/" > "$tmp/store.json"
 j() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2], {}, {"d": d}))' "$@"; }
 start_service() { "$tmp/vafa" serve 2>>"$tmp/service.log" & svc_pid=$!; pids+=("$svc_pid"); 
@@ -92,6 +95,7 @@ cp -aL /usr/share/wordpress/wp-content/themes/twentytwentyone "$site/wp-content/
 ln -s "$root/plugin-php" "$site/wp-content/plugins/vafa"
 mkdir -p "$site/wp-content/mu-plugins"
 cp plugin-php/tests/integration/mu-test-login.php "$site/wp-content/mu-plugins/"
+cp plugin-php/tests/integration/mu-test-mail.php "$site/wp-content/mu-plugins/" # wp_mail into $tmp/mail.jsonl
 secret=$(head -c16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 sql "CREATE DATABASE $wpdb CHARACTER SET utf8mb4"
 cat > "$site/wp-config.php" <<PHP
@@ -113,6 +117,7 @@ define( 'AUTOMATIC_UPDATER_DISABLED', true );
 define( 'WP_HTTP_BLOCK_EXTERNAL', true );
 define( 'WP_ACCESSIBLE_HOSTS', '127.0.0.1' );
 define( 'VAFA_TEST_LOGIN_SECRET', '$secret' );
+define( 'VAFA_TEST_MAIL_LOG', '$tmp/mail.jsonl' );
 define( 'VAFA_ALLOW_INSECURE_SERVICE', true ); // the test service is plain http on loopback
 define( 'WP_CACHE', file_exists( '$tmp/cache-on' ) );
 foreach ( array( 'AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT' ) as \$k ) { define( \$k, '$secret' . \$k ); }
@@ -284,6 +289,38 @@ wpcli release "$shopper" "$(j "$tmp/redeem-ci.json" 'd["redemption"]["code"]')" 
 check "releasing it gives the points back (145)" test "$(points_of "$shopper")" = 145
 wpcli forget-cache "$shopper" >/dev/null
 
+# ---- Notifications (issue 10): the service's signed events reach the plugin ----
+echo "== notifications"
+esecret=$(sql "SELECT option_value FROM $wpdb.wp_options WHERE option_name='vafa_events_secret'")
+esecret_autoload=$(sql "SELECT autoload FROM $wpdb.wp_options WHERE option_name='vafa_events_secret'")
+check "connecting made a 64-character receiver secret, stored with autoload off ($esecret_autoload)" sh -c "test ${#esecret} = 64 && case '$esecret_autoload' in no|off) true;; *) false;; esac"
+curl -s "http://127.0.0.1:$svc_port/v1/admin/endpoints" -H "Authorization: Bearer $admin_tok" > "$tmp/endpoints.json"
+check "the service has the plugin's receiver (rest_url vafa/v1/events) and never shows its secret" python3 -c '
+import json,re,sys; d=json.load(open(sys.argv[1])); u=re.compile(re.escape(sys.argv[2])+r"/(index\.php)?\?rest_route=/vafa/v1/events")
+sys.exit(0 if any(e.get("kind")=="plugin" and u.fullmatch(e.get("url","")) for e in d.get("items",[])) and sys.argv[3] not in open(sys.argv[1]).read() else 1)' "$tmp/endpoints.json" "$VAFA_WP_URL" "${esecret:-x}"
+ev_url="$VAFA_WP_URL/?rest_route=/vafa/v1/events"
+post_event() { # body secret -> HTTP status; the answer in $tmp/event.json
+  local sig; sig=$(printf '%s' "$1" | openssl dgst -sha256 -hmac "$2" -binary | base64)
+  curl -s -o "$tmp/event.json" -w '%{http_code}' -X POST "$ev_url" -H 'Content-Type: application/json' -H "X-Vafa-Event-Id: 1" -H "X-Vafa-Signature: $sig" --data-binary "$1"
+}
+ev_body() { # id type customer data-json
+  printf '{"id":%s,"type":"%s","store_id":"%s","created_at":"2026-11-23T10:00:00Z","customer":{"id":%s,"email":"sara@example.com"},"data":%s}' "$1" "$2" "$store_id" "$3" "$4"
+}
+ev=$(ev_body 900001 points.earned "$shopper" '{"kind":"signup_bonus","points":50,"order_id":0,"balance":{"available":195,"pending":0}}')
+code=$(post_event "$ev" "wrong-secret-wrong-secret-wrong-secret")
+check "an event signed with another secret is refused (401)" test "$code" = 401
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$ev_url" -H 'Content-Type: application/json' --data-binary "$ev")
+check "an event without a signature is refused (401)" test "$code" = 401
+sig=$(printf '%s' "$ev" | openssl dgst -sha256 -hmac "$esecret" -binary | base64)
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$ev_url" -H 'Content-Type: application/json' -H "X-Vafa-Signature: $sig" --data-binary "${ev/\"points\":50/\"points\":5000}")
+check "a signed event whose body was changed is refused (401)" test "$code" = 401
+check "refused events are not stored" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_vafa_events WHERE event_id=900001")" = 0
+code=$(post_event "$ev" "$esecret")
+check "an event signed with the registered secret is accepted (200)" sh -c "test '$code' = 200 && grep -q '\"duplicate\":false' '$tmp/event.json'"
+code=$(post_event "$ev" "$esecret")
+check "the same event again: 200, recognised as a duplicate, stored once" sh -c "test '$code' = 200 && grep -q '\"duplicate\":true' '$tmp/event.json' && test \"\$(mariadb --protocol=tcp -h '$dbhost' -P '$dbport' -u '$dbuser' -N -e 'SELECT COUNT(*) FROM $wpdb.wp_vafa_events WHERE event_id=900001')\" = 1"
+check "an event without an id is refused (400)" test "$(post_event '{"type":"points.earned"}' "$esecret")" = 400
+
 # The service goes down: a hanging service costs at most the timeout, and the
 # page shows the last figures with their time, or the fallback text.
 kill "$svc_pid"; wait "$svc_pid" 2>/dev/null || true
@@ -315,7 +352,7 @@ cp "$tmp/debug.log" plugin-php/tests/artifacts/debug.log 2>/dev/null || : > plug
 # library); the plugin's own files must log nothing.
 check "no PHP warning or notice from the plugin in the log" sh -c "! grep -E 'PHP (Warning|Notice|Deprecated|Fatal)' plugin-php/tests/artifacts/debug.log | grep -E 'plugins/vafa|plugin-php' | grep -q ."
 dev_key=$(j "$tmp/store.json" 'd["private_key"]')
-check "no secret in any page" sh -c "! grep -l -F -e '$wsecret' -e '$dev_key' $tmp/page-*.html | grep -q ."
+check "no secret in any page" sh -c "! grep -l -F -e '$wsecret' -e '$dev_key' -e '${esecret:-no-events-secret}' $tmp/page-*.html | grep -q ."
 
 echo "== WooCommerce end-to-end"
 if [ -z "${VAFA_WC_DIR:-}" ] || [ ! -f "${VAFA_WC_DIR:-/nonexistent}/woocommerce.php" ]; then
@@ -826,6 +863,159 @@ sys.exit(0 if ok else 1)' "$tmp/dash-ar.html" "$tmp/svc-summary.json"
   t=$(curl -s -o "$tmp/dash-down.html" -w '%{time_total}' -H "Cookie: $cookie" "$dash_url&vafa_test_locale=fa_IR")
   check "dashboard with the service down: a translated notice within the timeout [${t}s]" sh -c "grep -q 'vafa-dashboard-down' '$tmp/dash-down.html' && grep -q 'به سرویس پاداش دسترسی نبود' '$tmp/dash-down.html' && ! grep -q 'vafa-chart-' '$tmp/dash-down.html' && python3 -c 'import sys; sys.exit(0 if float(sys.argv[1]) < 4.5 else 1)' '$t'"
   start_service
+  # ---- Engagement (issue 10) with a real WooCommerce ----
+  # The service's events become WooCommerce e-mails (captured from wp_mail),
+  # in the customer's language; the survey after a completed order, the
+  # birthday asked once, and approved reviews, each granting points once.
+  echo "== engagement"
+  wpcli forget-cache "$shopper" >/dev/null
+  admin_tok=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  esecret=$(sql "SELECT option_value FROM $wpdb.wp_options WHERE option_name='vafa_events_secret'")
+  mail_n() { if [ -f "$tmp/mail.jsonl" ]; then wc -l < "$tmp/mail.jsonl"; else echo 0; fi; }
+  mail_find() { # to subject-part since-line -> the newest matching message as JSON
+    python3 -c 'import json,os,sys
+f=sys.argv[1]; lines=open(f).read().splitlines()[int(sys.argv[4]):] if os.path.exists(f) else []
+m=[x for x in map(json.loads, lines) if x["to"]==sys.argv[2] and sys.argv[3] in x["subject"]]
+print(json.dumps(m[-1], ensure_ascii=False)) if m else sys.exit(1)' "$tmp/mail.jsonl" "$1" "$2" "${3:-0}"; }
+  wait_mail() { # to subject-part since-line outfile
+    for _ in $(seq 1 60); do wpcli run-queue >/dev/null; mail_find "$1" "$2" "$3" > "$4" && return 0; sleep 0.5; done; return 1; }
+  mjq() { python3 -c 'import json,re,sys; m=json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$@"; }
+  check "WooCommerce > Settings > Emails lists the plugin's e-mails" sh -c "curl -s -H 'Cookie: $cookie' '$VAFA_WP_URL/wp-admin/admin.php?page=wc-settings&tab=email' | grep -q 'Vafa: points earned' && curl -s -H 'Cookie: $cookie' '$VAFA_WP_URL/wp-admin/admin.php?page=wc-settings&tab=email' | grep -q 'Vafa: survey request'"
+  n0=$(mail_n)
+  ev=$(ev_body 910001 points.earned "$shopper" '{"kind":"signup_bonus","points":50,"order_id":0,"balance":{"available":1234,"pending":0}}')
+  check "a signed points.earned event is accepted" test "$(post_event "$ev" "$esecret")" = 200
+  if wait_mail sara@example.com "You earned 50 points" "$n0" "$tmp/mail-earned.json"; then ok "the points e-mail goes to the customer's account address"; else fail "the points e-mail goes to the customer's account address"; fi
+  check "  subject, heading, reason, points and balance in English, WooCommerce's template around it" mjq "$tmp/mail-earned.json" 'm["subject"]=="You earned 50 points at Vafa Test Shop" and "Welcome bonus for creating your account" in m["message"] and "data-points=\"50\"" in m["message"] and "Your balance: 1,234 points." in m["message"] and "<html" in m["message"] and "dir=\"ltr\"" in m["message"]'
+  n1=$(mail_n)
+  code=$(post_event "$ev" "$esecret")
+  wpcli run-queue >/dev/null; sleep 0.5; wpcli run-queue >/dev/null
+  check "the same event delivered again ($code) sends no second e-mail" sh -c "test '$code' = 200 && test \$(wc -l < '$tmp/mail.jsonl') = $n1"
+  forged=$(ev_body 910002 points.earned "$shopper" '{"kind":"campaign_bonus","points":999,"order_id":0,"message":"forged"}')
+  code=$(post_event "$forged" "not-the-secret-not-the-secret-00")
+  wpcli run-queue >/dev/null
+  check "a forged event ($code) sends nothing" sh -c "test '$code' = 401 && test \$(wc -l < '$tmp/mail.jsonl') = $n1"
+  wpcli email-enabled vafa_points_earned no >/dev/null
+  code=$(post_event "$(ev_body 910003 points.earned "$shopper" '{"kind":"review_bonus","points":20,"order_id":0}')" "$esecret")
+  wpcli run-queue >/dev/null
+  check "with the points e-mail switched off in WooCommerce > Settings > Emails, an event ($code) sends none" sh -c "test '$code' = 200 && test \$(wc -l < '$tmp/mail.jsonl') = $n1"
+  wpcli email-enabled vafa_points_earned yes >/dev/null
+  # A customer who reads Persian: the reward e-mail in Persian, right to left, Persian digits.
+  maryam=$(wpcli new-user maryam maryam@example.com | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  wpcli user-locale "$maryam" fa_IR >/dev/null
+  n2=$(mail_n)
+  ev=$(ev_body 910004 reward.issued "$maryam" '{"reason":"survey","reward_name":"","redemption":{"id":"77","code":"VAFA-ABCDEFGH23","kind":"fixed_discount","value_minor":500,"percent":0,"points":0,"expires_at":"2027-03-21T12:00:00Z"},"balance":{"available":1200,"pending":0}}')
+  post_event "$ev" "$esecret" >/dev/null
+  if wait_mail maryam@example.com "VAFA" "$n2" "$tmp/mail-fa.json" || wait_mail maryam@example.com "" "$n2" "$tmp/mail-fa.json"; then ok "the reward e-mail goes to the Persian customer"; else fail "the reward e-mail goes to the Persian customer"; fi
+  cp "$tmp/mail-fa.json" plugin-php/tests/artifacts/mail-reward-fa.json 2>/dev/null || true
+  check "  in Persian and right to left: subject, text, the code, 5.00 as ۵٫۰۰, a Jalali date" mjq "$tmp/mail-fa.json" 're.search("[\u0600-\u06FF]{3}", m["subject"]) and "dir=\"rtl\"" in m["message"] and "VAFA-ABCDEFGH23" in m["message"] and "۵٫۰۰" in m["message"] and "کد شما" in m["message"] and "۱۴۰۶" in m["message"] and "Your code" not in m["message"]'
+  check "  the code is remembered as the customer's coupon" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='vafa_code_vafa-abcdefgh23'")" = 1
+  # The other e-mails, one event each; a move down a tier sends none.
+  n4=$(mail_n)
+  post_event "$(ev_body 910010 birthday.gift "$shopper" '{"points":25,"balance":{"available":300,"pending":0}}')" "$esecret" >/dev/null
+  post_event "$(ev_body 910011 points.expiring "$shopper" '{"points":40,"expires_at":"2027-01-15T12:00:00Z","balance":{"available":300,"pending":0}}')" "$esecret" >/dev/null
+  post_event "$(ev_body 910012 tier.changed "$shopper" '{"from":null,"to":{"id":"3","name":"Gold","names":{"en":"Gold"}},"direction":"up"}')" "$esecret" >/dev/null
+  post_event "$(ev_body 910013 tier.changed "$shopper" '{"from":{"id":"3","name":"Gold","names":{"en":"Gold"}},"to":null,"direction":"down"}')" "$esecret" >/dev/null
+  post_event "$(ev_body 910014 winback "$shopper" '{"days_inactive":120,"points":15,"redemption":null,"balance":{"available":315,"pending":0}}')" "$esecret" >/dev/null
+  wait_mail sara@example.com "We miss you" "$n4" "$tmp/mail-winback.json" || true
+  mail_find sara@example.com "Happy birthday" "$n4" > "$tmp/mail-birthday.json" || true
+  mail_find sara@example.com "expire soon" "$n4" > "$tmp/mail-expiring.json" || true
+  mail_find sara@example.com "Welcome to Gold" "$n4" > "$tmp/mail-tier.json" || true
+  check "birthday e-mail: the gift's points" mjq "$tmp/mail-birthday.json" 'm["subject"]=="Happy birthday from Vafa Test Shop!" and "we added 25 points to your account" in re.sub("<[^>]+>","",m["message"])'
+  check "expiry e-mail: how many points lapse and when" mjq "$tmp/mail-expiring.json" 'm["subject"]=="40 of your points at Vafa Test Shop expire soon" and "40 of your points expire on January 15, 2027." in re.sub("<[^>]+>","",m["message"])'
+  check "tier e-mail for a move up" mjq "$tmp/mail-tier.json" '"You are now Gold." in re.sub("<[^>]+>","",m["message"])'
+  tiers=$(tail -n +$((n4 + 1)) "$tmp/mail.jsonl" | grep -c '"subject":"Welcome to' || true)
+  check "  none for a move down ($tiers tier e-mail)" test "$tiers" = 1
+  check "win-back e-mail: the points that welcome the customer back" mjq "$tmp/mail-winback.json" 'm["subject"]=="We miss you at Vafa Test Shop" and "we added 15 points to your account" in re.sub("<[^>]+>","",m["message"])'
+  # The admin's Bonuses page: settings saved at the service, no secret shown.
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa-bonuses" > "$tmp/bonuses.html"
+  cp "$tmp/bonuses.html" plugin-php/tests/artifacts/bonuses.html
+  check "the Bonuses page shows the settings form and the notifications log, no secret" sh -c "grep -q 'name=\"vafa_survey_points\"' '$tmp/bonuses.html' && grep -q 'id=\"vafa-events\"' '$tmp/bonuses.html' && ! grep -q -F -e '$esecret' -e '$wsecret' '$tmp/bonuses.html'"
+  bnonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"bonus_settings\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/bonuses.html")
+  curl -s -o /dev/null -H "Cookie: $cookie" -H "Referer: $VAFA_WP_URL/wp-admin/admin.php?page=vafa-bonuses" \
+    --data-urlencode action=vafa_bonuses --data-urlencode vafa_op=bonus_settings --data-urlencode "_wpnonce=$bnonce" \
+    --data-urlencode vafa_signup_points=0 --data-urlencode vafa_birthday_points=25 --data-urlencode vafa_anniversary_points=0 --data-urlencode vafa_anniversary_from=registration \
+    --data-urlencode vafa_review_points=20 --data-urlencode vafa_survey_points=30 --data-urlencode vafa_survey_reward=0 --data-urlencode "vafa_survey_question=What should we stock next?" \
+    --data-urlencode vafa_winback_days=120 --data-urlencode vafa_winback_points=0 --data-urlencode vafa_winback_reward=0 --data-urlencode vafa_expiry_reminder_days=10 "$VAFA_WP_URL/wp-admin/admin-post.php"
+  curl -s "http://127.0.0.1:$svc_port/v1/program" -H "Authorization: Bearer $admin_tok" > "$tmp/program-bonus.json"
+  check "the Bonuses form saves the program at the service (PATCH /v1/admin/program)" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); w={"birthday_points":25,"anniversary_from":"registration","review_points":20,"survey_points":30,"survey_question":"What should we stock next?","winback_days":120,"expiry_reminder_days":10}; bad={k:d.get(k) for k in w if d.get(k)!=w[k]}; print("   ",bad) if bad else None; sys.exit(1 if bad else 0)' "$tmp/program-bonus.json"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" --data "action=vafa_bonuses&vafa_op=event_replay&vafa_delivery=1&_wpnonce=bad" "$VAFA_WP_URL/wp-admin/admin-post.php")
+  check "a Replay without a valid nonce is refused ($code)" test "$code" = 403
+  # The survey: a completed order -> the service's survey.requested event ->
+  # the plugin's receiver -> the e-mail with the link -> the My Account form -> 30 points.
+  n3=$(mail_n)
+  sorder=$(wpcli wc-order "$shopper" "$product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
+  if wait_mail sara@example.com "How was your order #$sorder" "$n3" "$tmp/mail-survey.json"; then ok "a completed order leads to the survey e-mail, delivered by the service's outbox"; else fail "a completed order leads to the survey e-mail, delivered by the service's outbox"; tail -5 "$tmp/service.log"; fi
+  survey_link=$(python3 -c 'import html,json,re,sys; m=json.load(open(sys.argv[1])); a=re.search(r"<a[^>]*vafa-survey-link[^>]*>", m["message"]) ; h=re.search(r"href=\"([^\"]+)\"", a.group(0)) if a else None; print(html.unescape(h.group(1)).split("#")[0] if h else "")' "$tmp/mail-survey.json" 2>/dev/null)
+  check "  it links to the survey in My Account for that order, says what answering earns" sh -c "echo '$survey_link' | grep -q 'vafa-survey=$sorder' && grep -q 'You will get 30 points for your answer.' '$tmp/mail-survey.json'"
+  curl -s "$survey_link&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/survey.html"
+  cp "$tmp/survey.html" plugin-php/tests/artifacts/my-account-survey.html
+  check "the survey page: the order's form with 1-5 stars and the store's question" sh -c "grep -q 'id=\"vafa-survey-$sorder\"' '$tmp/survey.html' && grep -c 'name=\"vafa_rating\"' '$tmp/survey.html' | grep -q . && grep -q 'What should we stock next?' '$tmp/survey.html'"
+  snonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); f=h[h.find("id=\"vafa-survey-"+sys.argv[2]+"\""):]; m=re.search(r"name=\"vafa_survey_nonce\" value=\"([0-9a-f]+)\"", f); print(m.group(1) if m else "")' "$tmp/survey.html" "$sorder")
+  sb=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  answer_survey() { curl -s -o /dev/null -w '%{http_code}' "$survey_link&vafa_test_login=$secret&vafa_test_user=$shopper" --data-urlencode "vafa_survey_order=$sorder" \
+    --data-urlencode vafa_rating=5 --data-urlencode "vafa_comment=Fast delivery, lovely saffron" --data-urlencode "vafa_answer=More teas" --data-urlencode "vafa_survey_nonce=$snonce"; }
+  code=$(answer_survey)
+  check "answering through the My Account form ($code) grants the 30 points at the service" wait_points $((sb + 30))
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&vafa-survey&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/survey2.html"
+  check "  the page thanks with the points and lists the answer with its 5 stars" sh -c "grep -q 'Thank you for your feedback! 30 points were added to your account.' '$tmp/survey2.html' && grep -q 'data-order=\"$sorder\" data-rating=\"5\"' '$tmp/survey2.html'"
+  answer_survey >/dev/null
+  sleep 1
+  again=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&vafa-survey&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/survey3.html"
+  check "  answering the same order again grants nothing ($again) and says so" sh -c "test '$again' = $((sb + 30)) && grep -q 'You have already rated this order.' '$tmp/survey3.html'"
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&vafa-survey&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=fa_IR" > "$tmp/survey-fa.html"
+  check "  in Persian: right to left and translated" sh -c "grep -q 'vafa-survey\" dir=\"rtl\"' '$tmp/survey-fa.html' && grep -q 'پاسخ‌های شما' '$tmp/survey-fa.html'"
+  curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa-bonuses" > "$tmp/bonuses2.html"
+  check "the Bonuses page lists the answer with the average rating" sh -c "grep -q 'data-count=\"1\" data-average=\"5' '$tmp/bonuses2.html' && grep -q 'Fast delivery, lovely saffron' '$tmp/bonuses2.html' && grep -q 'More teas' '$tmp/bonuses2.html'"
+  check "the notifications log lists deliveries to the plugin" sh -c "curl -s -H 'Cookie: $cookie' '$VAFA_WP_URL/wp-admin/admin.php?page=vafa-bonuses&state=delivered' | grep -q '<code>survey.requested</code>'"
+  # The birthday: saved once in Account details, then read-only; a second try is refused.
+  acct="$VAFA_WP_URL/?page_id=$myaccount&edit-account&vafa_test_login=$secret&vafa_test_user=$shopper"
+  curl -s "$acct" > "$tmp/account.html"
+  check "Account details asks for the birthday (month and day)" sh -c "grep -q 'name=\"vafa_birthday_month\"' '$tmp/account.html' && grep -q 'name=\"vafa_birthday_day\"' '$tmp/account.html'"
+  anonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"name=\"save-account-details-nonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/account.html")
+  bdnonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"name=\"vafa_birthday_nonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/account.html")
+  save_account() { curl -s -o "$tmp/account-post.html" -w '%{http_code}' "$acct" --data-urlencode action=save_account_details --data-urlencode "save-account-details-nonce=$anonce" \
+    --data-urlencode account_first_name=Sara --data-urlencode account_last_name=Ahmadi --data-urlencode account_display_name=sara --data-urlencode account_email=sara@example.com \
+    --data-urlencode password_current= --data-urlencode password_1= --data-urlencode password_2= --data-urlencode "vafa_birthday_nonce=$bdnonce" \
+    --data-urlencode "vafa_birthday_month=$1" --data-urlencode "vafa_birthday_day=$2"; }
+  profile() { curl -s "http://127.0.0.1:$svc_port/v1/me/profile" -H "Authorization: Bearer $(wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"; }
+  bday() { python3 -c 'import json,sys; d=json.load(sys.stdin); b=d.get("birthday") or {}; print("%s/%s" % (b.get("month"), b.get("day")))'; }
+  code=$(save_account 2 29)
+  got=$(profile | bday)
+  check "saving Account details ($code) saves 29 February at the service ($got)" test "$got" = 2/29
+  curl -s "$acct" > "$tmp/account2.html"
+  check "  then it is shown read-only ('29 February', ask the store to correct it), no field" sh -c "grep -q 'Your birthday was saved' '$tmp/account2.html' && grep -q 'data-month=\"2\" data-day=\"29\">29 February<' '$tmp/account2.html' && grep -q 'To correct it, ask the store.' '$tmp/account2.html' && ! grep -q 'name=\"vafa_birthday_month\"' '$tmp/account2.html'"
+  save_account 3 15 >/dev/null
+  curl -s "$acct" > "$tmp/account3.html"
+  got=$(profile | bday)
+  # WooCommerce shows the refusal on the form it answers with (errors are not redirected).
+  check "  a second birthday is refused by the service (409), the first kept ($got), and the shopper told" sh -c "test '$got' = 2/29 && grep -q 'Your birthday is already saved. To correct it, ask the store.' '$tmp/account-post.html' && grep -q 'data-month=\"2\" data-day=\"29\"' '$tmp/account3.html'"
+  curl -s "$acct&vafa_test_locale=fa_IR" > "$tmp/account-fa.html"
+  check "  in Persian: the saved birthday with a Persian month and digits" grep -q 'data-day="29">۲۹ فوریهٔ<' "$tmp/account-fa.html"
+  # Reviews: approved for a bought product -> queued -> 20 points, once.
+  rb=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  r1=$(wpcli review "$shopper" "$product" 5)
+  r1id=$(echo "$r1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  if [ "$(echo "$r1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["approved"])')" = 0 ]; then
+    check "a first review waits for moderation: nothing queued" test "$(wpcli pending-actions vafa_report_review | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" = 0
+    wpcli comment-status "$r1id" approve >/dev/null
+  fi
+  check "approving the review queues the report (Action Scheduler, not the comment request)" test "$(wpcli pending-actions vafa_report_review | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')" = 1
+  check "  the service grants the 20 review points" wait_points $((rb + 20))
+  review_meta() { wpcli comment-meta "$1" _vafa_review | python3 -c 'import json,sys; v=json.load(sys.stdin)["value"] or {}; print("%s/%s/%s" % (v.get("granted"), v.get("points"), v.get("reason")))'; }
+  got=$(review_meta "$r1id")
+  check "  the service's answer is kept on the review ($got)" test "$got" = True/20/
+  r2id=$(wpcli review "$shopper" "$gift_product" 4 | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  wpcli run-queue >/dev/null
+  got=$(review_meta "$r2id")
+  check "a review of a product the shopper never bought, posted already approved, is reported and earns nothing ($got)" test "$got" = False/0/not_purchased
+  wpcli comment-status "$r1id" hold >/dev/null; wpcli comment-status "$r1id" approve >/dev/null; wpcli run-queue >/dev/null
+  again=$(me | python3 -c 'import json,sys; print(json.load(sys.stdin)["available"])')
+  check "approving the first review again earns nothing more ($again, $(review_meta "$r1id"))" test "$again" = $((rb + 20))
+  wpcli forget-cache "$shopper" >/dev/null
+  curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-bonus.html"
+  check "My Account activity names the survey and review bonuses" sh -c "grep -q 'Thank you for your feedback' '$tmp/myaccount-bonus.html' && grep -q 'Thank you for your product review' '$tmp/myaccount-bonus.html'"
+  check "no engagement page or e-mail shows a secret" sh -c "! grep -l -F -e '$esecret' -e '$wsecret' '$tmp/mail.jsonl' '$tmp/survey.html' '$tmp/account.html' '$tmp/bonuses2.html' | grep -q ."
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")
