@@ -140,7 +140,7 @@ final class Redeemer {
 	 * @param int $user_id WordPress user id.
 	 */
 	private static function forget_figures( int $user_id ): void {
-		foreach ( array( '/v1/me', '/v1/me/rewards' ) as $path ) {
+		foreach ( array( \Vafa\Storefront\View::SUMMARY, '/v1/me/rewards' ) as $path ) {
 			delete_transient( \Vafa\Settings::PREFIX . md5( $user_id . '|' . $path ) );
 		}
 	}

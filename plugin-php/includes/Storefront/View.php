@@ -20,13 +20,20 @@ defined( 'ABSPATH' ) || exit;
  */
 final class View {
 	/**
+	 * The one service call a storefront page makes for a shopper: the
+	 * balance, tier, expiry and the first activity page together, cached
+	 * per user, so the balance box, the tier and the activity list share it.
+	 */
+	public const SUMMARY = '/v1/me?include=activity';
+
+	/**
 	 * The balance box for a user (template storefront/balance.php).
 	 *
 	 * @param int $user_id WordPress user id.
 	 */
 	public static function balance( int $user_id ): string {
 		$client = self::client();
-		$me     = $client ? $client->cached_get( $user_id, '/v1/me' ) : null;
+		$me     = $client ? $client->cached_get( $user_id, self::SUMMARY ) : null;
 		if ( null === $me ) {
 			return Templates::render( 'storefront/unavailable.php' );
 		}
@@ -51,8 +58,16 @@ final class View {
 			$cursor = '';
 		}
 		$client = self::client();
-		$path   = '/v1/me/activity?limit=10' . ( '' !== $cursor ? '&cursor=' . rawurlencode( $cursor ) : '' );
-		$page   = $client ? $client->cached_get( $user_id, $path ) : null;
+		if ( '' === $cursor ) {
+			// The first page comes with the summary the balance box reads.
+			$me   = $client ? $client->cached_get( $user_id, self::SUMMARY ) : null;
+			$page = is_array( $me['activity'] ?? null ) ? $me['activity'] : null;
+			if ( null !== $page && ! empty( $me['stale_since'] ) ) {
+				$page['stale_since'] = $me['stale_since'];
+			}
+		} else {
+			$page = $client ? $client->cached_get( $user_id, '/v1/me/activity?limit=10&cursor=' . rawurlencode( $cursor ) ) : null;
+		}
 		if ( null === $page ) {
 			return Templates::render( 'storefront/unavailable.php' );
 		}

@@ -31,7 +31,7 @@ final class Status {
 			return null;
 		}
 		$client = View::client();
-		return $client ? $client->cached_get( $user_id, '/v1/me' ) : null;
+		return $client ? $client->cached_get( $user_id, \Vafa\Storefront\View::SUMMARY ) : null;
 	}
 
 	/**
