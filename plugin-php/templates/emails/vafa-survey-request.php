@@ -34,6 +34,10 @@ do_action( 'woocommerce_email_header', $email_heading, $email );
 <?php endif; ?>
 <?php /* translators: %s: order number */ ?>
 <p><?php echo esc_html( sprintf( __( 'Thank you for your order #%s. How did we do? It takes a minute: a rating from 1 to 5 and, if you like, a comment.', 'vafa' ), $order_number ) ); ?></p>
+<?php if ( '' !== $question ) : ?>
+	<?php /* translators: %s: the store's own survey question */ ?>
+<p class="vafa-survey-question"><?php echo esc_html( sprintf( __( 'And one question from us: %s', 'vafa' ), $question ) ); ?></p>
+<?php endif; ?>
 <?php if ( $bonus > 0 ) : ?>
 	<?php /* translators: %s: points */ ?>
 <p class="vafa-survey-bonus"><?php echo esc_html( sprintf( __( 'You will get %s points for your answer.', 'vafa' ), Format::points( $bonus, $locale ) ) ); ?></p>

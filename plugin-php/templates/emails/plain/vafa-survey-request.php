@@ -32,6 +32,10 @@ if ( '' !== $customer_name ) {
 }
 /* translators: %s: order number */
 echo esc_html( sprintf( __( 'Thank you for your order #%s. How did we do? It takes a minute: a rating from 1 to 5 and, if you like, a comment.', 'vafa' ), $order_number ) ) . "\n\n";
+if ( '' !== $question ) {
+	/* translators: %s: the store's own survey question */
+	echo esc_html( sprintf( __( 'And one question from us: %s', 'vafa' ), $question ) ) . "\n\n";
+}
 if ( $bonus > 0 ) {
 	/* translators: %s: points */
 	echo esc_html( sprintf( __( 'You will get %s points for your answer.', 'vafa' ), Format::points( $bonus, $locale ) ) ) . "\n\n";
