@@ -503,6 +503,13 @@ func TestOutboxDeliveredSignedRetriedAndReplayed(t *testing.T) {
 	if r := s.send("POST", "/v1/admin/events/"+dead.Items[0].ID+"/replay", admin, nil); r.Status != http.StatusNotFound {
 		t.Fatalf("replaying a delivered one: %d", r.Status)
 	}
+	// Delivered notices go after 90 days (a sign-up bonus announced then
+	// is the last: nothing of this store is dead any more).
+	s.clock.Advance(91 * 24 * time.Hour)
+	eventually(t, "the old notices pruned", func() bool {
+		return s.count(`SELECT COUNT(*) FROM event_deliveries WHERE store_id=?`, st.id) == 0 &&
+			s.count(`SELECT COUNT(*) FROM outbox_events WHERE store_id=?`, st.id) == 0
+	})
 	s.audit()
 }
 

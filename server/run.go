@@ -236,6 +236,7 @@ func serve(ctx context.Context, cfg Config, env Env, log *slog.Logger) error {
 			{Name: "win-back", Every: cfg.MatureEvery, Run: svc.bonuses.WinbacksDue},
 			{Name: "expiry reminders", Every: cfg.MatureEvery, Run: svc.bonuses.RemindExpiring},
 			{Name: "campaigns", Every: cfg.DeliverEvery, Run: svc.campaigns.RunDue},
+			{Name: "prune notices", Every: cfg.MatureEvery, Run: svc.outbox.Prune},
 			{Name: "deliver notices", Every: cfg.DeliverEvery,
 				Run: outbound.NewDeliverer(svc.outbox, outbound.NewClient(cfg.OutboundAllowPrivate), reg, log).Run}}
 		go func() { pool.Run(stopWorkers, work); close(poolDone) }()

@@ -131,6 +131,15 @@ func WinbackNotice(key string, customer int64, daysInactive int, points int64, r
 		Data: map[string]any{"days_inactive": daysInactive, "points": points, "redemption": r}}
 }
 
+// NoticeRetentionDays is how long delivered notices are kept. A notice's
+// key also stops its cause from announcing twice (a win-back lapse, an
+// expiry reminder), so it outlives every window a cause can come back in:
+// reminders are at most MaxReminderDays ahead, win-back lapses a week.
+const (
+	NoticeRetentionDays = 90
+	MaxReminderDays     = 60
+)
+
 // Delivery states of a notice at one receiver.
 const (
 	DeliveryPending   = "pending"

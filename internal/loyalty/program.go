@@ -152,8 +152,8 @@ func (p Program) Validate() error {
 		return Errorf(EInvalid, "survey_reward and winback_reward must be a reward id or 0")
 	case len([]rune(p.SurveyQuestion)) > 300:
 		return Errorf(EInvalid, "survey_question must be at most 300 characters")
-	case p.WinbackDays < 0 || p.WinbackDays > 3650 || p.ExpiryReminderDays < 0 || p.ExpiryReminderDays > 365:
-		return Errorf(EInvalid, "winback_days must be between 0 and 3650 and expiry_reminder_days between 0 and 365")
+	case p.WinbackDays < 0 || p.WinbackDays > 3650 || p.ExpiryReminderDays < 0 || p.ExpiryReminderDays > MaxReminderDays:
+		return Errorf(EInvalid, "winback_days must be between 0 and 3650 and expiry_reminder_days between 0 and %d", MaxReminderDays)
 	case len(p.TimeZone) > 64:
 		return Errorf(EInvalid, "time_zone must be an IANA time zone name such as Asia/Tehran")
 	}

@@ -423,3 +423,23 @@ func (s *OutboxService) Notices(ctx context.Context, store loyalty.StoreID, typ 
 	}
 	return out, nil
 }
+
+// Prune deletes, up to limit of each, the deliveries delivered more than
+// loyalty.NoticeRetentionDays ago and the notices that old with no
+// delivery left (dead ones stay until replayed). It returns how many rows
+// went.
+func (s *OutboxService) Prune(ctx context.Context, limit int) (int, error) {
+	before := s.db.now().AddDate(0, 0, -loyalty.NoticeRetentionDays)
+	res, err := s.db.db.ExecContext(ctx, `DELETE FROM event_deliveries WHERE state='delivered' AND delivered_at < ? LIMIT ?`, before, limit)
+	if err != nil {
+		return 0, fmt.Errorf("prune deliveries: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	res, err = s.db.db.ExecContext(ctx, `DELETE FROM outbox_events WHERE fanned=1 AND created_at < ? AND NOT EXISTS
+		(SELECT 1 FROM event_deliveries d WHERE d.event_id=outbox_events.id) ORDER BY id LIMIT ?`, before, limit)
+	if err != nil {
+		return int(n), fmt.Errorf("prune notices: %w", err)
+	}
+	m, _ := res.RowsAffected()
+	return int(n + m), nil
+}

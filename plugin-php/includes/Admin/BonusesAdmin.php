@@ -40,7 +40,7 @@ final class BonusesAdmin {
 		'survey_points'        => 1000000,
 		'winback_days'         => 3650,
 		'winback_points'       => 1000000,
-		'expiry_reminder_days' => 365,
+		'expiry_reminder_days' => 60,
 	);
 
 	/**
