@@ -1016,6 +1016,155 @@ print(json.dumps(m[-1], ensure_ascii=False)) if m else sys.exit(1)' "$tmp/mail.j
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount-bonus.html"
   check "My Account activity names the survey and review bonuses" sh -c "grep -q 'Thank you for your feedback' '$tmp/myaccount-bonus.html' && grep -q 'Thank you for your product review' '$tmp/myaccount-bonus.html'"
   check "no engagement page or e-mail shows a secret" sh -c "! grep -l -F -e '$esecret' -e '$wsecret' '$tmp/mail.jsonl' '$tmp/survey.html' '$tmp/account.html' '$tmp/bonuses2.html' | grep -q ."
+  # The Customers and Segments screens (WooCommerce > Vafa customers, Vafa
+  # segments) show what the service holds and change it through their forms:
+  # a manual adjustment (and a refused one, in the admin's language), a
+  # birthday correction, and a surprise campaign for an RFM segment whose
+  # customers get the points. Shoppers are kept out; Persian is right to left
+  # with Jalali dates.
+  echo "== customers and segments"
+  admin_tok=$(wpcli mint-admin | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  svc_admin() { curl -s "http://127.0.0.1:$svc_port$1" -H "Authorization: Bearer $admin_tok"; }
+  avail_of() { svc_admin "/v1/admin/customers/$1?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("available"))'; }
+  cust_url="$VAFA_WP_URL/wp-admin/admin.php?page=vafa-customers"
+  seg_url="$VAFA_WP_URL/wp-admin/admin.php?page=vafa-segments"
+  shopper_email=$(sql "SELECT user_email FROM $wpdb.wp_users WHERE ID=$shopper")
+  curl -s -H "Cookie: $cookie" -G "$cust_url" --data-urlencode "vafa_customer=$shopper_email" > "$tmp/cust-email.html"
+  cp "$tmp/cust-email.html" plugin-php/tests/artifacts/customers.html
+  svc_admin "/v1/admin/customers/$shopper?limit=20" > "$tmp/svc-customer.json"
+  same_customer() { python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); s=json.load(open(sys.argv[2])); cid=sys.argv[3]
+fig={k:int(v) for k,v in re.findall(r"data-figure=\"(\w+)\" data-value=\"(-?\d+)\"", h)}
+rows=re.findall(r"<tr data-kind=\"(\w+)\" data-created=\"([^\"]+)\" data-available=\"(-?\d+)\"", h)
+want=[(x["kind"],x["created_at"],str(x["available_delta"])) for x in s["ledger"]]
+ok="data-customer=\""+cid+"\"" in h and fig=={k:s[k] for k in ("available","pending","lifetime")} and rows==want and s["available"]>0 and len(want)>=2
+print("   ", fig, rows[:2], want[:2]) if not ok else None; sys.exit(0 if ok else 1)' "$1" "$tmp/svc-customer.json" "$shopper"; }
+  check "Customers: found by e-mail ($shopper_email), the service's balances and ledger" same_customer "$tmp/cust-email.html"
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-id.html"
+  check "Customers: found by customer id, the same figures" same_customer "$tmp/cust-id.html"
+  check "Customers: the tier, segment, birthday and referrals sections, the adjustment form" sh -c "grep -q 'id=\"vafa-tier\"' '$tmp/cust-id.html' && grep -q 'class=\"vafa-segment\" data-segment=' '$tmp/cust-id.html' && grep -q 'class=\"vafa-birthday\" data-month=\"2\" data-day=\"29\"' '$tmp/cust-id.html' && grep -q 'id=\"vafa-referrals\"' '$tmp/cust-id.html' && grep -q 'name=\"vafa_points\"' '$tmp/cust-id.html'"
+  seg_of_shopper=$(python3 -c 'import re,sys; m=re.search(r"class=\"vafa-segment\" data-segment=\"([^\"]*)\"", open(sys.argv[1]).read()); print(m.group(1) if m else "")' "$tmp/cust-id.html")
+  if [ "$seg_of_shopper" != "?" ]; then
+    svc_admin "/v1/admin/reports/rfm?segment=${seg_of_shopper:-champions}&limit=100" > "$tmp/svc-rfm-shopper.json"
+    check "Customers: the shopper's RFM segment ($seg_of_shopper) lists the shopper at the service" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if sys.argv[2] and sys.argv[3] in [x["customer_id"] for x in d["items"]] else 1)' "$tmp/svc-rfm-shopper.json" "$seg_of_shopper" "$shopper"
+  fi
+  curl -s -H "Cookie: $cookie" -G "$cust_url" --data-urlencode "vafa_customer=nobody-$suffix@example.com" > "$tmp/cust-guest.html"
+  check "Customers: an e-mail without an account says guests have no id at the service" sh -c "grep -q 'data-kind=\"guest\"' '$tmp/cust-guest.html' && grep -q 'No account uses this e-mail' '$tmp/cust-guest.html' && ! grep -q 'vafa-balances' '$tmp/cust-guest.html'"
+  form_fields() { # page op: the form's hidden fields as curl arguments
+    python3 -c 'import html,re,sys; h=open(sys.argv[1]).read(); i=h.find("vafa-form-"+sys.argv[2]); f=h[i:h.find("</form>",i)]
+print(" ".join("--data-urlencode %s=%s" % (n,html.unescape(v)) for n,v in re.findall(r"name=\"(_wpnonce|vafa_key|vafa_customer_id|vafa_op|action)\" value=\"([^\"]*)\"", f)))' "$1" "$2"; }
+  post_form() { # page op [locale] -- more fields; answers the HTTP status
+    local page=$1 op=$2 loc=${3:-}; shift 3
+    # shellcheck disable=SC2046
+    curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" $(form_fields "$page" "$op") "$@" "$VAFA_WP_URL/wp-admin/admin-post.php${loc:+?vafa_test_locale=$loc}"; }
+  notice_of() { python3 -c 'import html,re,sys; m=re.search(r"vafa-notice\"><p>([^<]*)<", open(sys.argv[1]).read()); print(html.unescape(m.group(1)) if m else "")' "$1"; }
+  before=$(avail_of "$shopper")
+  code=$(post_form "$tmp/cust-id.html" adjust "" --data-urlencode vafa_points=25 --data-urlencode "vafa_reason=Parcel arrived late")
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-adjusted.html"
+  after=$(avail_of "$shopper")
+  svc_admin "/v1/admin/customers/$shopper?limit=1" > "$tmp/svc-adjusted.json"
+  check "Customers: the adjustment form ($code) adds 25 points at the service ($before -> $after) with its reason, and says so" sh -c "test '$code' = 302 && test '$after' = $((before + 25)) && python3 -c 'import json,sys; x=json.load(open(sys.argv[1]))[\"ledger\"][0]; sys.exit(0 if x[\"kind\"]==\"adjustment\" and x[\"reason\"]==\"Parcel arrived late\" and x[\"available_delta\"]==25 else 1)' '$tmp/svc-adjusted.json' && test \"\$(python3 -c 'import html,re,sys; m=re.search(r\"vafa-notice\\\"><p>([^<]*)<\", open(sys.argv[1]).read()); print(m.group(1) if m else \"\")' '$tmp/cust-adjusted.html')\" = 'Adjusted by 25 points. Available now: $(printf "%'d" "$after" 2>/dev/null | LC_ALL=C sed 's/[^0-9]/,/g').'"
+  post_form "$tmp/cust-id.html" adjust "" --data-urlencode vafa_points=25 --data-urlencode "vafa_reason=Parcel arrived late" >/dev/null
+  check "Customers: the same form sent twice posts once ($(avail_of "$shopper"))" test "$(avail_of "$shopper")" = "$after"
+  code=$(post_form "$tmp/cust-adjusted.html" adjust "" --data-urlencode vafa_points=-10 --data-urlencode "vafa_reason=Returned a sample")
+  check "Customers: a negative adjustment takes points ($code)" test "$(avail_of "$shopper")" = $((after - 10))
+  after=$((after - 10))
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-form.html"
+  code=$(post_form "$tmp/cust-form.html" adjust "" --data-urlencode vafa_points=0 --data-urlencode "vafa_reason=Nothing")
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-refused.html"
+  check "Customers: zero points are refused by the service, its message shown, nothing posted ($code)" sh -c "test '$(notice_of "$tmp/cust-refused.html")' = 'The points must not be zero.' && grep -q 'notice-error vafa-notice' '$tmp/cust-refused.html' && test '$(avail_of "$shopper")' = '$after'"
+  code=$(post_form "$tmp/cust-refused.html" adjust fa_IR --data-urlencode vafa_points=5 --data-urlencode "vafa_reason=$(head -c 501 /dev/zero | tr '\0' x)")
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper&vafa_test_locale=fa_IR" > "$tmp/cust-refused-fa.html"
+  check "Customers: a reason over 500 characters is refused, the service's message in Persian ($(notice_of "$tmp/cust-refused-fa.html"))" sh -c "test '$(notice_of "$tmp/cust-refused-fa.html")' = 'دلیلی بین ۱ تا ۵۰۰ نویسه بنویسید.' && test '$(avail_of "$shopper")' = '$after'"
+  shopper_tok() { wpcli mint "$shopper" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'; }
+  bd() { curl -s "http://127.0.0.1:$svc_port/v1/me/profile" -H "Authorization: Bearer $(shopper_tok)" | python3 -c 'import json,sys; b=json.load(sys.stdin).get("birthday") or {}; print("%s/%s" % (b.get("month"), b.get("day")))'; }
+  code=$(post_form "$tmp/cust-refused-fa.html" birthday "" --data-urlencode vafa_birthday_month=2 --data-urlencode vafa_birthday_day=30)
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-bd-refused.html"
+  check "Customers: 30 February is refused by the service, in words ($(notice_of "$tmp/cust-bd-refused.html")), the birthday kept ($(bd))" sh -c "test '$(notice_of "$tmp/cust-bd-refused.html")' = 'February has no day 30.' && test '$(bd)' = 2/29"
+  code=$(post_form "$tmp/cust-bd-refused.html" birthday "" --data-urlencode vafa_birthday_month=3 --data-urlencode vafa_birthday_day=21)
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper" > "$tmp/cust-bd.html"
+  check "Customers: the birthday correction ($code) saves 21 March at the service ($(bd)), the admin can correct after the shopper's once" sh -c "test '$(bd)' = 3/21 && grep -q 'class=\"vafa-birthday\" data-month=\"3\" data-day=\"21\">21 March<' '$tmp/cust-bd.html'"
+  # Someone without manage_woocommerce: the shopper with a real login cookie and their own nonces.
+  curl -s -o /dev/null -c "$tmp/cs-shopper-cookies" "$VAFA_WP_URL/?vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_auth=1"
+  code=$(curl -s -o "$tmp/cust-shopper.html" -w '%{http_code}' -b "$tmp/cs-shopper-cookies" "$cust_url&vafa_customer=$shopper")
+  code2=$(curl -s -o "$tmp/seg-shopper.html" -w '%{http_code}' -b "$tmp/cs-shopper-cookies" "$seg_url")
+  check "a shopper cannot open the Customers ($code) or Segments ($code2) screen" sh -c "test '$code' != 200 && test '$code2' != 200 && ! grep -q -e 'vafa-balances' -e 'vafa-rfm-counts' '$tmp/cust-shopper.html' '$tmp/seg-shopper.html'"
+  sn=$(wpcli nonce "$shopper" vafa_customers_adjust | python3 -c 'import json,sys; print(json.load(sys.stdin)["nonce"])')
+  code=$(curl -s -o "$tmp/adjust-shopper.txt" -w '%{http_code}' -b "$tmp/cs-shopper-cookies" --data "action=vafa_customers&vafa_op=adjust&vafa_customer_id=$shopper&vafa_points=1000&vafa_reason=mine&vafa_key=k1&_wpnonce=$sn" "$VAFA_WP_URL/wp-admin/admin-post.php")
+  code2=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" --data "action=vafa_customers&vafa_op=adjust&vafa_customer_id=$shopper&vafa_points=1000&vafa_reason=forged&vafa_key=k2&_wpnonce=0123456789" "$VAFA_WP_URL/wp-admin/admin-post.php")
+  check "an adjustment by a shopper with their own nonce ($code) or by the admin with a forged one ($code2) is refused, nothing posted" sh -c "test '$code' = 403 && test '$code2' = 403 && grep -q 'not allowed to manage Vafa' '$tmp/adjust-shopper.txt' && test '$(avail_of "$shopper")' = '$after'"
+  # Segments: the service's counts; a segment with registered customers, its list, a campaign for it.
+  curl -s -H "Cookie: $cookie" "$seg_url" > "$tmp/seg.html"
+  svc_admin "/v1/admin/reports/rfm?limit=1" > "$tmp/svc-rfm2.json"
+  svc_admin "/v1/admin/reports/churn?limit=1" > "$tmp/svc-churn2.json"
+  check "Segments: the counts per RFM segment and churn state are the service's" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); r=json.load(open(sys.argv[2]))["counts"]; c=json.load(open(sys.argv[3]))["counts"]
+seg={k:int(v) for k,v in re.findall(r"data-segment=\"(\w+)\" data-count=\"(\d+)\"", h)}
+st={k:int(v) for k,v in re.findall(r"data-state=\"(\w+)\" data-count=\"(\d+)\"", h)}
+ok=seg==r and st==c and sum(r.values())>=3; print("   ",seg,r,st,c) if not ok else None; sys.exit(0 if ok else 1)' "$tmp/seg.html" "$tmp/svc-rfm2.json" "$tmp/svc-churn2.json"
+  seg=$(for s in champions loyal promising at_risk hibernating lost; do svc_admin "/v1/admin/reports/rfm?segment=$s&limit=100" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len([x for x in d["items"] if x["customer_id"]]), sys.argv[1])' "$s"; done | sort -rn | head -1 | awk '$1 > 0 {print $2}')
+  svc_admin "/v1/admin/reports/rfm?segment=${seg:-champions}&limit=100" > "$tmp/svc-seg.json"
+  members=$(python3 -c 'import json,sys; print(" ".join(x["customer_id"] for x in json.load(open(sys.argv[1]))["items"] if x["customer_id"]))' "$tmp/svc-seg.json")
+  others=$(for s in champions loyal promising at_risk hibernating lost; do [ "$s" = "$seg" ] || svc_admin "/v1/admin/reports/rfm?segment=$s&limit=100" | python3 -c 'import json,sys; print(" ".join(x["customer_id"] for x in json.load(sys.stdin)["items"] if x["customer_id"]))'; done | xargs)
+  echo "  segment $seg: customers $members; in other segments: $others"
+  curl -s -H "Cookie: $cookie" "$seg_url&vafa_list=rfm&vafa_which=$seg&vafa_limit=100" > "$tmp/seg-list.html"
+  cp "$tmp/seg-list.html" plugin-php/tests/artifacts/segments.html
+  check "Segments: the list of $seg is the service's, in its order" python3 -c '
+import json,re,sys; h=open(sys.argv[1]).read(); d=json.load(open(sys.argv[2]))
+rows=re.findall(r"<tr data-customer=\"(\d*)\" data-orders=\"(\d+)\" data-spend=\"(\d+)\"", h)
+want=[(x["customer_id"] or "",str(x["orders"]),str(x["spend_minor"])) for x in d["items"]]
+sys.exit(0 if rows==want and rows else 1)' "$tmp/seg-list.html" "$tmp/svc-seg.json"
+  preview=$(curl -s -X POST "http://127.0.0.1:$svc_port/v1/admin/campaigns/preview" -H "Authorization: Bearer $admin_tok" -H 'Content-Type: application/json' --data "{\"filter\":{\"segment\":\"$seg\"}}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+  check "Segments: the campaign form behind its button, the service's preview count ($preview) and a key for the segment and day" sh -c "grep -q '<summary class=\"button button-primary\">Start a surprise campaign for this segment</summary>' '$tmp/seg-list.html' && grep -q 'class=\"vafa-preview\" data-count=\"$preview\"' '$tmp/seg-list.html' && grep -q 'name=\"vafa_campaign_key\"[^>]*value=\"$(echo "$seg" | tr _ -)-[0-9-]*\"' '$tmp/seg-list.html'"
+  seg_link=$(python3 -c 'import html,re,sys; m=re.search(r"href=\"([^\"]*action=vafa_report_csv[^\"]*segment="+sys.argv[2]+r"[^\"]*)\"", open(sys.argv[1]).read()); print(html.unescape(m.group(1)) if m else "")' "$tmp/seg-list.html" "$seg")
+  code=$(curl -s -o "$tmp/seg.csv" -w '%{http_code}' -H "Cookie: $cookie" "$seg_link")
+  svc_admin "/v1/admin/reports/rfm?segment=$seg&format=csv" > "$tmp/svc-seg.csv"
+  check "Segments: the CSV export of $seg is the service's ($code)" sh -c "test '$code' = 200 && cmp -s '$tmp/seg.csv' '$tmp/svc-seg.csv' && head -1 '$tmp/seg.csv' | grep -q '^customer_id,email'"
+  declare -A bal_before=()
+  for c in $members $others; do bal_before[$c]=$(avail_of "$c"); done
+  camp_fields=$(python3 -c 'import html,re,sys; h=open(sys.argv[1]).read(); i=h.find("<form", h.find("vafa-campaign-form")); f=h[i:h.find("</form>",i)]
+print(" ".join("--data-urlencode %s=%s" % (n,html.unescape(v)) for n,v in re.findall(r"name=\"(_wpnonce|vafa_list|vafa_which|action|vafa_campaign_key)\"[^>]*value=\"([^\"]*)\"", f)))' "$tmp/seg-list.html")
+  camp_key=$(echo "$camp_fields" | sed -E 's/.*vafa_campaign_key=([^ ]*).*/\1/')
+  # shellcheck disable=SC2086
+  loc=$(curl -s -o /dev/null -w '%{redirect_url}' -H "Cookie: $cookie" $camp_fields --data-urlencode vafa_campaign_points=11 --data-urlencode vafa_campaign_reward=0 \
+    --data-urlencode "vafa_campaign_name=Thanks, $seg" --data-urlencode "vafa_campaign_message=A thank-you from the shop" "$VAFA_WP_URL/wp-admin/admin-post.php")
+  camp_id=$(echo "$loc" | sed -nE 's/.*vafa_campaign=([0-9]+).*/\1/p')
+  svc_admin "/v1/admin/campaigns" > "$tmp/svc-campaigns.json"
+  check "Segments: starting the campaign from the form creates it at the service (#$camp_id: key $camp_key, filter segment $seg, 11 points, every customer of the segment)" python3 -c '
+import json,sys; d=json.load(open(sys.argv[1])); c=[x for x in d["items"] if x["id"]==sys.argv[2]]
+ok=len(c)==1 and c[0]["key"]==sys.argv[3] and c[0]["filter"]=={"segment":sys.argv[4]} and c[0]["points"]==11 and c[0]["message"]=="A thank-you from the shop" and c[0]["total"]==int(sys.argv[5])==len(sys.argv[6].split())
+print("   ", c) if not ok else None; sys.exit(0 if ok else 1)' "$tmp/svc-campaigns.json" "${camp_id:-x}" "$camp_key" "$seg" "$preview" "$members"
+  for _ in $(seq 1 60); do svc_admin "/v1/admin/campaigns/$camp_id" > "$tmp/svc-campaign.json"; grep -q '"state":"done"' "$tmp/svc-campaign.json" && break; sleep 0.5; done
+  changed=""; unchanged=""
+  for c in $members; do [ "$(avail_of "$c")" = $((bal_before[$c] + 11)) ] && changed="$changed $c"; done
+  for c in $others; do [ "$(avail_of "$c")" = "${bal_before[$c]}" ] && unchanged="$unchanged $c"; done
+  check "  each customer of $seg got the 11 points at the service (${changed# }), the other segments' customers nothing (${unchanged# })" sh -c "test '${changed# }' = '$members' && test '${unchanged# }' = '$(echo $others)' && grep -q '\"state\":\"done\"' '$tmp/svc-campaign.json'"
+  curl -s -H "Cookie: $cookie" "$loc" > "$tmp/seg-campaign.html"
+  check "  the page shows the campaign's progress from the service (done, $preview of $preview) and that it started" sh -c "grep -q 'data-campaign=\"$camp_id\" data-state=\"done\" data-granted=\"$preview\" data-total=\"$preview\"' '$tmp/seg-campaign.html' && grep -q 'The campaign started for' '$tmp/seg-campaign.html'"
+  # shellcheck disable=SC2086
+  curl -s -o /dev/null -H "Cookie: $cookie" $(python3 -c 'import html,re,sys; h=open(sys.argv[1]).read(); i=h.find("<form", h.find("vafa-campaign-form")); f=h[i:h.find("</form>",i)]
+print(" ".join("--data-urlencode %s=%s" % (n,html.unescape(v)) for n,v in re.findall(r"name=\"(_wpnonce|vafa_list|vafa_which|action)\"[^>]*value=\"([^\"]*)\"", f)))' "$tmp/seg-campaign.html") \
+    --data-urlencode "vafa_campaign_key=$camp_key" --data-urlencode vafa_campaign_points=50 "$VAFA_WP_URL/wp-admin/admin-post.php"
+  curl -s -H "Cookie: $cookie" "$seg_url&vafa_list=rfm&vafa_which=$seg" > "$tmp/seg-again.html"
+  first=${members%% *}
+  check "Segments: the same key again starts nothing and says the key is taken ($(avail_of "$first"))" sh -c "grep -q 'already started another campaign' '$tmp/seg-again.html' && test '$(avail_of "$first")' = $((bal_before[$first] + 11))"
+  # Persian: right to left, translated, Jalali dates (the churn day, the list, the ledger), no Gregorian month.
+  curl -s -H "Cookie: $cookie" "$seg_url&vafa_list=rfm&vafa_which=$seg&vafa_test_locale=fa_IR" > "$tmp/seg-fa.html"
+  curl -s -H "Cookie: $cookie" "$cust_url&vafa_customer=$shopper&vafa_test_locale=fa_IR" > "$tmp/cust-fa.html"
+  cp "$tmp/seg-fa.html" plugin-php/tests/artifacts/segments-fa.html; cp "$tmp/cust-fa.html" plugin-php/tests/artifacts/customers-fa.html
+  check "Segments and Customers in Persian: right to left, translated, Jalali dates in Persian digits, no Gregorian month" python3 -c '
+import re,sys
+jal="(فروردین|اردیبهشت|خرداد|تیر|مرداد|شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)"; greg="January|February|March|April|May|June|July|August|September|October|November|December"
+s=open(sys.argv[1]).read(); c=open(sys.argv[2]).read()
+sw=s[s.find("wrap vafa-segments"):s.find("id=\"wpfooter\"")]; cw=c[c.find("wrap vafa-customers"):c.find("id=\"wpfooter\"")]
+ok="dir=\"rtl\"" in s and "dir=\"rtl\"" in c and "بخش‌های وفا" in sw and "مشتریان وفا" in cw
+ok=ok and re.search(r"<caption>ریزش در [۰-۹]{1,2} "+jal+r" [۰-۹]{4}</caption>", sw)
+days=re.findall(r"<td>([^<]*)</td>", sw[sw.find("vafa-list\""):])
+ok=ok and any(re.fullmatch(r"[۰-۹]{1,2} "+jal+r" [۰-۹]{4}", d) for d in days)
+led=re.findall(r"<td class=\"vafa-date\">([^<]*)</td>", cw)
+ok=ok and led and all(re.match(r"[۰-۹]{1,2} "+jal+r" [۰-۹]{4}", d) for d in led)
+ok=ok and not re.search(greg, sw) and not re.search(greg, cw)
+sys.exit(0 if ok else 1)' "$tmp/seg-fa.html" "$tmp/cust-fa.html"
   # Disconnect from the admin page, then uninstall: nothing of the plugin's is left.
   curl -s -H "Cookie: $cookie" "$VAFA_WP_URL/wp-admin/admin.php?page=vafa" > "$tmp/admin2.html"
   nonce=$(python3 -c 'import re,sys; h=open(sys.argv[1]).read(); m=re.search(r"value=\"disconnect\">\s*<input[^>]*name=\"_wpnonce\" value=\"([0-9a-f]+)\"", h); print(m.group(1) if m else "")' "$tmp/admin2.html")

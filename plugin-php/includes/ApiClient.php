@@ -105,7 +105,7 @@ class ApiClient {
 			$code    = is_array( $data ) && isset( $data['error']['code'] ) ? (string) $data['error']['code'] : 'http_' . $status;
 			$message = is_array( $data ) && isset( $data['error']['message'] ) ? (string) $data['error']['message'] : '';
 			/* translators: 1: HTTP status, 2: message from the rewards service */
-			throw new ApiException( sprintf( __( 'The rewards service answered %1$d: %2$s', 'vafa' ), $status, $message ), $code, $status );
+			throw new ApiException( sprintf( __( 'The rewards service answered %1$d: %2$s', 'vafa' ), $status, $message ), $code, $status, $message );
 		}
 		if ( ! is_array( $data ) ) {
 			throw new ApiException( __( 'The rewards service sent an unreadable answer.', 'vafa' ), 'bad_json', $status );

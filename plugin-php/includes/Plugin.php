@@ -29,6 +29,8 @@ final class Plugin {
 			if ( $woo ) {
 				Admin\DashboardAdmin::register();
 				Admin\BonusesAdmin::register();
+				Admin\CustomersAdmin::register();
+				Admin\SegmentsAdmin::register();
 			} else {
 				add_action( 'admin_notices', array( self::class, 'missing_woocommerce_notice' ) );
 			}

@@ -128,7 +128,7 @@ final class View {
 	 *
 	 * @param array<string,mixed> $it Activity item.
 	 */
-	private static function describe( array $it ): string {
+	public static function describe( array $it ): string {
 		$order = isset( $it['order_id'] ) ? Format::digits( (string) $it['order_id'], determine_locale() ) : '';
 		$bonus = \Vafa\Bonuses\Kinds::label( (string) ( $it['kind'] ?? '' ), (string) ( $it['reason'] ?? $it['message'] ?? '' ) );
 		if ( '' !== $bonus ) {
