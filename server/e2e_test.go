@@ -779,4 +779,19 @@ func TestMeIncludesTheFirstActivityPage(t *testing.T) {
 	if r := s.get("/v1/me", tok); strings.Contains(string(r.Body), `"activity"`) {
 		t.Fatalf("plain /v1/me carries the activity: %s", r.Body)
 	}
+	// Everything the My Account tab shows, in one request, equal to the
+	// separate endpoints' answers.
+	s.setProgram(st, `{"referral_enabled":true,"referrer_points":100}`)
+	var all map[string]json.RawMessage
+	s.get("/v1/me?include=activity,rewards,redemptions,referral", tok).json(t, &all)
+	for key, path := range map[string]string{"rewards": "/v1/me/rewards", "redemptions": "/v1/me/redemptions?limit=20", "referral": "/v1/me/referral"} {
+		var want, got any
+		s.get(path, tok).json(t, &want)
+		if err := json.Unmarshal(all[key], &got); err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s in /v1/me: %s, %s says %v", key, all[key], path, want)
+		}
+	}
+	if r := s.get("/v1/me?include=activity,balance", tok); r.Status != http.StatusBadRequest {
+		t.Fatalf("include=balance: %d %s", r.Status, r.Body)
+	}
 }

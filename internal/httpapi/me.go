@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -32,9 +33,13 @@ type balanceResponse struct {
 	// The next points to lapse: null when the store expires nothing or
 	// nothing of the balance will.
 	Expiring *expiringResponse `json:"expiring"`
-	// The first page of the activity, with ?include=activity: a storefront
-	// page showing the balance and the activity makes one request.
-	Activity *activityPage `json:"activity,omitempty"`
+	// What ?include= asks for besides (activity, rewards, redemptions,
+	// referral, comma-separated): a storefront page makes one request for
+	// everything it shows.
+	Activity    *activityPage       `json:"activity,omitempty"`
+	Rewards     *shopperRewardList  `json:"rewards,omitempty"`
+	Redemptions *redemptionPage     `json:"redemptions,omitempty"`
+	Referral    *myReferralResponse `json:"referral,omitempty"`
 }
 
 type expiringResponse struct {
@@ -125,27 +130,71 @@ func (a *api) me(c *gin.Context) error {
 			out.Expiring = &expiringResponse{Points: e.Points, At: e.At.UTC()}
 		}
 	}
-	switch c.Query("include") {
-	case "":
-	case "activity":
-		limit := 10
-		if s := c.Query("activity_limit"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 1 || n > 100 {
-				return loyalty.Errorf(loyalty.EInvalid, "activity_limit must be between 1 and 100")
-			}
-			limit = n
-		}
-		cid, _ := p.CustomerID()
-		items, err := a.Ledger.Activity(c.Request.Context(), p.StoreID, cid, 0, limit)
-		if err != nil {
-			return err
-		}
-		out.Activity = &activityPage{Items: activityList(items), NextCursor: activityCursor(items, limit)}
-	default:
-		return loyalty.Errorf(loyalty.EInvalid, "include must be activity or absent")
+	if err := a.meIncludes(c, p, store, b, &out); err != nil {
+		return err
 	}
 	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// meIncludes adds what ?include= names to out: the first activity page
+// (activity_limit, default 10), the rewards catalog as the shopper sees it,
+// their latest issued rewards (20) and their referral summary (absent when
+// the store has no referral program). EInvalid for anything else.
+func (a *api) meIncludes(c *gin.Context, p auth.Principal, store loyalty.Store, b loyalty.Balance, out *balanceResponse) error {
+	inc := c.Query("include")
+	if inc == "" {
+		return nil
+	}
+	cid, err := p.CustomerID()
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, part := range strings.Split(inc, ",") {
+		if seen[part] {
+			continue
+		}
+		seen[part] = true
+		switch part {
+		case "activity":
+			limit := 10
+			if s := c.Query("activity_limit"); s != "" {
+				n, err := strconv.Atoi(s)
+				if err != nil || n < 1 || n > 100 {
+					return loyalty.Errorf(loyalty.EInvalid, "activity_limit must be between 1 and 100")
+				}
+				limit = n
+			}
+			items, err := a.Ledger.Activity(c.Request.Context(), p.StoreID, cid, 0, limit)
+			if err != nil {
+				return err
+			}
+			out.Activity = &activityPage{Items: activityList(items), NextCursor: activityCursor(items, limit)}
+		case "rewards":
+			r, err := a.shopperRewards(c, p, store, b)
+			if err != nil {
+				return err
+			}
+			out.Rewards = &r
+		case "redemptions":
+			r, err := a.redemptionPage(c, p.StoreID, cid, 0, 20)
+			if err != nil {
+				return err
+			}
+			out.Redemptions = &r
+		case "referral":
+			if store.Program.ReferralEnabled {
+				r, err := a.referralSummary(c, store, cid)
+				if err != nil {
+					return err
+				}
+				out.Referral = &r
+			}
+		default:
+			return loyalty.Errorf(loyalty.EInvalid, "include takes activity, rewards, redemptions and referral, comma-separated")
+		}
+	}
 	return nil
 }
 

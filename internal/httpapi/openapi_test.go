@@ -1225,7 +1225,8 @@ func specCases() []specCase {
 
 		{"me", "GET", "/v1/me", specBearer("shopper"), "", nil, 200},
 		{"me with activity", "GET", "/v1/me?include=activity&activity_limit=5", specBearer("shopper"), "", nil, 200},
-		{"me include unknown", "GET", "/v1/me?include=rewards", specBearer("shopper"), "", nil, 400},
+		{"me with everything", "GET", "/v1/me?include=activity,rewards,redemptions,referral", specBearer("shopper"), "", nil, 200},
+		{"me include unknown", "GET", "/v1/me?include=rewards,tiers", specBearer("shopper"), "", nil, 400},
 		{"me activity limit 0", "GET", "/v1/me?include=activity&activity_limit=0", specBearer("shopper"), "", nil, 400},
 		{"me bad token", "GET", "/v1/me", specBearer("forged"), "", nil, 401},
 		{"me subject not a customer", "GET", "/v1/me", specBearer("shopper-badsub"), "", nil, 401},

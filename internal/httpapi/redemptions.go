@@ -68,9 +68,19 @@ func (a *api) myRedemptions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.Redemptions.CustomerRedemptions(c.Request.Context(), p.StoreID, cid, before, limit)
+	out, err := a.redemptionPage(c, p.StoreID, cid, before, limit)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// redemptionPage is a page of the customer's issued rewards, newest first.
+func (a *api) redemptionPage(c *gin.Context, store loyalty.StoreID, cid, before int64, limit int) (redemptionPage, error) {
+	list, err := a.Redemptions.CustomerRedemptions(c.Request.Context(), store, cid, before, limit)
+	if err != nil {
+		return redemptionPage{}, err
 	}
 	out := redemptionPage{Items: make([]redemptionResponse, 0, len(list))}
 	for _, r := range list {
@@ -79,8 +89,7 @@ func (a *api) myRedemptions(c *gin.Context) error {
 	if len(list) > 0 {
 		out.NextCursor = nextCursor(len(list), limit, list[len(list)-1].ID)
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out, nil
 }
 
 // redeem issues a reward to the shopper under the Idempotency-Key header:

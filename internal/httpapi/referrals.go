@@ -98,9 +98,20 @@ func (a *api) myReferral(c *gin.Context) error {
 	if !store.Program.ReferralEnabled {
 		return loyalty.Errorf(loyalty.ENotFound, "the store has no referral program")
 	}
-	s, err := a.Referrals.Summary(ctx, p.StoreID, cid)
+	out, err := a.referralSummary(c, store, cid)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// referralSummary is the customer's referral code (made on first use),
+// link and friends.
+func (a *api) referralSummary(c *gin.Context, store loyalty.Store, cid int64) (myReferralResponse, error) {
+	s, err := a.Referrals.Summary(c.Request.Context(), store.ID, cid)
+	if err != nil {
+		return myReferralResponse{}, err
 	}
 	out := myReferralResponse{Code: s.Code, Link: referralLink(store.URL, s.Code), Pending: s.Counts[loyalty.ReferralPending],
 		Approved: s.Counts[loyalty.ReferralApproved], Rejected: s.Counts[loyalty.ReferralRejected], PointsEarned: s.PointsEarned,
@@ -108,8 +119,7 @@ func (a *api) myReferral(c *gin.Context) error {
 	for _, f := range s.Friends {
 		out.Friends = append(out.Friends, referralFriend{Name: f.FriendName, State: f.State, CreatedAt: f.CreatedAt})
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out, nil
 }
 
 // referralCodeResponse tells the plugin's landing notice whether a code is

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
 
@@ -201,16 +202,27 @@ func (a *api) myRewards(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := a.Catalog.Rewards(c.Request.Context(), p.StoreID, true)
+	out, err := a.shopperRewards(c, p, store, b)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+// shopperRewards is the active catalog as the shopper with balance b sees
+// it: what they can afford now, and why not.
+func (a *api) shopperRewards(c *gin.Context, p auth.Principal, store loyalty.Store, b loyalty.Balance) (shopperRewardList, error) {
+	list, err := a.Catalog.Rewards(c.Request.Context(), p.StoreID, true)
+	if err != nil {
+		return shopperRewardList{}, err
 	}
 	var held int64
 	if len(store.Tiers) > 0 {
 		cid, _ := p.CustomerID()
 		s, err := a.Tiers.CustomerTier(c.Request.Context(), store, cid, false)
 		if err != nil {
-			return err
+			return shopperRewardList{}, err
 		}
 		held = s.Current.TierID
 	}
@@ -223,6 +235,5 @@ func (a *api) myRewards(c *gin.Context) error {
 		}
 		out.Items = append(out.Items, item)
 	}
-	c.JSON(http.StatusOK, out)
-	return nil
+	return out, nil
 }
