@@ -311,6 +311,16 @@ func run(c config) error {
 		}
 	}
 
+	// The plugin's cost on real storefront pages (a throwaway WordPress;
+	// skipped when PHP and WordPress are not installed).
+	sf, err := storefront(c)
+	if err != nil {
+		return err
+	}
+	for _, r := range sf {
+		add(r)
+	}
+
 	printTable(results, version, c)
 	if err := os.MkdirAll(filepath.Dir(c.out), 0o755); err != nil {
 		return err
@@ -738,6 +748,47 @@ func campaignRate(ctx context.Context, admin *sql.DB, base *mysql.Config, c conf
 		return 0, 0, fmt.Errorf("audit after the campaign failed: %v\n%s", err, out)
 	}
 	return customers, float64(customers) / elapsed.Seconds(), nil
+}
+
+// storefront runs scripts/storefront-bench.sh and reads its results: one
+// JSON object per line (metric, value, unit, target "< N ms" or "<= N").
+func storefront(c config) ([]result, error) {
+	cmd := exec.Command("bash", "scripts/storefront-bench.sh")
+	cmd.Stderr = os.Stderr
+	if c.orders < 100_000 { // -quick
+		cmd.Env = append(os.Environ(), "VAFA_BENCH_REPS=8")
+	}
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("storefront bench: %w", err)
+	}
+	var rs []result
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if line == "" {
+			continue
+		}
+		var r struct {
+			Metric, Unit, Target string
+			Value                float64
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			return nil, fmt.Errorf("storefront bench output %q: %w", line, err)
+		}
+		res := result{Metric: r.Metric, Value: r.Value, Unit: r.Unit, Target: r.Target}
+		var limit float64
+		switch {
+		case strings.HasPrefix(r.Target, "< "):
+			fmt.Sscanf(r.Target, "< %f", &limit)
+			pass := r.Value < limit
+			res.Pass = &pass
+		case strings.HasPrefix(r.Target, "<= "):
+			fmt.Sscanf(r.Target, "<= %f", &limit)
+			pass := r.Value <= limit
+			res.Pass = &pass
+		}
+		rs = append(rs, res)
+	}
+	return rs, nil
 }
 
 // reportsAtScale times the reports of a store with 1,000,000 orders and

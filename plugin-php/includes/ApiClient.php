@@ -187,11 +187,12 @@ class ApiClient {
 	 *
 	 * @param int    $user_id WordPress user id.
 	 * @param string $path    Path to GET.
+	 * @param bool   $refresh Ask the service even when a fresh copy is cached (and cache the answer).
 	 * @return array<string,mixed>|null
 	 */
-	public function cached_get( int $user_id, string $path ): ?array {
+	public function cached_get( int $user_id, string $path, bool $refresh = false ): ?array {
 		$key   = Settings::PREFIX . md5( $user_id . '|' . $path );
-		$fresh = get_transient( $key );
+		$fresh = $refresh ? false : get_transient( $key );
 		if ( is_array( $fresh ) ) {
 			return $fresh;
 		}

@@ -35,11 +35,8 @@ final class Share {
 	 * @return array<string,mixed>|null
 	 */
 	public static function summary( int $user_id ): ?array {
-		$client = View::client();
-		if ( ! $client || $user_id <= 0 ) {
-			return null;
-		}
-		$page = $client->cached_get( $user_id, '/v1/me/referral' );
+		$me   = View::summary( $user_id );
+		$page = $me['referral'] ?? null;
 		return is_array( $page ) && ! empty( $page['code'] ) ? $page : null;
 	}
 

@@ -52,10 +52,12 @@ final class Redeemer {
 		if ( ! $this->client ) {
 			return null;
 		}
-		// Cached a minute per user like the balance (the block cart asks on
-		// every cart response); a redemption or release drops the copy.
-		$a = $this->client->cached_get( $user_id, '/v1/me/rewards' );
-		if ( null === $a || ! empty( $a['stale_since'] ) ) {
+		// Part of the shopper's summary, cached a minute like the balance
+		// (the block cart asks on every cart response); a redemption or
+		// release drops the copy.
+		$me = $this->client->cached_get( $user_id, \Vafa\Storefront\View::SUMMARY );
+		$a  = is_array( $me['rewards'] ?? null ) ? $me['rewards'] : null;
+		if ( null === $a || ! empty( $me['stale_since'] ) ) {
 			return null;
 		}
 		return array(
@@ -74,9 +76,9 @@ final class Redeemer {
 		if ( ! $this->client ) {
 			return null;
 		}
-		try {
-			$a = $this->client->as_user( 'GET', '/v1/me/redemptions?limit=20', (string) $user_id, 'shopper' );
-		} catch ( ApiException $e ) {
+		$me = $this->client->cached_get( $user_id, \Vafa\Storefront\View::SUMMARY );
+		$a  = is_array( $me['redemptions'] ?? null ) ? $me['redemptions'] : null;
+		if ( null === $a ) {
 			return null;
 		}
 		return is_array( $a['items'] ?? null ) ? $a['items'] : array();
@@ -140,7 +142,7 @@ final class Redeemer {
 	 * @param int $user_id WordPress user id.
 	 */
 	private static function forget_figures( int $user_id ): void {
-		foreach ( array( \Vafa\Storefront\View::SUMMARY, '/v1/me/rewards' ) as $path ) {
+		foreach ( array( \Vafa\Storefront\View::SUMMARY ) as $path ) {
 			delete_transient( \Vafa\Settings::PREFIX . md5( $user_id . '|' . $path ) );
 		}
 	}

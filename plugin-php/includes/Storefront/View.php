@@ -21,10 +21,24 @@ defined( 'ABSPATH' ) || exit;
 final class View {
 	/**
 	 * The one service call a storefront page makes for a shopper: the
-	 * balance, tier, expiry and the first activity page together, cached
-	 * per user, so the balance box, the tier and the activity list share it.
+	 * balance, tier and expiry, the first activity page, the rewards as the
+	 * shopper sees them, their issued rewards and their referral summary,
+	 * cached per user, so every box on the page reads the same answer.
 	 */
-	public const SUMMARY = '/v1/me?include=activity';
+	public const SUMMARY = '/v1/me?include=activity,rewards,redemptions,referral';
+
+	/**
+	 * The shopper's summary (cached a minute; the last good one, marked
+	 * stale_since, when the service cannot answer), or null.
+	 *
+	 * @param int  $user_id WordPress user id.
+	 * @param bool $refresh Ask the service now (My Account shows fresh figures) and cache the answer.
+	 * @return array<string,mixed>|null
+	 */
+	public static function summary( int $user_id, bool $refresh = false ): ?array {
+		$client = self::client();
+		return $client && $user_id > 0 ? $client->cached_get( $user_id, self::SUMMARY, $refresh ) : null;
+	}
 
 	/**
 	 * The balance box for a user (template storefront/balance.php).
@@ -32,8 +46,7 @@ final class View {
 	 * @param int $user_id WordPress user id.
 	 */
 	public static function balance( int $user_id ): string {
-		$client = self::client();
-		$me     = $client ? $client->cached_get( $user_id, self::SUMMARY ) : null;
+		$me = self::summary( $user_id );
 		if ( null === $me ) {
 			return Templates::render( 'storefront/unavailable.php' );
 		}
@@ -60,7 +73,7 @@ final class View {
 		$client = self::client();
 		if ( '' === $cursor ) {
 			// The first page comes with the summary the balance box reads.
-			$me   = $client ? $client->cached_get( $user_id, self::SUMMARY ) : null;
+			$me   = self::summary( $user_id );
 			$page = is_array( $me['activity'] ?? null ) ? $me['activity'] : null;
 			if ( null !== $page && ! empty( $me['stale_since'] ) ) {
 				$page['stale_since'] = $me['stale_since'];

@@ -31,7 +31,7 @@ final class Status {
 			return null;
 		}
 		$client = View::client();
-		return $client ? $client->cached_get( $user_id, \Vafa\Storefront\View::SUMMARY ) : null;
+		return $client ? \Vafa\Storefront\View::summary( $user_id ) : null;
 	}
 
 	/**

@@ -1,0 +1,39 @@
+<?php
+/**
+ * Test-only must-use plugin for the storefront benchmark (scripts/
+ * storefront-bench.sh): with the test secret, a request can run without the
+ * Vafa plugin (X-Vafa-Bench: off), so pages with and without it are timed
+ * on the same site in interleaved requests, or start with the shopper's
+ * cached figures dropped (X-Vafa-Bench: cold). Installed only into the
+ * throwaway benchmark site.
+ *
+ * @package Vafa
+ */
+
+// phpcs:ignoreFile -- test tooling.
+$vafa_bench = ( defined( 'VAFA_TEST_LOGIN_SECRET' ) && hash_equals( VAFA_TEST_LOGIN_SECRET, (string) ( $_GET['vafa_test_login'] ?? '' ) ) )
+	? (string) ( $_SERVER['HTTP_X_VAFA_BENCH'] ?? '' ) : '';
+if ( 'off' === $vafa_bench ) {
+	add_filter(
+		'option_active_plugins',
+		static function ( $plugins ) {
+			return array_values( array_diff( (array) $plugins, array( 'vafa/vafa.php' ) ) );
+		}
+	);
+}
+if ( 'cold' === $vafa_bench ) {
+	add_action(
+		'plugins_loaded',
+		static function () {
+			// The shopper's own cached figures (transients; no object cache
+			// here), and the "service is down" memo: what a first visit, or a
+			// visit after the cache's minute, finds.
+			$user = (int) ( $_GET['vafa_test_user'] ?? 0 );
+			foreach ( array( \Vafa\Storefront\View::SUMMARY, '/v1/me/rewards', '/v1/me/tier' ) as $path ) {
+				delete_transient( \Vafa\Settings::PREFIX . md5( $user . '|' . $path ) );
+			}
+			delete_transient( \Vafa\Settings::PREFIX . 'down' );
+		},
+		1
+	);
+}
