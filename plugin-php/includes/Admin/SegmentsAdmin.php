@@ -341,7 +341,7 @@ final class SegmentsAdmin {
 			echo '</td><td><bdi>' . esc_html( (string) ( $c['email'] ?? '' ) ) . '</bdi></td>';
 			foreach ( array( 'first_order_on', 'last_order_on' ) as $f ) {
 				$day = (string) ( $c[ $f ] ?? '' );
-				echo '<td>' . esc_html( 1 === preg_match( '/^\d{4}-\d{2}-\d{2}$/', $day ) ? DashboardAdmin::day_label( $day, $locale, $jalali ) : '' ) . '</td>';
+				echo '<td class="vafa-date">' . esc_html( 1 === preg_match( '/^\d{4}-\d{2}-\d{2}$/', $day ) ? DashboardAdmin::day_label( $day, $locale, $jalali ) : '' ) . '</td>';
 			}
 			echo '<td>' . esc_html( Format::integer( (int) ( $c['orders'] ?? 0 ), $locale ) ) . '</td><td><bdi>' . esc_html( Format::money( (int) ( $c['spend_minor'] ?? 0 ), $exp, $cur, $locale ) ) . '</bdi></td>';
 			if ( 'rfm' === $report ) {
@@ -454,7 +454,7 @@ final class SegmentsAdmin {
 		$gift    = ! empty( $c['points'] ) ? sprintf( __( '%s points', 'vafa' ), Format::points( (int) $c['points'], $locale ) ) : __( 'A reward', 'vafa' );
 		$created = strtotime( (string) ( $c['created_at'] ?? '' ) );
 		echo '<div class="vafa-campaign' . ( $fresh ? ' notice notice-info inline' : '' ) . '" data-campaign="' . esc_attr( (string) ( $c['id'] ?? '' ) ) . '" data-state="' . esc_attr( $state ) . '" data-granted="' . esc_attr( (string) $granted ) . '" data-total="' . esc_attr( (string) $total ) . '">';
-		echo '<p><strong><bdi>' . esc_html( (string) ( $c['name'] ?? '' ) ) . '</bdi></strong> <code>' . esc_html( (string) ( $c['key'] ?? '' ) ) . '</code> &middot; ' . esc_html( $gift ) . ( $created ? ' &middot; ' . esc_html( Format::date( $created, $locale, true ) ) : '' ) . '</p>';
+		echo '<p><strong><bdi>' . esc_html( (string) ( $c['name'] ?? '' ) ) . '</bdi></strong> <code>' . esc_html( (string) ( $c['key'] ?? '' ) ) . '</code> &middot; ' . esc_html( $gift ) . ( $created ? ' &middot; <span class="vafa-date">' . esc_html( Format::date( $created, $locale, true ) ) . '</span>' : '' ) . '</p>';
 		/* translators: 1: customers granted, 2: customers chosen, 3: the campaign's state */
 		$text = sprintf( _n( '%1$s of %2$s customer granted (%3$s)', '%1$s of %2$s customers granted (%3$s)', $total, 'vafa' ), Format::integer( $granted, $locale ), Format::integer( $total, $locale ), $states[ $state ] ?? $state );
 		echo '<p><progress max="' . esc_attr( (string) max( 1, $total ) ) . '" value="' . esc_attr( (string) ( 0 === $total ? 1 : $granted ) ) . '"></progress> ' . esc_html( $text );
