@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Guest is a guest identity (a billing e-mail without an account) as the
@@ -73,7 +74,7 @@ func (a Adjustment) Validate() error {
 		return Errorf(EInvalid, "points must not be zero")
 	case a.Points > 1e12 || a.Points < -1e12:
 		return Errorf(EInvalid, "points out of range")
-	case reason == "" || len(reason) > 500:
+	case reason == "" || utf8.RuneCountInString(reason) > 500:
 		return Errorf(EInvalid, "a reason of 1 to 500 characters is required")
 	case a.Key == "" || len(a.Key) > 150:
 		return Errorf(EInvalid, "an Idempotency-Key header of 1 to 150 characters is required")

@@ -1,6 +1,7 @@
 package loyalty
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -212,3 +213,14 @@ func TestErrors(t *testing.T) {
 type errPlain string
 
 func (e errPlain) Error() string { return string(e) }
+
+// A reason is counted in characters: 300 Persian letters (600 bytes) fit.
+func TestAdjustmentReasonInCharacters(t *testing.T) {
+	long := strings.Repeat("ش", 300)
+	if err := (Adjustment{CustomerID: 1, Points: 5, Reason: long, Key: "k"}).Validate(); err != nil {
+		t.Fatalf("300 Persian characters refused: %v", err)
+	}
+	if err := (Adjustment{CustomerID: 1, Points: 5, Reason: strings.Repeat("ش", 501), Key: "k"}).Validate(); ErrorCode(err) != EInvalid {
+		t.Fatalf("501 characters: %v", err)
+	}
+}
