@@ -42,7 +42,13 @@ final class ClaimLink {
 	 */
 	public static function queue( $customer_id ): void {
 		if ( function_exists( 'as_enqueue_async_action' ) ) {
-			as_enqueue_async_action( self::HOOK, array( (int) $customer_id ), Reconciler::GROUP, true );
+			// One pending offer per customer. Action Scheduler's "unique" flag
+			// would allow one per hook whatever the arguments, dropping a
+			// second customer's offer while the first waits.
+			$args = array( (int) $customer_id );
+			if ( ! as_has_scheduled_action( self::HOOK, $args, Reconciler::GROUP ) ) {
+				as_enqueue_async_action( self::HOOK, $args, Reconciler::GROUP );
+			}
 		}
 	}
 
