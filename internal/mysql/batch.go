@@ -107,11 +107,11 @@ func (b *batch) flush(ctx context.Context) error {
 		states[i] = b.orders[k]
 	}
 	dirty := b.dirty
+	b.renderProducts(&w, dirty, states) // before loaded moves on: it tells which orders have rows
 	for i, k := range dirty {
 		b.reports.change(b.stores[k.store], b.loaded[k], states[i])
 		b.loaded[k] = states[i]
 	}
-	b.renderProducts(&w, dirty, states)
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
 	w.addAll(&b.settleWrites)

@@ -131,6 +131,7 @@ func expireCustomer(ctx context.Context, tx *sqlx.Tx, p expiryProgram, customer 
 		left = 0
 	}
 	l := newBatchLedger(tx, idStep)
+	l.zones[p.Store] = loc // the points rollup's days, without asking the database
 	for _, t := range txns {
 		if _, _, err := l.Post(ctx, p.Store, t); err != nil {
 			return false, fmt.Errorf("expire points of customer %d: %w", customer, err)

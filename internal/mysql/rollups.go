@@ -960,6 +960,8 @@ func (s *ReportService) ReportPoints(ctx context.Context, st loyalty.Store, peri
 // renderProducts adds to w the best-selling products rollup's changes for
 // the orders the flush writes: an order with a new snapshot has its rows
 // replaced by its lines' shares; one that no longer counts loses them.
+// Only an order that counted as last written (b.loaded) has rows to delete,
+// so an order's first payment costs its INSERT alone.
 func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.OrderState) {
 	del := map[loyalty.StoreID][]int64{}
 	var rows strings.Builder
@@ -969,17 +971,21 @@ func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.Ord
 		if !ok {
 			continue
 		}
+		loc := st.Program.Location()
+		_, _, hadRows := b.loaded[k].ReportShare(st.Program.Currency, loc)
 		snap, has := b.snaps[k]
 		delete(b.snaps, k)
 		if !has {
-			if _, _, counts := states[i].ReportShare(st.Program.Currency, st.Program.Location()); counts {
-				continue // no new lines: the rows stand
+			if _, _, counts := states[i].ReportShare(st.Program.Currency, loc); counts || !hadRows {
+				continue // no new lines: the rows stand (or there are none)
 			}
 			del[k.store] = append(del[k.store], k.order)
 			continue
 		}
-		del[k.store] = append(del[k.store], k.order)
-		day, lines, counts := loyalty.ProductShares(states[i], snap, st.Program.Currency, st.Program.Location())
+		if hadRows {
+			del[k.store] = append(del[k.store], k.order)
+		}
+		day, lines, counts := loyalty.ProductShares(states[i], snap, st.Program.Currency, loc)
 		if !counts {
 			continue
 		}
