@@ -314,15 +314,21 @@ type summaryResponse struct {
 	CurrencyExponent       int                `json:"currency_exponent"`
 }
 
+// reportPeriod reads the calling admin's store and the period of ?from=&to=
+// (store-local dates; the last 30 days by default).
+func (a *api) reportPeriod(c *gin.Context) (loyalty.Store, loyalty.Period, error) {
+	store, err := a.stores.Store(c.Request.Context(), principal(c).StoreID)
+	if err != nil {
+		return loyalty.Store{}, loyalty.Period{}, err
+	}
+	period, err := loyalty.ParsePeriod(c.Query("from"), c.Query("to"), store.Program.Location(), a.now())
+	return store, period, err
+}
+
 // reportSummary answers the headline figures of ?from=&to= (store-local
 // dates; the last 30 days by default).
 func (a *api) reportSummary(c *gin.Context) error {
-	p := principal(c)
-	store, err := a.stores.Store(c.Request.Context(), p.StoreID)
-	if err != nil {
-		return err
-	}
-	period, err := loyalty.ParsePeriod(c.Query("from"), c.Query("to"), store.Program.Location(), a.now())
+	store, period, err := a.reportPeriod(c)
 	if err != nil {
 		return err
 	}
@@ -359,12 +365,7 @@ type pointsReportResponse struct {
 // reportPoints is the points issued, redeemed and expired per day, with
 // the period's redemption and breakage rates; format=csv for the series.
 func (a *api) reportPoints(c *gin.Context) error {
-	p := principal(c)
-	store, err := a.stores.Store(c.Request.Context(), p.StoreID)
-	if err != nil {
-		return err
-	}
-	period, err := loyalty.ParsePeriod(c.Query("from"), c.Query("to"), store.Program.Location(), a.now())
+	store, period, err := a.reportPeriod(c)
 	if err != nil {
 		return err
 	}
@@ -413,12 +414,7 @@ type productSalesResponse struct {
 // paid in it, as they stand: refunded lines count less), by net sales;
 // format=csv for the list.
 func (a *api) reportProducts(c *gin.Context) error {
-	p := principal(c)
-	store, err := a.stores.Store(c.Request.Context(), p.StoreID)
-	if err != nil {
-		return err
-	}
-	period, err := loyalty.ParsePeriod(c.Query("from"), c.Query("to"), store.Program.Location(), a.now())
+	store, period, err := a.reportPeriod(c)
 	if err != nil {
 		return err
 	}

@@ -414,11 +414,5 @@ func PlanWelcome(p Program, reward Reward, customer int64, code string, f Welcom
 	case reward.Kind == RewardPointsDiscount:
 		return Redemption{}, Errorf(EConflict, "pay with points cannot be a welcome gift")
 	}
-	days := reward.ValidDays
-	if days <= 0 {
-		days = DefaultRewardValidDays
-	}
-	return Redemption{Customer: customer, RewardID: reward.ID, Kind: reward.Kind, Code: code, ValueMinor: reward.ValueMinor,
-		Percent: reward.Percent, ProductID: reward.ProductID, State: RedemptionIssued, IssuedAt: now,
-		ExpiresAt: now.Add(time.Duration(days) * 24 * time.Hour)}, nil
+	return PlanGift(reward, customer, code, now)
 }

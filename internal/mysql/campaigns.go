@@ -126,16 +126,7 @@ func (s *CampaignService) audience(ctx context.Context, q sqlx.QueryerContext, s
 		keep = intersect(keep, in)
 	}
 	if f.Segment != "" {
-		var rows []struct {
-			Customer int64     `db:"customer_pk"`
-			First    time.Time `db:"first_day"`
-			Last     time.Time `db:"last_day"`
-			Orders   int64     `db:"orders"`
-			Net      int64     `db:"net"`
-			R        int       `db:"rs"`
-			F        int       `db:"fs"`
-			M        int       `db:"ms"`
-		}
+		var rows []rfmRow
 		if err := sqlx.SelectContext(ctx, q, &rows, rfmSQL, store); err != nil {
 			return nil, fmt.Errorf("rfm customers: %w", err)
 		}

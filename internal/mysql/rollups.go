@@ -763,6 +763,18 @@ const rfmSQL = `SELECT r.customer_pk, r.first_day, r.last_day, r.orders, r.net,
 	NTILE(5) OVER (ORDER BY r.net, r.customer_pk) AS ms
 	FROM report_customers r WHERE r.store_id=?`
 
+// rfmRow is a customer's lifetime figures with their quintile scores (rfmSQL).
+type rfmRow struct {
+	Customer int64     `db:"customer_pk"`
+	First    time.Time `db:"first_day"`
+	Last     time.Time `db:"last_day"`
+	Orders   int64     `db:"orders"`
+	Net      int64     `db:"net"`
+	R        int       `db:"rs"`
+	F        int       `db:"fs"`
+	M        int       `db:"ms"`
+}
+
 // ReportRFM scores every customer and counts them per segment; it lists
 // up to limit customers of segment (limit 0: all of them), the largest
 // spend first.
@@ -771,16 +783,7 @@ func (s *ReportService) ReportRFM(ctx context.Context, st loyalty.Store, segment
 	for _, sg := range loyalty.Segments() {
 		out.Counts[sg] = 0
 	}
-	var rows []struct {
-		Customer int64     `db:"customer_pk"`
-		First    time.Time `db:"first_day"`
-		Last     time.Time `db:"last_day"`
-		Orders   int64     `db:"orders"`
-		Net      int64     `db:"net"`
-		R        int       `db:"rs"`
-		F        int       `db:"fs"`
-		M        int       `db:"ms"`
-	}
+	var rows []rfmRow
 	if err := s.db.db.SelectContext(ctx, &rows, rfmSQL, st.ID); err != nil {
 		return out, fmt.Errorf("report rfm: %w", err)
 	}
