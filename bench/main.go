@@ -812,13 +812,19 @@ func reportsAtScale(ctx context.Context, admin *sql.DB, base *mysql.Config, c co
 			UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM seq_1_to_%d`, store, customers),
 		fmt.Sprintf(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net)
 			SELECT %s, 10000000 + ((seq-1) %% %d) + 1, %s, 1, 1000 + seq %% 9000 FROM seq_1_to_%d`, store, customers, day, orders),
+		fmt.Sprintf(`UPDATE report_customer_days d JOIN (SELECT customer_pk, day, LAG(day) OVER w AS p, LEAD(day) OVER w AS n
+			FROM report_customer_days WHERE store_id=%s WINDOW w AS (PARTITION BY customer_pk ORDER BY day)) x
+			ON d.store_id=%s AND d.customer_pk=x.customer_pk AND d.day=x.day SET d.prev_day=x.p, d.next_day=x.n`, store, store),
 		fmt.Sprintf(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net)
 			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days WHERE store_id=%s GROUP BY customer_pk`, store),
 		fmt.Sprintf(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net)
 			SELECT %s, seq, 1 + seq %% 500, %s, 1 + seq %% 3, 1000 + seq %% 9000 FROM seq_1_to_%d`, store, day, orders),
+		fmt.Sprintf(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders)
+			SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY, product_id, order_id %% 8, SUM(quantity), SUM(net), COUNT(*)
+			FROM order_products WHERE store_id=%s GROUP BY 1, 2, 3, 4`, store),
 		fmt.Sprintf(`INSERT INTO report_points_days (store_id, day, bucket, issued, redeemed, expired)
 			SELECT %s, DATE('2025-01-01') + INTERVAL (seq-1) DIV 16 DAY, (seq-1) %% 16, 900, 300, 20 FROM seq_1_to_%d`, store, 700*16),
-		`ANALYZE TABLE customers, report_customer_days, report_customers, order_products, report_points_days`,
+		`ANALYZE TABLE customers, report_customer_days, report_customers, order_products, report_product_months, report_points_days`,
 	} {
 		if _, err := s.db.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("seed the rollups: %w", err)

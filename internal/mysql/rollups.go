@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -55,12 +56,19 @@ func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[in
 		in.WriteString("?")
 		inArgs = append(inArgs, c)
 		ds := loyalty.ReportDays(byCustomer[c], st.Program.Currency, loc)
-		for _, d := range ds {
+		for i, d := range ds {
 			if days.Len() > 0 {
 				days.WriteString(",")
 			}
-			days.WriteString("(?,?,?,?,?)")
-			dayArgs = append(dayArgs, st.ID, c, d.Day, d.Orders, d.Net)
+			days.WriteString("(?,?,?,?,?,?,?)")
+			var prev, next any
+			if i > 0 {
+				prev = ds[i-1].Day
+			}
+			if i+1 < len(ds) {
+				next = ds[i+1].Day
+			}
+			dayArgs = append(dayArgs, st.ID, c, d.Day, d.Orders, d.Net, prev, next)
 		}
 		if f, ok := loyalty.SumDays(ds); ok {
 			if sums.Len() > 0 {
@@ -73,7 +81,7 @@ func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[in
 	w.add(`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
 	w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
 	if days.Len() > 0 {
-		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES `+days.String(), dayArgs...)
+		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net, prev_day, next_day) VALUES `+days.String(), dayArgs...)
 	}
 	if sums.Len() > 0 {
 		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+sums.String(), sumArgs...)
@@ -188,12 +196,7 @@ func (r *reportDeltas) render(w *writes) {
 	for c := range r.removed {
 		byStore[r.customers[c]] = append(byStore[r.customers[c]], c)
 	}
-	stores := make([]loyalty.StoreID, 0, len(byStore))
-	for st := range byStore {
-		stores = append(stores, st)
-	}
-	sort.Slice(stores, func(i, j int) bool { return stores[i] < stores[j] })
-	for _, st := range stores {
+	for _, st := range sortedStores(byStore) {
 		cs := byStore[st]
 		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
 		in := strings.TrimSuffix(strings.Repeat("?,", len(cs)), ",")
@@ -204,9 +207,42 @@ func (r *reportDeltas) render(w *writes) {
 			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days
 			WHERE store_id=? AND customer_pk IN (`+in+`) GROUP BY store_id, customer_pk`, args...)
 	}
+	// Every changed customer's days are linked again: a day that came or
+	// went moves its neighbours' previous and next days.
+	linked := map[loyalty.StoreID][]int64{}
+	for c, st := range r.customers {
+		linked[st] = append(linked[st], c)
+	}
+	for _, st := range sortedStores(linked) {
+		cs := linked[st]
+		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
+		linkDays(w, st, cs)
+	}
 	clear(r.days)
 	clear(r.customers)
 	clear(r.removed)
+}
+
+// linkDays adds the statement setting each of the customers' days'
+// previous and next paid day from their days as they stand (rows already
+// right are not written).
+func linkDays(w *writes, store loyalty.StoreID, customers []int64) {
+	in := strings.TrimSuffix(strings.Repeat("?,", len(customers)), ",")
+	w.add(`UPDATE report_customer_days d JOIN (
+			SELECT customer_pk, day, LAG(day) OVER w AS p, LEAD(day) OVER w AS n FROM report_customer_days
+			WHERE store_id=? AND customer_pk IN (`+in+`) WINDOW w AS (PARTITION BY customer_pk ORDER BY day)) x
+		ON d.store_id=? AND d.customer_pk=x.customer_pk AND d.day=x.day
+		SET d.prev_day=x.p, d.next_day=x.n WHERE NOT (d.prev_day <=> x.p AND d.next_day <=> x.n)`,
+		append(append([]any{store}, int64sAny(customers)...), store)...)
+}
+
+func sortedStores[T any](m map[loyalty.StoreID]T) []loyalty.StoreID {
+	out := make([]loyalty.StoreID, 0, len(m))
+	for id := range m {
+		out = append(out, id)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
 }
 
 func int64sAny(xs []int64) []any {
@@ -294,6 +330,7 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		return nil, err
 	}
 	want := map[string]loyalty.CustomerDay{}
+	links := map[string][2]string{} // each day's previous and next paid day ("" for none)
 	wantSums := map[int64]loyalty.CustomerFigures{}
 	byCustomer := map[int64][]loyalty.OrderState{}
 	for _, o := range orders {
@@ -301,8 +338,17 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 	}
 	for c, os := range byCustomer {
 		ds := loyalty.ReportDays(os, st.Program.Currency, st.Program.Location())
-		for _, d := range ds {
-			want[fmt.Sprintf("%d/%s", c, d.Day)] = d
+		for i, d := range ds {
+			k := fmt.Sprintf("%d/%s", c, d.Day)
+			want[k] = d
+			var l [2]string
+			if i > 0 {
+				l[0] = ds[i-1].Day
+			}
+			if i+1 < len(ds) {
+				l[1] = ds[i+1].Day
+			}
+			links[k] = l
 		}
 		if f, ok := loyalty.SumDays(ds); ok {
 			wantSums[c] = f
@@ -313,8 +359,11 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		Day      time.Time `db:"day"`
 		Orders   int64     `db:"orders"`
 		Net      int64     `db:"net"`
+		Prev     string    `db:"prev"`
+		Next     string    `db:"next"`
 	}
-	if err := s.db.db.SelectContext(ctx, &rows, `SELECT customer_pk, day, orders, net FROM report_customer_days WHERE store_id=?`, store); err != nil {
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT customer_pk, day, orders, net, COALESCE(DATE_FORMAT(prev_day, '%Y-%m-%d'), '') AS prev,
+		COALESCE(DATE_FORMAT(next_day, '%Y-%m-%d'), '') AS next FROM report_customer_days WHERE store_id=?`, store); err != nil {
 		return nil, fmt.Errorf("read rollups: %w", err)
 	}
 	var diffs []string
@@ -324,6 +373,8 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		delete(want, k)
 		if !ok || w.Orders != r.Orders || w.Net != r.Net {
 			diffs = append(diffs, fmt.Sprintf("customer day %s holds %d orders and %d, the orders say %d and %d", k, r.Orders, r.Net, w.Orders, w.Net))
+		} else if l := links[k]; l != [2]string{r.Prev, r.Next} {
+			diffs = append(diffs, fmt.Sprintf("customer day %s links to %q and %q, the orders say %q and %q", k, r.Prev, r.Next, l[0], l[1]))
 		}
 	}
 	for k, w := range want {
@@ -374,6 +425,11 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		return nil, err
 	}
 	diffs = append(diffs, pd...)
+	pm, err := s.checkProductMonths(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	diffs = append(diffs, pm...)
 	sort.Strings(diffs)
 	return diffs, nil
 }
@@ -488,7 +544,59 @@ func (s *ReportService) rebuildProducts(ctx context.Context, st loyalty.Store) e
 	if _, err := s.db.db.ExecContext(ctx, `DELETE FROM order_products WHERE store_id=? AND order_id > ?`, st.ID, last); err != nil {
 		return fmt.Errorf("clear products rollup: %w", err)
 	}
-	return nil
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM report_product_months WHERE store_id=?`, st.ID); err != nil {
+			return fmt.Errorf("clear product months: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders) `+
+			productMonthsSQL, st.ID); err != nil {
+			return fmt.Errorf("sum product months: %w", err)
+		}
+		return nil
+	})
+}
+
+// productMonthsSQL sums a store's order_products into the rows of
+// report_product_months.
+const productMonthsSQL = `SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY AS month, product_id, order_id % 8 AS bucket,
+	SUM(quantity) AS quantity, SUM(net) AS net, COUNT(*) AS orders FROM order_products WHERE store_id=? GROUP BY 1, 2, 3, 4`
+
+// checkProductMonths compares the month rollup with the sums of the
+// products rollup (rows summing to nothing are as good as absent).
+func (s *ReportService) checkProductMonths(ctx context.Context, st loyalty.Store) ([]string, error) {
+	type row struct {
+		Month    string `db:"month"`
+		Product  int64  `db:"product_id"`
+		Bucket   int64  `db:"bucket"`
+		Quantity int64  `db:"quantity"`
+		Net      int64  `db:"net"`
+		Orders   int64  `db:"orders"`
+	}
+	var held, want []row
+	if err := s.db.db.SelectContext(ctx, &held, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id, bucket, quantity, net, orders
+		FROM report_product_months WHERE store_id=? AND (quantity <> 0 OR net <> 0 OR orders <> 0)`, st.ID); err != nil {
+		return nil, fmt.Errorf("read product months: %w", err)
+	}
+	if err := s.db.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id, bucket, quantity, net, orders FROM (`+
+		productMonthsSQL+`) x`, st.ID); err != nil {
+		return nil, fmt.Errorf("sum product months: %w", err)
+	}
+	w := map[[3]any]row{}
+	for _, r := range want {
+		w[[3]any{r.Month, r.Product, r.Bucket}] = r
+	}
+	var diffs []string
+	for _, r := range held {
+		k := [3]any{r.Month, r.Product, r.Bucket}
+		if x, ok := w[k]; !ok || x != r {
+			diffs = append(diffs, fmt.Sprintf("product %d in %s (bucket %d): the month rollup holds %+v, the products rollup says %+v", r.Product, r.Month, r.Bucket, r, x))
+		}
+		delete(w, k)
+	}
+	for _, x := range w {
+		diffs = append(diffs, fmt.Sprintf("product %d in %s (bucket %d) is missing from the month rollup (%+v)", x.Product, x.Month, x.Bucket, x))
+	}
+	return diffs, nil
 }
 
 // checkProducts compares the products rollup with the recomputation.
@@ -637,43 +745,103 @@ func (s *ReportService) rebuildPoints(ctx context.Context, st loyalty.Store) err
 	})
 }
 
-// ReportSummary counts the period's figures from the rollups: a handful of
-// indexed range queries, none over the ledger or the orders.
+// ReportSummary counts the period's figures from the rollups: index-only
+// counts over the customer days (each knowing the customer's previous and
+// next paid day), run side by side, none over the ledger or the orders.
+//
+// With W1 the churn window before the period and W2 the one ending on its
+// last day: a customer is active at the start when one of their days is in
+// W1 (counted once, by their last day there: its next day is on or after
+// From), active at the end likewise in W2, and a buyer of the period by
+// their first day in it (its previous day is before From).
 func (s *ReportService) ReportSummary(ctx context.Context, st loyalty.Store, period loyalty.Period) (loyalty.Summary, error) {
 	churn := st.Program.Churn()
 	var c loyalty.SummaryCounts
+	var endAll, retained int64
 	q := s.db.db
-	if err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(first_day <= ?),0), COALESCE(SUM(first_day BETWEEN ? AND ?),0)
-		FROM report_customers WHERE store_id=?`, period.To, period.From, period.To, st.ID).Scan(&c.Customers, &c.New); err != nil {
-		return loyalty.Summary{}, fmt.Errorf("report customers: %w", err)
+	w1From, w2After := loyalty.DayBefore(period.From, churn), loyalty.DayBefore(period.To, churn)
+	// The customers active at the end: their last day in W2.
+	const atEnd = `SELECT customer_pk FROM report_customer_days FORCE INDEX (report_days_day)
+		WHERE store_id=? AND day > ? AND day <= ? AND (next_day IS NULL OR next_day > ?)`
+	endArgs := []any{st.ID, w2After, period.To, period.To}
+	err := parallel(ctx,
+		func(ctx context.Context) error {
+			err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(first_day >= ?),0) FROM report_customers
+				WHERE store_id=? AND first_day <= ?`, period.From, st.ID, period.To).Scan(&c.Customers, &c.New)
+			return wrap(err, "report customers")
+		},
+		func(ctx context.Context) error {
+			err := q.GetContext(ctx, &c.AtStart, `SELECT COUNT(*) FROM report_customer_days FORCE INDEX (report_days_day)
+				WHERE store_id=? AND day >= ? AND day < ? AND (next_day IS NULL OR next_day >= ?)`, st.ID, w1From, period.From, period.From)
+			return wrap(err, "report active at start")
+		},
+		func(ctx context.Context) error {
+			return wrap(q.GetContext(ctx, &endAll, `SELECT COUNT(*) FROM (`+atEnd+`) e`, endArgs...), "report active at end")
+		},
+		func(ctx context.Context) error {
+			// Retained: active at the start and at the end.
+			err := q.GetContext(ctx, &retained, `SELECT COUNT(*) FROM report_customer_days a FORCE INDEX (report_days_day)
+				WHERE a.store_id=? AND a.day >= ? AND a.day < ? AND (a.next_day IS NULL OR a.next_day >= ?) AND a.customer_pk IN (`+atEnd+`)`,
+				append([]any{st.ID, w1From, period.From, period.From}, endArgs...)...)
+			return wrap(err, "report retained")
+		},
+		func(ctx context.Context) error {
+			err := q.GetContext(ctx, &c.NewAtEnd, `SELECT COUNT(*) FROM report_customers r WHERE r.store_id=? AND r.first_day BETWEEN ? AND ?
+				AND r.customer_pk IN (`+atEnd+`)`, append([]any{st.ID, period.From, period.To}, endArgs...)...)
+			return wrap(err, "report new at end")
+		},
+		func(ctx context.Context) error {
+			// A buyer's first day in the period has its previous day before
+			// it; one who bought once has no next day in it either.
+			var singles int64
+			err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(prev_day IS NULL OR prev_day < ?),0),
+				COALESCE(SUM((prev_day IS NULL OR prev_day < ?) AND orders = 1 AND (next_day IS NULL OR next_day > ?)),0),
+				COALESCE(SUM(orders),0), COALESCE(SUM(net),0)
+				FROM report_customer_days FORCE INDEX (report_days_day) WHERE store_id=? AND day BETWEEN ? AND ?`,
+				period.From, period.From, period.To, st.ID, period.From, period.To).Scan(&c.Buyers, &singles, &c.Orders, &c.Net)
+			c.RepeatBuyers = c.Buyers - singles
+			return wrap(err, "report buyers")
+		},
+		func(ctx context.Context) error {
+			var err error
+			c.OutstandingPoint, err = outstandingPoints(ctx, q, st.ID)
+			return err
+		},
+	)
+	if err != nil {
+		return loyalty.Summary{}, err
 	}
-	// Active at the start: a paid order in the churn window before it.
-	if err := q.GetContext(ctx, &c.AtStart, `SELECT COUNT(DISTINCT customer_pk) FROM report_customer_days
-		WHERE store_id=? AND day >= ? AND day < ?`, st.ID, loyalty.DayBefore(period.From, churn), period.From); err != nil {
-		return loyalty.Summary{}, fmt.Errorf("report active at start: %w", err)
-	}
-	// Active at the end among those active at the start or new in the
-	// period (a lapsed customer who came back is won back, not retained).
-	startFrom := loyalty.DayBefore(period.From, churn)
-	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(r.first_day >= ?),0),
-		COALESCE(SUM(r.first_day < ? AND NOT EXISTS (SELECT 1 FROM report_customer_days s
-			WHERE s.store_id=r.store_id AND s.customer_pk=r.customer_pk AND s.day >= ? AND s.day < ?)),0) FROM
-		(SELECT DISTINCT customer_pk FROM report_customer_days WHERE store_id=? AND day > ? AND day <= ?) a
-		JOIN report_customers r ON r.store_id=? AND r.customer_pk=a.customer_pk`,
-		period.From, period.From, startFrom, period.From, st.ID, loyalty.DayBefore(period.To, churn), period.To, st.ID).Scan(&c.AtEnd, &c.NewAtEnd, &c.WonBack); err != nil {
-		return loyalty.Summary{}, fmt.Errorf("report active at end: %w", err)
-	}
-	c.AtEnd -= c.WonBack
-	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(n >= 2),0), COALESCE(SUM(n),0), COALESCE(SUM(net),0) FROM
-		(SELECT customer_pk, SUM(orders) AS n, SUM(net) AS net FROM report_customer_days WHERE store_id=? AND day BETWEEN ? AND ?
-		GROUP BY customer_pk HAVING n > 0) b`, st.ID, period.From, period.To).Scan(&c.Buyers, &c.RepeatBuyers, &c.Orders, &c.Net); err != nil {
-		return loyalty.Summary{}, fmt.Errorf("report buyers: %w", err)
-	}
-	if err := q.GetContext(ctx, &c.OutstandingPoint, `SELECT COALESCE(SUM(available),0) FROM customers
-		WHERE store_id=? AND merged_into IS NULL AND available > 0`, st.ID); err != nil {
-		return loyalty.Summary{}, fmt.Errorf("report outstanding points: %w", err)
-	}
+	// Active at the end and new, or active at both ends; the rest came back.
+	c.AtEnd = retained + c.NewAtEnd
+	c.WonBack = endAll - c.AtEnd
 	return loyalty.Summarize(st.Program, period, churn, c), nil
+}
+
+// outstandingPoints is what the store's customers hold available, read
+// from the balances index alone.
+func outstandingPoints(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID) (int64, error) {
+	var n int64
+	err := sqlx.GetContext(ctx, q, &n, `SELECT COALESCE(SUM(available),0) FROM customers FORCE INDEX (customers_balances)
+		WHERE store_id=? AND merged_into IS NULL AND available > 0`, store)
+	return n, wrap(err, "report outstanding points")
+}
+
+// parallel runs the report's queries side by side, each on its own
+// connection, and returns the first error.
+func parallel(ctx context.Context, fns ...func(context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, fn := range fns {
+		g.Go(func() error { return fn(ctx) })
+	}
+	return g.Wait()
+}
+
+// wrap adds what was being read to err (nil stays nil).
+func wrap(err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
 }
 
 // ReportCohorts counts, for the customers first paid in the period, how
@@ -777,37 +945,84 @@ type rfmRow struct {
 
 // ReportRFM scores every customer and counts them per segment; it lists
 // up to limit customers of segment (limit 0: all of them), the largest
-// spend first.
+// spend first. The scores are NTILE(5)'s (as rfmSQL's): each quintile's
+// first customer is found on the rollup's indexes, then one pass scores
+// and counts everyone against those four starts per measure.
 func (s *ReportService) ReportRFM(ctx context.Context, st loyalty.Store, segment string, limit int) (loyalty.RFMReport, error) {
 	out := loyalty.RFMReport{Counts: map[string]int64{}}
 	for _, sg := range loyalty.Segments() {
 		out.Counts[sg] = 0
 	}
-	var rows []rfmRow
-	if err := s.db.db.SelectContext(ctx, &rows, rfmSQL, st.ID); err != nil {
+	q := s.db.db
+	var n int64
+	if err := q.GetContext(ctx, &n, `SELECT COUNT(*) FROM report_customers WHERE store_id=?`, st.ID); err != nil {
 		return out, fmt.Errorf("report rfm: %w", err)
 	}
-	var picked []int64
+	if n == 0 {
+		return out, nil
+	}
+	var rq, fq, mq quintiles
+	if err := parallel(ctx,
+		func(ctx context.Context) (err error) { rq, err = quintileStarts(ctx, q, st.ID, "last_day", n); return },
+		func(ctx context.Context) (err error) { fq, err = quintileStarts(ctx, q, st.ID, "orders", n); return },
+		func(ctx context.Context) (err error) { mq, err = quintileStarts(ctx, q, st.ID, "net", n); return },
+	); err != nil {
+		return out, err
+	}
+	rs, rArgs := rq.score("last_day")
+	fs, fArgs := fq.score("orders")
+	ms, mArgs := mq.score("net")
+	var in strings.Builder
+	var inArgs []any
+	for r := 1; r <= 5; r++ {
+		for f := 1; f <= 5; f++ {
+			if loyalty.RFMSegment(r, f) == segment {
+				if in.Len() > 0 {
+					in.WriteString(",")
+				}
+				in.WriteString("(?,?)")
+				inArgs = append(inArgs, r, f)
+			}
+		}
+	}
+	if limit <= 0 {
+		limit = 1 << 30
+	}
+	var counts []struct {
+		R int   `db:"rs"`
+		F int   `db:"fs"`
+		N int64 `db:"n"`
+	}
+	var rows []rfmRow
+	scored := `SELECT customer_pk, first_day, last_day, orders, net, ` + rs + ` AS rs, ` + fs + ` AS fs, ` + ms + ` AS ms
+		FROM report_customers WHERE store_id=?`
+	scoredArgs := append(append(append(append([]any{}, rArgs...), fArgs...), mArgs...), st.ID)
+	if err := parallel(ctx,
+		func(ctx context.Context) error {
+			err := q.SelectContext(ctx, &counts, `SELECT `+rs+` AS rs, `+fs+` AS fs, COUNT(*) AS n FROM report_customers
+				WHERE store_id=? GROUP BY 1, 2`, append(append(append([]any{}, rArgs...), fArgs...), st.ID)...)
+			return wrap(err, "report rfm counts")
+		},
+		func(ctx context.Context) error {
+			if in.Len() == 0 {
+				return nil
+			}
+			err := q.SelectContext(ctx, &rows, `SELECT * FROM (`+scored+`) x WHERE (rs, fs) IN (`+in.String()+`)
+				ORDER BY net DESC, customer_pk LIMIT ?`, append(append(scoredArgs, inArgs...), limit)...)
+			return wrap(err, "report rfm list")
+		},
+	); err != nil {
+		return out, err
+	}
+	for _, c := range counts {
+		out.Counts[loyalty.RFMSegment(c.R, c.F)] += c.N
+	}
+	picked := make([]int64, 0, len(rows))
 	items := map[int64]loyalty.RFMCustomer{}
 	for _, r := range rows {
-		sg := loyalty.RFMSegment(r.R, r.F)
-		out.Counts[sg]++
-		if sg != segment {
-			continue
-		}
 		picked = append(picked, r.Customer)
-		items[r.Customer] = loyalty.RFMCustomer{Segment: sg, R: r.R, F: r.F, M: r.M, Figures: loyalty.CustomerFigures{
+		items[r.Customer] = loyalty.RFMCustomer{Segment: segment, R: r.R, F: r.F, M: r.M, Figures: loyalty.CustomerFigures{
 			FirstDay: r.First.Format("2006-01-02"), LastDay: r.Last.Format("2006-01-02"), Orders: r.Orders, Net: r.Net}}
-	}
-	sort.Slice(picked, func(i, j int) bool {
-		a, b := items[picked[i]], items[picked[j]]
-		if a.Figures.Net != b.Figures.Net {
-			return a.Figures.Net > b.Figures.Net
-		}
-		return picked[i] < picked[j]
-	})
-	if limit > 0 && len(picked) > limit {
-		picked = picked[:limit]
 	}
 	if len(picked) == 0 {
 		return out, nil
@@ -838,6 +1053,54 @@ func (s *ReportService) ReportRFM(ctx context.Context, st loyalty.Store, segment
 		out.Items = append(out.Items, items[pk])
 	}
 	return out, nil
+}
+
+// quintiles are where NTILE(5)'s quintiles 2 to 5 start in the order of a
+// measure then customer: the measure's value (as text) and the customer.
+type quintiles []struct {
+	V  string `db:"v"`
+	PK int64  `db:"customer_pk"`
+}
+
+// rfmIndexes are report_customers' index on each measure.
+var rfmIndexes = map[string]string{"last_day": "report_customers_last", "orders": "report_customers_orders", "net": "report_customers_net"}
+
+// quintileStarts finds the first customer of each quintile of the store's n
+// customers ordered by col, customer_pk, walking the col index (which
+// holds the customer after the value) up to each start.
+func quintileStarts(ctx context.Context, q *sqlx.DB, store loyalty.StoreID, col string, n int64) (quintiles, error) {
+	var out quintiles
+	size, extra := n/5, n%5 // NTILE gives the first n%5 quintiles one more
+	for k := int64(1); k < 5; k++ {
+		at := k*size + min(k, extra)
+		if at >= n {
+			break
+		}
+		var row []struct {
+			V  string `db:"v"`
+			PK int64  `db:"customer_pk"`
+		}
+		if err := q.SelectContext(ctx, &row, `SELECT CAST(`+col+` AS CHAR) AS v, customer_pk FROM report_customers FORCE INDEX (`+rfmIndexes[col]+`)
+			WHERE store_id=? ORDER BY `+col+`, customer_pk LIMIT 1 OFFSET ?`, store, at); err != nil {
+			return nil, fmt.Errorf("report rfm %s quintiles: %w", col, err)
+		}
+		out = append(out, row...)
+	}
+	return out, nil
+}
+
+// score is the SQL of a customer's quintile of col: one more than the
+// quintile starts at or before them.
+func (qs quintiles) score(col string) (string, []any) {
+	var b strings.Builder
+	b.WriteString("(1")
+	args := make([]any, 0, 2*len(qs))
+	for _, s := range qs {
+		b.WriteString(" + ((" + col + ", customer_pk) >= (?, ?))")
+		args = append(args, s.V, s.PK)
+	}
+	b.WriteString(")")
+	return b.String(), args
 }
 
 // ReportTop ranks the store's customers by spend (the rollups) or by
@@ -967,6 +1230,7 @@ func (s *ReportService) ReportPoints(ctx context.Context, st loyalty.Store, peri
 // so an order's first payment costs its INSERT alone.
 func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.OrderState) {
 	del := map[loyalty.StoreID][]int64{}
+	var months productMonths
 	var rows strings.Builder
 	var args []any
 	for i, k := range dirty {
@@ -998,22 +1262,89 @@ func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.Ord
 			}
 			rows.WriteString("(?,?,?,?,?,?)")
 			args = append(args, k.store, k.order, l.ProductID, day, l.Quantity, l.Net)
+			months.add(productMonth{k.store, day[:8] + "01", l.ProductID, k.order % productBuckets}, l.Quantity, l.Net)
 		}
 	}
-	stores := make([]loyalty.StoreID, 0, len(del))
-	for id := range del {
-		stores = append(stores, id)
-	}
-	sort.Slice(stores, func(i, j int) bool { return stores[i] < stores[j] })
-	for _, id := range stores {
+	for _, id := range sortedStores(del) {
 		ids := del[id]
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-		w.add(`DELETE FROM order_products WHERE store_id=? AND order_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`,
-			append([]any{id}, int64sAny(ids)...)...)
+		in := strings.Repeat(",?", len(ids)-1)
+		args := append([]any{id}, int64sAny(ids)...)
+		// The month rollup loses what the rows held before they go.
+		w.add(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders)
+			SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY, product_id, order_id % 8, -SUM(quantity), -SUM(net), -COUNT(*)
+			FROM order_products WHERE store_id=? AND order_id IN (?`+in+`) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+			ON DUPLICATE KEY UPDATE quantity=quantity+VALUES(quantity), net=net+VALUES(net), orders=orders+VALUES(orders)`, args...)
+		w.add(`DELETE FROM order_products WHERE store_id=? AND order_id IN (?`+in+`)`, args...)
 	}
 	if rows.Len() > 0 {
 		w.add(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net) VALUES `+rows.String(), args...)
 	}
+	months.render(w)
+}
+
+// productBuckets spreads a product's month over rows chosen by order, so
+// concurrent writers rarely wait on a best seller's one row.
+const productBuckets = 8
+
+type productMonth struct {
+	store   loyalty.StoreID
+	month   string // YYYY-MM-01
+	product int64
+	bucket  int64
+}
+
+// productMonths are additions to report_product_months.
+type productMonths map[productMonth]*[3]int64 // quantity, net, orders
+
+func (m *productMonths) add(k productMonth, quantity, net int64) {
+	if *m == nil {
+		*m = productMonths{}
+	}
+	x := (*m)[k]
+	if x == nil {
+		x = &[3]int64{}
+		(*m)[k] = x
+	}
+	x[0] += quantity
+	x[1] += net
+	x[2]++
+}
+
+// render adds one upsert of the additions, in key order.
+func (m productMonths) render(w *writes) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]productMonth, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.store != b.store {
+			return a.store < b.store
+		}
+		if a.month != b.month {
+			return a.month < b.month
+		}
+		if a.product != b.product {
+			return a.product < b.product
+		}
+		return a.bucket < b.bucket
+	})
+	var q strings.Builder
+	args := make([]any, 0, 7*len(keys))
+	for i, k := range keys {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?,?,?,?)")
+		x := m[k]
+		args = append(args, k.store, k.month, k.product, k.bucket, x[0], x[1], x[2])
+	}
+	w.add(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders) VALUES `+q.String()+
+		` ON DUPLICATE KEY UPDATE quantity=quantity+VALUES(quantity), net=net+VALUES(net), orders=orders+VALUES(orders)`, args...)
 }
 
 // ReportProducts ranks the products sold in the period (orders first paid
@@ -1025,9 +1356,31 @@ func (s *ReportService) ReportProducts(ctx context.Context, st loyalty.Store, pe
 		Net      int64 `db:"net"`
 		Orders   int64 `db:"orders"`
 	}
-	if err := s.db.db.SelectContext(ctx, &rows, `SELECT product_id, SUM(quantity) AS quantity, SUM(net) AS net, COUNT(*) AS orders
-		FROM order_products WHERE store_id=? AND day BETWEEN ? AND ? GROUP BY product_id ORDER BY net DESC, quantity DESC, product_id
-		LIMIT ?`, st.ID, period.From, period.To, limit); err != nil {
+	// The period's whole months come from the month rollup, the days
+	// before and after them from order_products' covering day index.
+	from, _ := time.Parse(time.DateOnly, period.From)
+	to, _ := time.Parse(time.DateOnly, period.To)
+	first := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
+	if !first.Equal(from) {
+		first = first.AddDate(0, 1, 0)
+	}
+	end := time.Date(to.Year(), to.Month()+1, 1, 0, 0, 0, 0, time.UTC) // the month after the last whole one
+	if !end.AddDate(0, 0, -1).Equal(to) {
+		end = end.AddDate(0, -1, 0)
+	}
+	day := func(t time.Time) string { return t.Format(time.DateOnly) }
+	monthsFrom, monthsTo := day(first), day(end.AddDate(0, -1, 0))
+	headTo, tailFrom := day(first.AddDate(0, 0, -1)), day(end)
+	if !first.Before(end) { // no whole month: the days alone
+		monthsFrom, monthsTo, headTo, tailFrom = "9999-12-01", "0001-01-01", period.To, "9999-12-31"
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT product_id, SUM(q) AS quantity, SUM(n) AS net, SUM(o) AS orders FROM (
+			SELECT product_id, quantity AS q, net AS n, orders AS o FROM report_product_months WHERE store_id=? AND month BETWEEN ? AND ?
+			UNION ALL
+			SELECT product_id, quantity, net, 1 FROM order_products FORCE INDEX (order_products_day)
+			WHERE store_id=? AND (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)
+		) x GROUP BY product_id HAVING orders > 0 ORDER BY net DESC, quantity DESC, product_id LIMIT ?`,
+		st.ID, monthsFrom, monthsTo, st.ID, period.From, headTo, tailFrom, period.To, limit); err != nil {
 		return nil, fmt.Errorf("products rollup: %w", err)
 	}
 	out := make([]loyalty.ProductSales, len(rows))
@@ -1043,47 +1396,61 @@ func (s *ReportService) ReportProducts(ctx context.Context, st loyalty.Store, pe
 // points and the points customers hold.
 func (s *ReportService) ReportValue(ctx context.Context, st loyalty.Store, today string) (loyalty.Value, error) {
 	q := s.db.db
-	var groups []struct {
-		Member    bool  `db:"member"`
+	type group struct {
 		Customers int64 `db:"customers"`
 		Orders    int64 `db:"orders"`
 		Net       int64 `db:"net"`
 		Repeaters int64 `db:"repeaters"`
 		Span      int64 `db:"span"`
 	}
-	if err := q.SelectContext(ctx, &groups, `SELECT (c.lifetime > 0 OR c.available <> 0 OR c.held > 0) AS member, COUNT(*) AS customers,
-		COALESCE(SUM(r.orders),0) AS orders, COALESCE(SUM(r.net),0) AS net, COALESCE(SUM(r.orders >= 2),0) AS repeaters,
-		COALESCE(SUM(DATEDIFF(r.last_day, r.first_day)),0) AS span
-		FROM report_customers r JOIN customers c ON c.id=r.customer_pk WHERE r.store_id=? GROUP BY member`, st.ID); err != nil {
-		return loyalty.Value{}, fmt.Errorf("report value groups: %w", err)
-	}
-	var members, others loyalty.GroupCounts
-	for _, g := range groups {
-		c := loyalty.GroupCounts{Customers: g.Customers, Orders: g.Orders, Net: g.Net, Repeaters: g.Repeaters, SpanDays: g.Span}
-		if g.Member {
-			members = c
-		} else {
-			others = c
-		}
-	}
+	const sums = `COUNT(*) AS customers, COALESCE(SUM(r.orders),0) AS orders, COALESCE(SUM(r.net),0) AS net,
+		COALESCE(SUM(r.orders >= 2),0) AS repeaters, COALESCE(SUM(DATEDIFF(r.last_day, r.first_day)),0) AS span`
+	var all, nonMembers group
 	var y loyalty.YearCounts
-	yearFrom, priorFrom, priorTo := loyalty.DayBefore(today, 364), loyalty.DayBefore(today, 729), loyalty.DayBefore(today, 365)
-	if err := q.QueryRowxContext(ctx, `SELECT COUNT(DISTINCT customer_pk), COALESCE(SUM(orders),0), COALESCE(SUM(net),0)
-		FROM report_customer_days WHERE store_id=? AND day BETWEEN ? AND ?`, st.ID, yearFrom, today).Scan(&y.Customers, &y.Orders, &y.Net); err != nil {
-		return loyalty.Value{}, fmt.Errorf("report value year: %w", err)
-	}
-	if err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(NOT EXISTS (SELECT 1 FROM report_customer_days n WHERE n.store_id=p.store_id
-		AND n.customer_pk=p.customer_pk AND n.day BETWEEN ? AND ?)),0) FROM (SELECT DISTINCT store_id, customer_pk FROM report_customer_days
-		WHERE store_id=? AND day BETWEEN ? AND ?) p`, yearFrom, today, st.ID, priorFrom, priorTo).Scan(&y.PriorCustomers, &y.Churned); err != nil {
-		return loyalty.Value{}, fmt.Errorf("report value churn: %w", err)
-	}
 	var redeemed, outstanding int64
-	if err := q.GetContext(ctx, &redeemed, `SELECT COALESCE(SUM(redeemed),0) FROM report_points_days WHERE store_id=?`, st.ID); err != nil {
-		return loyalty.Value{}, fmt.Errorf("report value redeemed: %w", err)
+	yearFrom, priorFrom, priorTo := loyalty.DayBefore(today, 364), loyalty.DayBefore(today, 729), loyalty.DayBefore(today, 365)
+	err := parallel(ctx,
+		func(ctx context.Context) error {
+			return wrap(q.GetContext(ctx, &all, `SELECT `+sums+` FROM report_customers r WHERE r.store_id=?`, st.ID), "report value customers")
+		},
+		func(ctx context.Context) error {
+			// Members hold or have held points; the others, found on the
+			// balances index, are few wherever buying earns points.
+			err := q.GetContext(ctx, &nonMembers, `SELECT `+sums+` FROM customers c FORCE INDEX (customers_balances)
+				JOIN report_customers r ON r.store_id=c.store_id AND r.customer_pk=c.id
+				WHERE c.store_id=? AND c.merged_into IS NULL AND c.available = 0 AND c.lifetime <= 0 AND c.held <= 0`, st.ID)
+			return wrap(err, "report value non-members")
+		},
+		func(ctx context.Context) error {
+			// The last year's buyers: their first day in it.
+			err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(prev_day IS NULL OR prev_day < ?),0), COALESCE(SUM(orders),0), COALESCE(SUM(net),0)
+				FROM report_customer_days FORCE INDEX (report_days_day) WHERE store_id=? AND day BETWEEN ? AND ?`,
+				yearFrom, st.ID, yearFrom, today).Scan(&y.Customers, &y.Orders, &y.Net)
+			return wrap(err, "report value year")
+		},
+		func(ctx context.Context) error {
+			// The year before's buyers, by their last day in it; churned when
+			// that day has no next day up to today.
+			err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(next_day IS NULL OR next_day > ?),0)
+				FROM report_customer_days FORCE INDEX (report_days_day) WHERE store_id=? AND day BETWEEN ? AND ? AND (next_day IS NULL OR next_day > ?)`,
+				today, st.ID, priorFrom, priorTo, priorTo).Scan(&y.PriorCustomers, &y.Churned)
+			return wrap(err, "report value churn")
+		},
+		func(ctx context.Context) error {
+			return wrap(q.GetContext(ctx, &redeemed, `SELECT COALESCE(SUM(redeemed),0) FROM report_points_days WHERE store_id=?`, st.ID), "report value redeemed")
+		},
+		func(ctx context.Context) error {
+			var err error
+			outstanding, err = outstandingPoints(ctx, q, st.ID)
+			return err
+		},
+	)
+	if err != nil {
+		return loyalty.Value{}, err
 	}
-	if err := q.GetContext(ctx, &outstanding, `SELECT COALESCE(SUM(available),0) FROM customers
-		WHERE store_id=? AND merged_into IS NULL AND available > 0`, st.ID); err != nil {
-		return loyalty.Value{}, fmt.Errorf("report value outstanding: %w", err)
-	}
+	others := loyalty.GroupCounts{Customers: nonMembers.Customers, Orders: nonMembers.Orders, Net: nonMembers.Net,
+		Repeaters: nonMembers.Repeaters, SpanDays: nonMembers.Span}
+	members := loyalty.GroupCounts{Customers: all.Customers - others.Customers, Orders: all.Orders - others.Orders, Net: all.Net - others.Net,
+		Repeaters: all.Repeaters - others.Repeaters, SpanDays: all.Span - others.SpanDays}
 	return loyalty.ValueReport(st.Program, members, others, y, redeemed, outstanding), nil
 }
