@@ -40,16 +40,17 @@ import (
 )
 
 type config struct {
-	orders      int
-	concurrency int
-	duration    time.Duration
-	workers     int
-	inflate     int
-	out         string
-	serveGin    string
-	compare     string // a git revision whose webhook-to-ledger rate is measured beside this tree's
-	compareOnly bool   // measure only the comparison
-	reportsOnly bool   // measure only the reports at scale
+	orders       int
+	concurrency  int
+	duration     time.Duration
+	workers      int
+	inflate      int
+	out          string
+	serveGin     string
+	compare      string // a git revision whose webhook-to-ledger rate is measured beside this tree's
+	compareOnly  bool   // measure only the comparison
+	reportsOnly  bool   // measure only the reports at scale
+	reportOrders int    // orders of the store the reports are timed on
 }
 
 type result struct {
@@ -74,7 +75,8 @@ func main() {
 	flag.StringVar(&c.serveGin, "serve-gin", "", "internal: serve the bare Gin baseline on this address")
 	flag.StringVar(&c.compare, "compare", "", "also measure webhook to ledger for this git revision and this tree, each on a fresh database, in this run")
 	flag.BoolVar(&c.compareOnly, "compare-only", false, "with -compare: measure only the comparison")
-	flag.BoolVar(&c.reportsOnly, "reports-only", false, "measure only the reports at 1,000,000 orders and 200,000 customers")
+	flag.BoolVar(&c.reportsOnly, "reports-only", false, "measure only the reports at scale (-report-orders)")
+	flag.IntVar(&c.reportOrders, "report-orders", 1_000_000, "orders (of a fifth as many customers) of the store the reports are timed on, seeded through webhooks")
 	flag.Parse()
 	if c.serveGin != "" {
 		serveBareGin(c.serveGin)
@@ -275,7 +277,7 @@ func run(c config) error {
 		return err
 	}
 	add(result{Metric: fmt.Sprintf("expiry job: %d due lots among %d", lotsDue, lotsTotal), Value: lotRate, Unit: "lots/s"})
-	if c.orders >= 100_000 { // not with -quick: seeding takes a minute
+	if c.orders >= 100_000 { // not with -quick: seeding a million orders takes minutes
 		rs, err := reportsAtScale(ctx, admin, base, c, bin)
 		if err != nil {
 			return err
@@ -791,46 +793,24 @@ func storefront(c config) ([]result, error) {
 	return rs, nil
 }
 
-// reportsAtScale times the reports of a store with 1,000,000 orders and
-// 200,000 customers over two years. Reports read only rollups, so the
-// rollups are what is seeded, in SQL (five orders a customer on distinct
-// days, an order's product, the points days); no orders or ledger rows
-// stand behind them, so this database is not audited.
+// reportsAtScale times the reports of a store with c.reportOrders orders
+// (1,000,000) of a fifth as many customers (200,000) over about two years,
+// seeded through signed webhooks and the service's own reconciliation.
 func reportsAtScale(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) ([]result, error) {
-	const customers, orders = 200_000, 1_000_000
+	orders := int64(c.reportOrders)
+	customers := max(orders/5, 1)
 	s, err := startService(ctx, admin, base, c, bin)
 	if err != nil {
 		return nil, err
 	}
 	defer s.stop()
-	store := s.store.StoreID
-	logf("reports at scale: seeding the rollups of %d orders and %d customers", orders, customers)
-	day := fmt.Sprintf(`DATE('2025-01-01') + INTERVAL (((seq-1) DIV %d) * 140 + ((seq-1) %% %d) %% 139) DAY`, customers, customers)
-	for _, q := range []string{
-		fmt.Sprintf(`INSERT INTO customers (id, store_id, wc_customer_id, email, available, lifetime, created_at, updated_at)
-			SELECT 10000000+seq, %s, 5000000+seq, CONCAT('c', seq, '@example.com'), seq %% 500, IF(seq %% 10 = 0, 0, seq %% 2000),
-			UTC_TIMESTAMP(6), UTC_TIMESTAMP(6) FROM seq_1_to_%d`, store, customers),
-		fmt.Sprintf(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net)
-			SELECT %s, 10000000 + ((seq-1) %% %d) + 1, %s, 1, 1000 + seq %% 9000 FROM seq_1_to_%d`, store, customers, day, orders),
-		fmt.Sprintf(`UPDATE report_customer_days d JOIN (SELECT customer_pk, day, LAG(day) OVER w AS p, LEAD(day) OVER w AS n
-			FROM report_customer_days WHERE store_id=%s WINDOW w AS (PARTITION BY customer_pk ORDER BY day)) x
-			ON d.store_id=%s AND d.customer_pk=x.customer_pk AND d.day=x.day SET d.prev_day=x.p, d.next_day=x.n`, store, store),
-		fmt.Sprintf(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net)
-			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days WHERE store_id=%s GROUP BY customer_pk`, store),
-		fmt.Sprintf(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net)
-			SELECT %s, seq, 1 + seq %% 500, %s, 1 + seq %% 3, 1000 + seq %% 9000 FROM seq_1_to_%d`, store, day, orders),
-		fmt.Sprintf(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders)
-			SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY, product_id, order_id %% 8, SUM(quantity), SUM(net), COUNT(*)
-			FROM order_products WHERE store_id=%s GROUP BY 1, 2, 3, 4`, store),
-		fmt.Sprintf(`INSERT INTO report_points_days (store_id, day, bucket, issued, redeemed, expired)
-			SELECT %s, DATE('2025-01-01') + INTERVAL (seq-1) DIV 16 DAY, (seq-1) %% 16, 900, 300, 20 FROM seq_1_to_%d`, store, 700*16),
-		`ANALYZE TABLE customers, report_customer_days, report_customers, order_products, report_product_months, report_points_days`,
-	} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("seed the rollups: %w", err)
-		}
+	if err := seedHistory(s, c, orders, customers); err != nil {
+		return nil, err
 	}
-	return reportLatencies(s, orders, customers, ", rollups seeded")
+	if _, err := s.db.ExecContext(ctx, `ANALYZE TABLE customers, report_customer_days, report_customers, order_products, report_product_months, report_points_days`); err != nil {
+		return nil, err
+	}
+	return reportLatencies(s, orders, customers, ", seeded through webhooks")
 }
 
 // reportLatencies times each report endpoint, 50 requests one after
@@ -847,13 +827,16 @@ func reportLatencies(s *service, orders, customers int64, note string) ([]result
 		return nil, err
 	}
 	var out []result
+	// The last twelve months, as the dashboard opens.
+	today := time.Now().UTC()
+	year := "from=" + today.AddDate(0, 0, -364).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)
 	for _, r := range []struct{ name, path string }{
-		{"summary", "/v1/admin/reports/summary?from=2026-01-01&to=2026-12-31"},
-		{"cohorts", "/v1/admin/reports/cohorts?from=2026-01-01&to=2026-12-31"},
+		{"summary", "/v1/admin/reports/summary?" + year},
+		{"cohorts", "/v1/admin/reports/cohorts?" + year},
 		{"churn", "/v1/admin/reports/churn?state=lapsed"},
 		{"rfm", "/v1/admin/reports/rfm?segment=champions"},
-		{"points", "/v1/admin/reports/points?from=2026-01-01&to=2026-12-31"},
-		{"products", "/v1/admin/reports/products?from=2026-01-01&to=2026-12-31"},
+		{"points", "/v1/admin/reports/points?" + year},
+		{"products", "/v1/admin/reports/products?" + year},
 		{"value", "/v1/admin/reports/value"},
 	} {
 		var lat []time.Duration

@@ -20,6 +20,28 @@ UPDATE report_customer_days d JOIN (
 ) x ON x.store_id = d.store_id AND x.customer_pk = d.customer_pk AND x.day = d.day
 SET d.prev_day = x.prev_day, d.next_day = x.next_day;
 
+-- The cohort triangle: per cohort (the month of a customer's first paid
+-- day) and month, how many of its customers had a paid order that month,
+-- spread over 8 buckets by customer. Kept by difference by the writers,
+-- which know each changed customer's days before and after.
+CREATE TABLE report_cohorts (
+    store_id  BIGINT UNSIGNED  NOT NULL,
+    cohort    DATE             NOT NULL,
+    month     DATE             NOT NULL,
+    bucket    TINYINT UNSIGNED NOT NULL,
+    customers INT              NOT NULL,
+    PRIMARY KEY (store_id, cohort, month, bucket)
+) ENGINE=InnoDB;
+
+INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers)
+SELECT d.store_id, f.cohort, d.day - INTERVAL (DAYOFMONTH(d.day) - 1) DAY, d.customer_pk % 8, COUNT(DISTINCT d.customer_pk)
+FROM report_customer_days d JOIN (
+    SELECT store_id, customer_pk, MIN(day) - INTERVAL (DAYOFMONTH(MIN(day)) - 1) DAY AS cohort
+    FROM report_customer_days WHERE orders > 0 GROUP BY store_id, customer_pk
+) f ON f.store_id = d.store_id AND f.customer_pk = d.customer_pk
+WHERE d.orders > 0
+GROUP BY d.store_id, f.cohort, d.day - INTERVAL (DAYOFMONTH(d.day) - 1) DAY, d.customer_pk % 8;
+
 -- Best sellers per month (the first day of the month), spread over 8
 -- buckets by order so a popular product's row is not one lock for every
 -- writer. A period's whole months are read here; its partial months from
@@ -59,6 +81,7 @@ ALTER TABLE order_products
     DROP KEY order_products_day,
     ADD KEY order_products_day (store_id, day, product_id);
 DROP TABLE report_product_months;
+DROP TABLE report_cohorts;
 ALTER TABLE report_customer_days
     DROP KEY report_days_day,
     DROP COLUMN prev_day,

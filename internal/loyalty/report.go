@@ -239,7 +239,8 @@ type Reports interface {
 	ReportPoints(ctx context.Context, store Store, period Period) ([]PointsDay, error)
 	// ReportSummary is the headline of the period in store. EInvalid, ENotFound.
 	ReportSummary(ctx context.Context, store Store, period Period) (Summary, error)
-	// ReportCohorts is the triangle of the cohorts first paid in the period.
+	// ReportCohorts is the triangle of the cohorts first paid in the period
+	// (whole months: those of its first and last days and between).
 	ReportCohorts(ctx context.Context, store Store, period Period) ([]Cohort, error)
 	// ReportChurn classifies every customer at day and lists up to limit in
 	// state (the longest silent first).

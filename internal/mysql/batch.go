@@ -107,7 +107,9 @@ func (b *batch) flush(ctx context.Context) error {
 		states[i] = b.orders[k]
 	}
 	dirty := b.dirty
-	b.renderProducts(&w, dirty, states) // before loaded moves on: it tells which orders have rows
+	if err := b.renderProducts(ctx, &w, dirty, states); err != nil { // before loaded moves on: it tells which orders have rows
+		return err
+	}
 	for i, k := range dirty {
 		b.reports.change(b.stores[k.store], b.loaded[k], states[i])
 		b.loaded[k] = states[i]
@@ -115,7 +117,9 @@ func (b *batch) flush(ctx context.Context) error {
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
 	w.addAll(&b.settleWrites)
-	b.reports.render(&w)
+	if err := b.reports.render(ctx, b.tx, &w); err != nil {
+		return err
+	}
 	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]
 	clear(b.isDirty)
 	return w.flush(ctx, b.tx)

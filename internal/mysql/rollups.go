@@ -33,59 +33,215 @@ func NewReportService(db *DB, decode Decoder) *ReportService {
 	return &ReportService{db: db, decode: decode}
 }
 
-// renderReports adds to w the statements replacing the customers' rollup
-// rows with what their orders (by order id) add up to.
-func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[int64]loyalty.OrderState) {
+// dayRow is a customer day as stored.
+type dayRow struct {
+	Customer int64  `db:"customer_pk"`
+	Day      string `db:"day"`
+	Orders   int64  `db:"orders"`
+	Net      int64  `db:"net"`
+	Prev     string `db:"prev"` // "" for none
+	Next     string `db:"next"`
+}
+
+// loadDays reads the customers' days, ascending, as the transaction sees
+// them (their customer rows are locked, so nobody else changes them).
+func loadDays(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, customers []int64) (map[int64][]dayRow, error) {
+	out := map[int64][]dayRow{}
 	if len(customers) == 0 {
-		return
+		return out, nil
 	}
-	byCustomer := map[int64][]loyalty.OrderState{}
-	for _, o := range orders {
-		byCustomer[o.Customer] = append(byCustomer[o.Customer], o)
+	var rows []dayRow
+	query, args, err := sqlx.In(`SELECT customer_pk, DATE_FORMAT(day, '%Y-%m-%d') AS day, orders, net,
+		COALESCE(DATE_FORMAT(prev_day, '%Y-%m-%d'), '') AS prev, COALESCE(DATE_FORMAT(next_day, '%Y-%m-%d'), '') AS next
+		FROM report_customer_days WHERE store_id=? AND customer_pk IN (?) ORDER BY customer_pk, day`, store, customers)
+	if err != nil {
+		return nil, err
 	}
-	loc := st.Program.Location()
-	sort.Slice(customers, func(i, j int) bool { return customers[i] < customers[j] })
-	var in strings.Builder
-	inArgs := []any{st.ID}
-	var days, sums strings.Builder
-	var dayArgs, sumArgs []any
-	for i, c := range customers {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("read customer days: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Customer] = append(out[r.Customer], r)
+	}
+	return out, nil
+}
+
+// cohortBuckets spreads a cohort's month over rows chosen by customer, as
+// the other rollups do, so concurrent writers rarely wait on one row.
+const cohortBuckets = 8
+
+type cohortKey struct {
+	store  loyalty.StoreID
+	cohort string // YYYY-MM-01 of the customer's first paid day
+	month  string // YYYY-MM-01 of a month they had a paid order in
+	bucket int64
+}
+
+// dayWriter turns customers' days as stored and as they should be into
+// the statements that make them so: the changed days upserted with their
+// links (previous and next paid day), the days gone deleted, the lifetime
+// rows replaced, and the cohort rollup moved by the difference. Customers
+// are added in ascending order, so every statement locks rows in key order.
+type dayWriter struct {
+	days, sums       strings.Builder
+	dayArgs, sumArgs []any
+	gone             []stmt
+	noSums           map[loyalty.StoreID][]int64
+	cohorts          map[cohortKey]int64
+}
+
+// customer queues the changes from old (as stored) to days (ascending).
+func (d *dayWriter) customer(store loyalty.StoreID, pk int64, old []dayRow, days []loyalty.CustomerDay) {
+	kept := days[:0:0]
+	for _, x := range days {
+		if x.Orders > 0 {
+			kept = append(kept, x)
+		}
+	}
+	was := make(map[string]dayRow, len(old))
+	for _, o := range old {
+		was[o.Day] = o
+	}
+	for i, x := range kept {
+		var prev, next string
 		if i > 0 {
-			in.WriteString(",")
+			prev = kept[i-1].Day
 		}
-		in.WriteString("?")
-		inArgs = append(inArgs, c)
-		ds := loyalty.ReportDays(byCustomer[c], st.Program.Currency, loc)
-		for i, d := range ds {
-			if days.Len() > 0 {
-				days.WriteString(",")
+		if i+1 < len(kept) {
+			next = kept[i+1].Day
+		}
+		o, ok := was[x.Day]
+		delete(was, x.Day)
+		if ok && o.Orders == x.Orders && o.Net == x.Net && o.Prev == prev && o.Next == next {
+			continue
+		}
+		if d.days.Len() > 0 {
+			d.days.WriteString(",")
+		}
+		d.days.WriteString("(?,?,?,?,?,?,?)")
+		d.dayArgs = append(d.dayArgs, store, pk, x.Day, x.Orders, x.Net, nullDay(prev), nullDay(next))
+	}
+	if len(was) > 0 {
+		gone := make([]string, 0, len(was))
+		for day := range was {
+			gone = append(gone, day)
+		}
+		sort.Strings(gone)
+		args := []any{store, pk}
+		for _, day := range gone {
+			args = append(args, day)
+		}
+		d.gone = append(d.gone, stmt{`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk=? AND day IN (?` +
+			strings.Repeat(",?", len(gone)-1) + `)`, args})
+	}
+	before := make([]loyalty.CustomerDay, 0, len(old))
+	for _, o := range old {
+		if o.Orders > 0 {
+			before = append(before, loyalty.CustomerDay{Day: o.Day, Orders: o.Orders, Net: o.Net})
+		}
+	}
+	bf, hadSum := loyalty.SumDays(before)
+	af, hasSum := loyalty.SumDays(kept)
+	switch {
+	case hasSum && (!hadSum || af != bf):
+		if d.sums.Len() > 0 {
+			d.sums.WriteString(",")
+		}
+		d.sums.WriteString("(?,?,?,?,?,?)")
+		d.sumArgs = append(d.sumArgs, store, pk, af.FirstDay, af.LastDay, af.Orders, af.Net)
+	case !hasSum && hadSum:
+		if d.noSums == nil {
+			d.noSums = map[loyalty.StoreID][]int64{}
+		}
+		d.noSums[store] = append(d.noSums[store], pk)
+	}
+	if d.cohorts == nil {
+		d.cohorts = map[cohortKey]int64{}
+	}
+	for _, k := range cohortCells(store, pk, before) {
+		d.cohorts[k]--
+	}
+	for _, k := range cohortCells(store, pk, kept) {
+		d.cohorts[k]++
+	}
+}
+
+// cohortCells are the cohort rollup's cells a customer with these days
+// (ascending, all paid) counts in: their first month's cohort, once for
+// each month they bought in.
+func cohortCells(store loyalty.StoreID, pk int64, days []loyalty.CustomerDay) []cohortKey {
+	if len(days) == 0 {
+		return nil
+	}
+	cohort := days[0].Day[:8] + "01"
+	var out []cohortKey
+	for _, x := range days {
+		m := x.Day[:8] + "01"
+		if len(out) == 0 || out[len(out)-1].month != m {
+			out = append(out, cohortKey{store, cohort, m, pk % cohortBuckets})
+		}
+	}
+	return out
+}
+
+func nullDay(day string) any {
+	if day == "" {
+		return nil
+	}
+	return day
+}
+
+// render adds the queued statements to w.
+func (d *dayWriter) render(w *writes) {
+	if d.days.Len() > 0 {
+		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net, prev_day, next_day) VALUES `+d.days.String()+
+			` ON DUPLICATE KEY UPDATE orders=VALUES(orders), net=VALUES(net), prev_day=VALUES(prev_day), next_day=VALUES(next_day)`, d.dayArgs...)
+	}
+	for _, g := range d.gone {
+		w.add(g.query, g.args...)
+	}
+	if d.sums.Len() > 0 {
+		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+d.sums.String()+
+			` ON DUPLICATE KEY UPDATE first_day=VALUES(first_day), last_day=VALUES(last_day), orders=VALUES(orders), net=VALUES(net)`, d.sumArgs...)
+	}
+	for _, st := range sortedStores(d.noSums) {
+		cs := d.noSums[st]
+		w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (?`+strings.Repeat(",?", len(cs)-1)+`)`,
+			append([]any{st}, int64sAny(cs)...)...)
+	}
+	keys := make([]cohortKey, 0, len(d.cohorts))
+	for k, n := range d.cohorts {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) > 0 {
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := keys[i], keys[j]
+			if a.store != b.store {
+				return a.store < b.store
 			}
-			days.WriteString("(?,?,?,?,?,?,?)")
-			var prev, next any
+			if a.cohort != b.cohort {
+				return a.cohort < b.cohort
+			}
+			if a.month != b.month {
+				return a.month < b.month
+			}
+			return a.bucket < b.bucket
+		})
+		var q strings.Builder
+		args := make([]any, 0, 5*len(keys))
+		for i, k := range keys {
 			if i > 0 {
-				prev = ds[i-1].Day
+				q.WriteString(",")
 			}
-			if i+1 < len(ds) {
-				next = ds[i+1].Day
-			}
-			dayArgs = append(dayArgs, st.ID, c, d.Day, d.Orders, d.Net, prev, next)
+			q.WriteString("(?,?,?,?,?)")
+			args = append(args, k.store, k.cohort, k.month, k.bucket, d.cohorts[k])
 		}
-		if f, ok := loyalty.SumDays(ds); ok {
-			if sums.Len() > 0 {
-				sums.WriteString(",")
-			}
-			sums.WriteString("(?,?,?,?,?,?)")
-			sumArgs = append(sumArgs, st.ID, c, f.FirstDay, f.LastDay, f.Orders, f.Net)
-		}
+		w.add(`INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers) VALUES `+q.String()+
+			` ON DUPLICATE KEY UPDATE customers=customers+VALUES(customers)`, args...)
 	}
-	w.add(`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
-	w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (`+in.String()+`)`, inArgs...)
-	if days.Len() > 0 {
-		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net, prev_day, next_day) VALUES `+days.String(), dayArgs...)
-	}
-	if sums.Len() > 0 {
-		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+sums.String(), sumArgs...)
-	}
+	*d = dayWriter{}
 }
 
 // reportDeltas are rollup changes queued by a batch: per customer and day,
@@ -93,7 +249,6 @@ func renderReports(w *writes, st loyalty.Store, customers []int64, orders map[in
 type reportDeltas struct {
 	days      map[reportDay]*loyalty.CustomerDay
 	customers map[int64]loyalty.StoreID
-	removed   map[int64]bool // a share left the customer: recompute their summary row
 }
 
 type reportDay struct {
@@ -111,7 +266,7 @@ func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState
 		return // a duplicate, or a change that moves no report figure
 	}
 	if r.days == nil {
-		r.days, r.customers, r.removed = map[reportDay]*loyalty.CustomerDay{}, map[int64]loyalty.StoreID{}, map[int64]bool{}
+		r.days, r.customers = map[reportDay]*loyalty.CustomerDay{}, map[int64]loyalty.StoreID{}
 	}
 	add := func(c int64, d loyalty.CustomerDay, sign int64) {
 		k := reportDay{st.ID, c, d.Day}
@@ -126,114 +281,61 @@ func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState
 	}
 	if bok {
 		add(bc, bs, -1)
-		r.removed[bc] = true
 	}
 	if aok {
 		add(ac, as, 1)
 	}
 }
 
-// render adds the queued changes to w: the day rows changed by their
-// differences (rows left without orders removed), then the customers'
-// summary rows recomputed from their days, all in the batch's round trip.
-func (r *reportDeltas) render(w *writes) {
-	if len(r.days) == 0 {
-		return
+// render reads the changed customers' days (one query per store) and adds
+// to w the statements that apply the queued changes to them.
+func (r *reportDeltas) render(ctx context.Context, q sqlx.QueryerContext, w *writes) error {
+	if len(r.customers) == 0 {
+		return nil
 	}
-	keys := make([]reportDay, 0, len(r.days))
-	for k := range r.days {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.store != b.store {
-			return a.store < b.store
-		}
-		if a.customer != b.customer {
-			return a.customer < b.customer
-		}
-		return a.day < b.day
-	})
-	var q strings.Builder
-	var args []any
-	for _, k := range keys {
-		d := r.days[k]
-		if d.Orders == 0 && d.Net == 0 {
-			continue
-		}
-		if q.Len() > 0 {
-			q.WriteString(",")
-		}
-		q.WriteString("(?,?,?,?,?)")
-		args = append(args, k.store, k.customer, k.day, d.Orders, d.Net)
-	}
-	if q.Len() > 0 {
-		w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES `+q.String()+
-			` ON DUPLICATE KEY UPDATE orders = orders + VALUES(orders), net = net + VALUES(net)`, args...)
-	}
-	// Customers who only gained: their summary rows grow in one upsert.
-	// Those who lost a share: rows left without orders go, and the summary
-	// is recomputed from the days (its first or last day may move back).
-	var grow strings.Builder
-	var growArgs []any
 	byStore := map[loyalty.StoreID][]int64{}
-	for _, k := range keys {
-		d := r.days[k]
-		if r.removed[k.customer] {
-			continue
-		}
-		if grow.Len() > 0 {
-			grow.WriteString(",")
-		}
-		grow.WriteString("(?,?,?,?,?,?)")
-		growArgs = append(growArgs, k.store, k.customer, k.day, k.day, d.Orders, d.Net)
+	for c, st := range r.customers {
+		byStore[st] = append(byStore[st], c)
 	}
-	if grow.Len() > 0 {
-		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net) VALUES `+grow.String()+
-			` ON DUPLICATE KEY UPDATE first_day = LEAST(first_day, VALUES(first_day)), last_day = GREATEST(last_day, VALUES(last_day)),
-			orders = orders + VALUES(orders), net = net + VALUES(net)`, growArgs...)
+	changes := map[int64][]reportDay{}
+	for k := range r.days {
+		changes[k.customer] = append(changes[k.customer], k)
 	}
-	for c := range r.removed {
-		byStore[r.customers[c]] = append(byStore[r.customers[c]], c)
-	}
+	var dw dayWriter
 	for _, st := range sortedStores(byStore) {
 		cs := byStore[st]
 		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
-		in := strings.TrimSuffix(strings.Repeat("?,", len(cs)), ",")
-		args := append([]any{st}, int64sAny(cs)...)
-		w.add(`DELETE FROM report_customer_days WHERE store_id=? AND customer_pk IN (`+in+`) AND orders = 0`, args...)
-		w.add(`DELETE FROM report_customers WHERE store_id=? AND customer_pk IN (`+in+`)`, args...)
-		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net)
-			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days
-			WHERE store_id=? AND customer_pk IN (`+in+`) GROUP BY store_id, customer_pk`, args...)
+		stored, err := loadDays(ctx, q, st, cs)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			old := stored[c]
+			byDay := map[string]loyalty.CustomerDay{}
+			for _, o := range old {
+				byDay[o.Day] = loyalty.CustomerDay{Day: o.Day, Orders: o.Orders, Net: o.Net}
+			}
+			for _, k := range changes[c] {
+				if k.store != st {
+					continue
+				}
+				x := r.days[k]
+				d := byDay[k.day]
+				d.Day, d.Orders, d.Net = k.day, d.Orders+x.Orders, d.Net+x.Net
+				byDay[k.day] = d
+			}
+			days := make([]loyalty.CustomerDay, 0, len(byDay))
+			for _, d := range byDay {
+				days = append(days, d)
+			}
+			sort.Slice(days, func(i, j int) bool { return days[i].Day < days[j].Day })
+			dw.customer(st, c, old, days)
+		}
 	}
-	// Every changed customer's days are linked again: a day that came or
-	// went moves its neighbours' previous and next days.
-	linked := map[loyalty.StoreID][]int64{}
-	for c, st := range r.customers {
-		linked[st] = append(linked[st], c)
-	}
-	for _, st := range sortedStores(linked) {
-		cs := linked[st]
-		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
-		linkDays(w, st, cs)
-	}
+	dw.render(w)
 	clear(r.days)
 	clear(r.customers)
-	clear(r.removed)
-}
-
-// linkDays adds the statement setting each of the customers' days'
-// previous and next paid day from their days as they stand (rows already
-// right are not written).
-func linkDays(w *writes, store loyalty.StoreID, customers []int64) {
-	in := strings.TrimSuffix(strings.Repeat("?,", len(customers)), ",")
-	w.add(`UPDATE report_customer_days d JOIN (
-			SELECT customer_pk, day, LAG(day) OVER w AS p, LEAD(day) OVER w AS n FROM report_customer_days
-			WHERE store_id=? AND customer_pk IN (`+in+`) WINDOW w AS (PARTITION BY customer_pk ORDER BY day)) x
-		ON d.store_id=? AND d.customer_pk=x.customer_pk AND d.day=x.day
-		SET d.prev_day=x.p, d.next_day=x.n WHERE NOT (d.prev_day <=> x.p AND d.next_day <=> x.n)`,
-		append(append([]any{store}, int64sAny(customers)...), store)...)
+	return nil
 }
 
 func sortedStores[T any](m map[loyalty.StoreID]T) []loyalty.StoreID {
@@ -256,11 +358,32 @@ func int64sAny(xs []int64) []any {
 // recomputeReports replaces the customers' rollups with what their orders
 // add up to (a guest merge, a rebuild).
 func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, customers []int64, w *writes) error {
+	if len(customers) == 0 {
+		return nil
+	}
 	orders, err := loadPaidOrders(ctx, tx, st.ID, customers)
 	if err != nil {
 		return err
 	}
-	renderReports(w, st, customers, orders)
+	cs := append([]int64(nil), customers...)
+	sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
+	stored, err := loadDays(ctx, tx, st.ID, cs)
+	if err != nil {
+		return err
+	}
+	byCustomer := map[int64][]loyalty.OrderState{}
+	for _, o := range orders {
+		byCustomer[o.Customer] = append(byCustomer[o.Customer], o)
+	}
+	loc := st.Program.Location()
+	var dw dayWriter
+	for i, c := range cs {
+		if i > 0 && c == cs[i-1] {
+			continue
+		}
+		dw.customer(st.ID, c, stored[c], loyalty.ReportDays(byCustomer[c], st.Program.Currency, loc))
+	}
+	dw.render(w)
 	return nil
 }
 
@@ -301,6 +424,9 @@ func (s *ReportService) RebuildReports(ctx context.Context, store loyalty.StoreI
 		}); err != nil {
 			return 0, err
 		}
+	}
+	if err := s.rebuildCohorts(ctx, st.ID); err != nil {
+		return 0, err
 	}
 	if err := s.rebuildPoints(ctx, st); err != nil {
 		return 0, err
@@ -425,6 +551,11 @@ func (s *ReportService) CheckReports(ctx context.Context, store loyalty.StoreID)
 		return nil, err
 	}
 	diffs = append(diffs, pd...)
+	co, err := s.checkCohorts(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	diffs = append(diffs, co...)
 	pm, err := s.checkProductMonths(ctx, st)
 	if err != nil {
 		return nil, err
@@ -554,6 +685,62 @@ func (s *ReportService) rebuildProducts(ctx context.Context, st loyalty.Store) e
 		}
 		return nil
 	})
+}
+
+// cohortsSQL counts a store's cohort cells from its customer days.
+const cohortsSQL = `SELECT d.store_id, f.cohort, d.day - INTERVAL (DAYOFMONTH(d.day) - 1) DAY AS month, d.customer_pk % 8 AS bucket,
+	COUNT(DISTINCT d.customer_pk) AS customers
+	FROM report_customer_days d JOIN (SELECT customer_pk, MIN(day) - INTERVAL (DAYOFMONTH(MIN(day)) - 1) DAY AS cohort
+		FROM report_customer_days WHERE store_id=? AND orders > 0 GROUP BY customer_pk) f ON f.customer_pk = d.customer_pk
+	WHERE d.store_id=? AND d.orders > 0 GROUP BY 1, 2, 3, 4`
+
+// rebuildCohorts recounts the store's cohort rollup from its customer days.
+func (s *ReportService) rebuildCohorts(ctx context.Context, store loyalty.StoreID) error {
+	return s.db.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM report_cohorts WHERE store_id=?`, store); err != nil {
+			return fmt.Errorf("clear cohorts: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers) `+cohortsSQL, store, store); err != nil {
+			return fmt.Errorf("count cohorts: %w", err)
+		}
+		return nil
+	})
+}
+
+// checkCohorts compares the cohort rollup with a recount from the days
+// (cells counting nobody are as good as absent).
+func (s *ReportService) checkCohorts(ctx context.Context, store loyalty.StoreID) ([]string, error) {
+	type cell struct {
+		Cohort    string `db:"cohort"`
+		Month     string `db:"month"`
+		Bucket    int64  `db:"bucket"`
+		Customers int64  `db:"customers"`
+	}
+	var held, want []cell
+	if err := s.db.db.SelectContext(ctx, &held, `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, DATE_FORMAT(month, '%Y-%m-%d') AS month,
+		bucket, customers FROM report_cohorts WHERE store_id=? AND customers <> 0`, store); err != nil {
+		return nil, fmt.Errorf("read cohorts: %w", err)
+	}
+	if err := s.db.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, DATE_FORMAT(month, '%Y-%m-%d') AS month,
+		bucket, customers FROM (`+cohortsSQL+`) x`, store, store); err != nil {
+		return nil, fmt.Errorf("count cohorts: %w", err)
+	}
+	w := map[[3]any]int64{}
+	for _, c := range want {
+		w[[3]any{c.Cohort, c.Month, c.Bucket}] = c.Customers
+	}
+	var diffs []string
+	for _, c := range held {
+		k := [3]any{c.Cohort, c.Month, c.Bucket}
+		if w[k] != c.Customers {
+			diffs = append(diffs, fmt.Sprintf("cohort %s in %s (bucket %d): the rollup holds %d customers, the days say %d", c.Cohort, c.Month, c.Bucket, c.Customers, w[k]))
+		}
+		delete(w, k)
+	}
+	for k, n := range w {
+		diffs = append(diffs, fmt.Sprintf("cohort %s in %s (bucket %d) is missing (%d customers)", k[0], k[1], k[2], n))
+	}
+	return diffs, nil
 }
 
 // productMonthsSQL sums a store's order_products into the rows of
@@ -844,20 +1031,20 @@ func wrap(err error, what string) error {
 	return nil
 }
 
-// ReportCohorts counts, for the customers first paid in the period, how
-// many of each month's cohort had a paid order in each month up to the
-// period's end.
+// ReportCohorts reads, from the cohort rollup, for the customers first
+// paid in the period's months, how many of each month's cohort had a paid
+// order in each month up to the period's last.
 func (s *ReportService) ReportCohorts(ctx context.Context, st loyalty.Store, period loyalty.Period) ([]loyalty.Cohort, error) {
 	var counts []struct {
 		Cohort    string `db:"cohort"`
 		Month     string `db:"month"`
 		Customers int64  `db:"customers"`
 	}
-	if err := s.db.db.SelectContext(ctx, &counts, `SELECT DATE_FORMAT(r.first_day, '%Y-%m') AS cohort, DATE_FORMAT(d.day, '%Y-%m') AS month,
-		COUNT(DISTINCT d.customer_pk) AS customers
-		FROM report_customers r JOIN report_customer_days d ON d.store_id=r.store_id AND d.customer_pk=r.customer_pk
-		WHERE r.store_id=? AND r.first_day BETWEEN ? AND ? AND d.day <= ? AND d.orders > 0
-		GROUP BY cohort, month`, st.ID, period.From, period.To, period.To); err != nil {
+	// Cohorts are whole months: those of the period's first and last days
+	// and every month between.
+	if err := s.db.db.SelectContext(ctx, &counts, `SELECT DATE_FORMAT(cohort, '%Y-%m') AS cohort, DATE_FORMAT(month, '%Y-%m') AS month,
+		SUM(customers) AS customers FROM report_cohorts WHERE store_id=? AND cohort BETWEEN ? AND ? AND month <= ?
+		GROUP BY cohort, month HAVING customers > 0`, st.ID, period.From[:8]+"01", period.To[:8]+"01", period.To[:8]+"01"); err != nil {
 		return nil, fmt.Errorf("report cohorts: %w", err)
 	}
 	in := make([]loyalty.CohortCount, len(counts))
@@ -1225,10 +1412,12 @@ func (s *ReportService) ReportPoints(ctx context.Context, st loyalty.Store, peri
 
 // renderProducts adds to w the best-selling products rollup's changes for
 // the orders the flush writes: an order with a new snapshot has its rows
-// replaced by its lines' shares; one that no longer counts loses them.
-// Only an order that counted as last written (b.loaded) has rows to delete,
-// so an order's first payment costs its INSERT alone.
-func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.OrderState) {
+// replaced by its lines' shares; one that no longer counts loses them. The
+// month rollup moves by the difference, in one upsert in key order, from
+// the replaced rows as read here. Only an order that counted as last
+// written (b.loaded) has rows to replace, so an order's first payment costs
+// its INSERT alone.
+func (b *batch) renderProducts(ctx context.Context, w *writes, dirty []orderKey, states []loyalty.OrderState) error {
 	del := map[loyalty.StoreID][]int64{}
 	var months productMonths
 	var rows strings.Builder
@@ -1262,7 +1451,7 @@ func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.Ord
 			}
 			rows.WriteString("(?,?,?,?,?,?)")
 			args = append(args, k.store, k.order, l.ProductID, day, l.Quantity, l.Net)
-			months.add(productMonth{k.store, day[:8] + "01", l.ProductID, k.order % productBuckets}, l.Quantity, l.Net)
+			months.add(productMonth{k.store, day[:8] + "01", l.ProductID, k.order % productBuckets}, l.Quantity, l.Net, 1)
 		}
 	}
 	for _, id := range sortedStores(del) {
@@ -1270,17 +1459,21 @@ func (b *batch) renderProducts(w *writes, dirty []orderKey, states []loyalty.Ord
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		in := strings.Repeat(",?", len(ids)-1)
 		args := append([]any{id}, int64sAny(ids)...)
-		// The month rollup loses what the rows held before they go.
-		w.add(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders)
-			SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY, product_id, order_id % 8, -SUM(quantity), -SUM(net), -COUNT(*)
-			FROM order_products WHERE store_id=? AND order_id IN (?`+in+`) GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-			ON DUPLICATE KEY UPDATE quantity=quantity+VALUES(quantity), net=net+VALUES(net), orders=orders+VALUES(orders)`, args...)
+		var old []productRow
+		if err := sqlx.SelectContext(ctx, b.tx, &old, `SELECT order_id, product_id, DATE_FORMAT(day, '%Y-%m-%d') AS day, quantity, net
+			FROM order_products WHERE store_id=? AND order_id IN (?`+in+`)`, args...); err != nil {
+			return fmt.Errorf("read replaced product rows: %w", err)
+		}
+		for _, r := range old {
+			months.add(productMonth{id, r.Day[:8] + "01", r.Product, r.Order % productBuckets}, -r.Quantity, -r.Net, -1)
+		}
 		w.add(`DELETE FROM order_products WHERE store_id=? AND order_id IN (?`+in+`)`, args...)
 	}
 	if rows.Len() > 0 {
 		w.add(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net) VALUES `+rows.String(), args...)
 	}
 	months.render(w)
+	return nil
 }
 
 // productBuckets spreads a product's month over rows chosen by order, so
@@ -1297,7 +1490,7 @@ type productMonth struct {
 // productMonths are additions to report_product_months.
 type productMonths map[productMonth]*[3]int64 // quantity, net, orders
 
-func (m *productMonths) add(k productMonth, quantity, net int64) {
+func (m *productMonths) add(k productMonth, quantity, net, orders int64) {
 	if *m == nil {
 		*m = productMonths{}
 	}
@@ -1308,7 +1501,7 @@ func (m *productMonths) add(k productMonth, quantity, net int64) {
 	}
 	x[0] += quantity
 	x[1] += net
-	x[2]++
+	x[2] += orders
 }
 
 // render adds one upsert of the additions, in key order.
@@ -1317,8 +1510,13 @@ func (m productMonths) render(w *writes) {
 		return
 	}
 	keys := make([]productMonth, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	for k, x := range m {
+		if *x != [3]int64{} {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]

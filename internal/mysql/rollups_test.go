@@ -45,17 +45,20 @@ func seedRollups(t *testing.T, db *testDB, st loyalty.Store, seed uint64) []seed
 		}
 	}
 	err := db.pool.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+		// Through the writers' own path: the days of each customer as they
+		// should be, against none stored.
 		var w writes
-		customers := []int64{}
+		var dw dayWriter
+		byCustomer := map[int64][]loyalty.CustomerDay{}
 		for _, d := range days {
-			w.add(`INSERT INTO report_customer_days (store_id, customer_pk, day, orders, net) VALUES (?,?,?,?,?)`, st.ID, d.customer, d.day, d.orders, d.net)
+			byCustomer[d.customer] = append(byCustomer[d.customer], loyalty.CustomerDay{Day: d.day, Orders: d.orders, Net: d.net})
 		}
 		for c := int64(1); c <= 303; c++ {
-			customers = append(customers, c)
+			ds := byCustomer[c]
+			sort.Slice(ds, func(i, j int) bool { return ds[i].Day < ds[j].Day })
+			dw.customer(st.ID, c, nil, ds)
 		}
-		linkDays(&w, st.ID, customers)
-		w.add(`INSERT INTO report_customers (store_id, customer_pk, first_day, last_day, orders, net)
-			SELECT store_id, customer_pk, MIN(day), MAX(day), SUM(orders), SUM(net) FROM report_customer_days WHERE store_id=? GROUP BY customer_pk`, st.ID)
+		dw.render(&w)
 		for i, d := range days {
 			w.add(`INSERT INTO order_products (store_id, order_id, product_id, day, quantity, net) VALUES (?,?,?,?,?,?)`,
 				st.ID, i+1, 1+rng.IntN(12), d.day, d.orders, d.net)
@@ -215,5 +218,111 @@ func TestProductsFromMonthsAndEdgeDaysEqualARecount(t *testing.T) {
 				t.Fatalf("products %v, recounted %v", got, want)
 			}
 		})
+	}
+}
+
+// TestDayWriterKeepsLinksSumsAndCohortsUnderChanges: rounds of random
+// changes (days gone, days new, orders changed) written as the batches
+// write them leave every link, lifetime row and cohort cell equal to a
+// recount from the days.
+func TestDayWriterKeepsLinksSumsAndCohortsUnderChanges(t *testing.T) {
+	db, _ := openTest(t)
+	st := newStore(t, db)
+	seedRollups(t, db, st, 4)
+	ctx := context.Background()
+	reports := NewReportService(db.pool, nil)
+	rng := rand.New(rand.NewPCG(4, 9))
+	start := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for round := 0; round < 4; round++ {
+		err := db.pool.inTx(ctx, func(tx *sqlx.Tx, _ time.Time) error {
+			var picked []int64
+			for c := int64(1); c <= 303; c++ {
+				if rng.IntN(3) == 0 {
+					picked = append(picked, c)
+				}
+			}
+			stored, err := loadDays(ctx, tx, st.ID, picked)
+			if err != nil {
+				return err
+			}
+			var w writes
+			var dw dayWriter
+			for _, c := range picked {
+				byDay := map[string]loyalty.CustomerDay{}
+				for _, o := range stored[c] {
+					byDay[o.Day] = loyalty.CustomerDay{Day: o.Day, Orders: o.Orders, Net: o.Net}
+				}
+				for day := range byDay {
+					switch rng.IntN(4) {
+					case 0:
+						delete(byDay, day) // refunded away
+					case 1:
+						d := byDay[day]
+						d.Orders++
+						d.Net += 500
+						byDay[day] = d
+					}
+				}
+				if rng.IntN(2) == 0 {
+					day := start.AddDate(0, 0, rng.IntN(700)).Format(time.DateOnly)
+					byDay[day] = loyalty.CustomerDay{Day: day, Orders: byDay[day].Orders + 1, Net: byDay[day].Net + 2000}
+				}
+				var days []loyalty.CustomerDay
+				for _, d := range byDay {
+					days = append(days, d)
+				}
+				sort.Slice(days, func(i, j int) bool { return days[i].Day < days[j].Day })
+				dw.customer(st.ID, c, stored[c], days)
+			}
+			dw.render(&w)
+			return w.flush(ctx, tx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diffs, err := reports.checkCohorts(ctx, st.ID); err != nil || len(diffs) > 0 {
+			t.Fatalf("round %d: cohorts %v %v", round, err, diffs)
+		}
+		var badLinks, badSums int
+		if err := db.pool.db.GetContext(ctx, &badLinks, `SELECT COUNT(*) FROM report_customer_days d JOIN (
+				SELECT customer_pk, day, LAG(day) OVER w AS p, LEAD(day) OVER w AS n FROM report_customer_days WHERE store_id=?
+				WINDOW w AS (PARTITION BY customer_pk ORDER BY day)) x ON d.store_id=? AND d.customer_pk=x.customer_pk AND d.day=x.day
+			WHERE NOT (d.prev_day <=> x.p AND d.next_day <=> x.n)`, st.ID, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.pool.db.GetContext(ctx, &badSums, `SELECT COUNT(*) FROM (SELECT customer_pk, MIN(day) f, MAX(day) l, SUM(orders) o, SUM(net) n
+				FROM report_customer_days WHERE store_id=? GROUP BY customer_pk) x
+			LEFT JOIN report_customers r ON r.store_id=? AND r.customer_pk=x.customer_pk
+			WHERE NOT (r.first_day <=> x.f AND r.last_day <=> x.l AND r.orders <=> x.o AND r.net <=> x.n)`, st.ID, st.ID); err != nil {
+			t.Fatal(err)
+		}
+		var orphans int
+		db.pool.db.GetContext(ctx, &orphans, `SELECT COUNT(*) FROM report_customers r WHERE store_id=? AND NOT EXISTS
+			(SELECT 1 FROM report_customer_days d WHERE d.store_id=r.store_id AND d.customer_pk=r.customer_pk)`, st.ID)
+		if badLinks+badSums+orphans > 0 {
+			t.Fatalf("round %d: %d days linked wrongly, %d lifetime rows wrong, %d without days", round, badLinks, badSums, orphans)
+		}
+	}
+	// The triangle read from the cells equals one counted from the days.
+	var want []struct {
+		Cohort    string `db:"cohort"`
+		Month     string `db:"month"`
+		Customers int64  `db:"customers"`
+	}
+	if err := db.pool.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(r.first_day, '%Y-%m') AS cohort, DATE_FORMAT(d.day, '%Y-%m') AS month,
+		COUNT(DISTINCT d.customer_pk) AS customers FROM report_customers r JOIN report_customer_days d ON d.store_id=r.store_id AND d.customer_pk=r.customer_pk
+		WHERE r.store_id=? AND r.first_day BETWEEN '2025-03-01' AND '2025-09-30' AND d.day <= '2025-09-30' GROUP BY cohort, month`, st.ID); err != nil {
+		t.Fatal(err)
+	}
+	in := make([]loyalty.CohortCount, len(want))
+	for i, c := range want {
+		in[i] = loyalty.CohortCount{Cohort: c.Cohort, Month: c.Month, Customers: c.Customers}
+	}
+	got, err := reports.ReportCohorts(ctx, st, loyalty.Period{From: "2025-03-14", To: "2025-09-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := loyalty.Cohorts(in, "2025-09"); fmt.Sprint(got) != fmt.Sprint(w) || len(w) != 7 {
+		t.Fatalf("cohorts\n%v\nrecounted\n%v", got, w)
 	}
 }
