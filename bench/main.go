@@ -832,7 +832,8 @@ func reportLatencies(s *service, orders, customers int64, note string) ([]result
 	year := "from=" + today.AddDate(0, 0, -364).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)
 	for _, r := range []struct{ name, path string }{
 		{"summary", "/v1/admin/reports/summary?" + year},
-		{"cohorts", "/v1/admin/reports/cohorts?" + year},
+		// Cohorts as the dashboard asks: ten years, every cohort there is.
+		{"cohorts", "/v1/admin/reports/cohorts?from=" + today.AddDate(-10, 0, 0).Format(time.DateOnly) + "&to=" + today.Format(time.DateOnly)},
 		{"churn", "/v1/admin/reports/churn?state=lapsed"},
 		{"rfm", "/v1/admin/reports/rfm?segment=champions"},
 		{"points", "/v1/admin/reports/points?" + year},
