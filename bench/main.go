@@ -40,17 +40,18 @@ import (
 )
 
 type config struct {
-	orders       int
-	concurrency  int
-	duration     time.Duration
-	workers      int
-	inflate      int
-	out          string
-	serveGin     string
-	compare      string // a git revision whose webhook-to-ledger rate is measured beside this tree's
-	compareOnly  bool   // measure only the comparison
-	reportsOnly  bool   // measure only the reports at scale
-	reportOrders int    // orders of the store the reports are timed on
+	orders          int
+	concurrency     int
+	duration        time.Duration
+	workers         int
+	inflate         int
+	out             string
+	serveGin        string
+	compare         string // a git revision whose webhook-to-ledger rate is measured beside this tree's
+	compareOnly     bool   // measure only the comparison
+	reportsOnly     bool   // measure only the reports at scale
+	reportOrders    int    // orders of the store the reports are timed on
+	redemptionsOnly bool   // measure only the raw baselines and redemptions
 }
 
 type result struct {
@@ -76,6 +77,7 @@ func main() {
 	flag.StringVar(&c.compare, "compare", "", "also measure webhook to ledger for this git revision and this tree, each on a fresh database, in this run")
 	flag.BoolVar(&c.compareOnly, "compare-only", false, "with -compare: measure only the comparison")
 	flag.BoolVar(&c.reportsOnly, "reports-only", false, "measure only the reports at scale (-report-orders)")
+	flag.BoolVar(&c.redemptionsOnly, "redemptions-only", false, "measure only the raw baselines and redemptions (after -orders orders)")
 	flag.IntVar(&c.reportOrders, "report-orders", 1_000_000, "orders (of a fifth as many customers) of the store the reports are timed on, seeded through webhooks")
 	flag.Parse()
 	if c.serveGin != "" {
@@ -170,6 +172,10 @@ func run(c config) error {
 		}
 		printTable(results, version, c)
 		return nil
+	}
+
+	if c.redemptionsOnly {
+		return redemptionsOnly(ctx, admin, base, c, add, func() { printTable(results, version, c) })
 	}
 
 	// Baselines.
@@ -849,12 +855,17 @@ func reportLatencies(s *service, orders, customers int64, note string) ([]result
 			if err != nil {
 				return nil, err
 			}
-			io.Copy(io.Discard, res.Body)
+			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
 			if res.StatusCode != http.StatusOK {
 				return nil, fmt.Errorf("report %s: status %d", r.name, res.StatusCode)
 			}
 			lat = append(lat, time.Since(t0))
+			if i == 0 {
+				if err := reportHasFigures(r.name, body); err != nil {
+					return nil, err
+				}
+			}
 		}
 		sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 		out = append(out, latency(fmt.Sprintf("report %s p50 (%d orders, %d customers%s)", r.name, orders, customers, note), percentile(lat, 50), 0),
@@ -1261,5 +1272,65 @@ func (s *service) inflate(entries int) error {
 		}
 	}
 	_ = maxCustomer
+	return nil
+}
+
+// redemptionsOnly measures the raw transaction and redemptions alone, on a
+// store whose customers earned from -orders orders.
+func redemptionsOnly(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, add func(result), print func()) error {
+	_, rawTx, rawLat, err := rawBaselines(ctx, admin, base, c)
+	if err != nil {
+		return err
+	}
+	add(result{Metric: "raw MariaDB INSERT+UPDATE transaction", Value: rawTx, Unit: "tx/s"})
+	add(latency("raw INSERT+UPDATE tx p50", percentile(rawLat, 50), 0))
+	add(latency("raw INSERT+UPDATE tx p99", percentile(rawLat, 99), 0))
+	bin, cleanup, err := buildService("")
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	svc, err := startService(ctx, admin, base, c, bin)
+	if err != nil {
+		return err
+	}
+	defer svc.stop()
+	if _, _, err := webhookToLedger(svc, c); err != nil {
+		return err
+	}
+	red, rp50, rp99, check, err := redemptions(svc, c)
+	if err != nil {
+		return err
+	}
+	add(ratio(result{Metric: fmt.Sprintf("redemptions (%d customers)", customers), Value: red, Unit: "req/s", Target: ">= 0.3"}, rawTx, "raw INSERT+UPDATE tx", 0.3))
+	add(latency("redemption p50", rp50, 0))
+	add(latency("redemption p99", rp99, 25))
+	logf("redemption check: %s", check)
+	print()
+	return nil
+}
+
+// reportHasFigures refuses a report answer with nothing in it: a timing of
+// an empty report says nothing.
+func reportHasFigures(name string, body []byte) error {
+	var r struct {
+		Customers int64             `json:"customers"`
+		Cohorts   []json.RawMessage `json:"cohorts"`
+		Items     []json.RawMessage `json:"items"`
+		Counts    map[string]int64  `json:"counts"`
+		Series    []json.RawMessage `json:"series"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return fmt.Errorf("report %s: %w", name, err)
+	}
+	var total int64
+	for _, n := range r.Counts {
+		total += n
+	}
+	ok := map[string]bool{"summary": r.Customers > 0, "cohorts": len(r.Cohorts) > 0, "churn": total > 0, "rfm": total > 0 && len(r.Items) > 0,
+		"points": len(r.Series) > 0, "products": len(r.Items) > 0, "value": len(body) > 100}[name]
+	if !ok {
+		return fmt.Errorf("report %s answered no figures: %.300s", name, body)
+	}
 	return nil
 }

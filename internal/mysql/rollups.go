@@ -953,9 +953,9 @@ func (s *ReportService) ReportSummary(ctx context.Context, st loyalty.Store, per
 	endArgs := []any{st.ID, w2After, period.To, period.To}
 	err := parallel(ctx,
 		func(ctx context.Context) error {
-			err := q.QueryRowxContext(ctx, `SELECT COUNT(*), COALESCE(SUM(first_day >= ?),0) FROM report_customers
-				WHERE store_id=? AND first_day <= ?`, period.From, st.ID, period.To).Scan(&c.Customers, &c.New)
-			return wrap(err, "report customers")
+			var err error
+			c.Customers, c.New, err = firstPaidCounts(ctx, q, st.ID, period)
+			return err
 		},
 		func(ctx context.Context) error {
 			err := q.GetContext(ctx, &c.AtStart, `SELECT COUNT(*) FROM report_customer_days FORCE INDEX (report_days_day)
@@ -1002,6 +1002,37 @@ func (s *ReportService) ReportSummary(ctx context.Context, st loyalty.Store, per
 	c.AtEnd = retained + c.NewAtEnd
 	c.WonBack = endAll - c.AtEnd
 	return loyalty.Summarize(st.Program, period, churn, c), nil
+}
+
+// firstPaidCounts counts the customers first paid on or before the
+// period's last day, and those of them first paid in it. Whole months come
+// from the cohort rollup (a customer counts once, in their cohort's own
+// month); the days of the period's first and last months from
+// report_customers' first-day index.
+func firstPaidCounts(ctx context.Context, q *sqlx.DB, store loyalty.StoreID, period loyalty.Period) (customers, fresh int64, err error) {
+	fm, tm := period.From[:8]+"01", period.To[:8]+"01"
+	first, _ := time.Parse(time.DateOnly, fm)
+	fmEnd := first.AddDate(0, 1, -1).Format(time.DateOnly)
+	// Whole cohort months before the last: before From's month, From's
+	// month, and between.
+	var before, fromMonth, between int64
+	if err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(IF(cohort < ?, customers, 0)),0), COALESCE(SUM(IF(cohort = ?, customers, 0)),0),
+		COALESCE(SUM(IF(cohort > ?, customers, 0)),0) FROM report_cohorts WHERE store_id=? AND month = cohort AND cohort < ?`,
+		fm, fm, fm, store, tm).Scan(&before, &fromMonth, &between); err != nil {
+		return 0, 0, wrap(err, "report customers")
+	}
+	// The last month up to To, and From's month from From.
+	var lastPart, fromPart int64
+	fmTo := min(fmEnd, period.To)
+	if err := q.QueryRowxContext(ctx, `SELECT COALESCE(SUM(first_day BETWEEN ? AND ?),0), COALESCE(SUM(first_day BETWEEN ? AND ?),0)
+		FROM report_customers WHERE store_id=? AND (first_day BETWEEN ? AND ? OR first_day BETWEEN ? AND ?)`,
+		tm, period.To, period.From, fmTo, store, fm, fmTo, tm, period.To).Scan(&lastPart, &fromPart); err != nil {
+		return 0, 0, wrap(err, "report customers")
+	}
+	if fm == tm {
+		return before + lastPart, fromPart, nil
+	}
+	return before + fromMonth + between + lastPart, fromPart + between + lastPart, nil
 }
 
 // outstandingPoints is what the store's customers hold available, read
