@@ -71,10 +71,14 @@ ALTER TABLE report_customers
     ADD KEY report_customers_orders (store_id, orders),
     ADD KEY report_customers_net (store_id, net);
 
+-- Referral conversions per day read the referrals made in a period.
+ALTER TABLE referrals ADD KEY referrals_made (store_id, created_at, state);
+
 -- Outstanding points and membership are read from this index alone.
 ALTER TABLE customers ADD KEY customers_balances (store_id, merged_into, available, lifetime, held);
 
 -- +goose Down
+ALTER TABLE referrals DROP KEY referrals_made;
 ALTER TABLE report_customers DROP KEY report_customers_orders, DROP KEY report_customers_net;
 ALTER TABLE customers DROP KEY customers_balances;
 ALTER TABLE order_products

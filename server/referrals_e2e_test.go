@@ -156,6 +156,22 @@ func TestReferralRewardsOnceWhenTheFriendsOrderIsFinal(t *testing.T) {
 	if strings.Join(kinds, ",") != "referral_reward" {
 		t.Fatalf("referrer's activity: %v", kinds)
 	}
+	// The conversions report: two made, one converted.
+	var conv struct {
+		Referred, Approved, Rejected, Pending int64
+		Rate                                  float64 `json:"conversion_rate"`
+		Series                                []struct {
+			Day                         string
+			Approved, Rejected, Pending int64
+		}
+	}
+	now := s.clock.Now()
+	rep := s.get("/v1/admin/reports/referrals?from="+now.AddDate(0, 0, -30).Format(time.DateOnly)+"&to="+now.Format(time.DateOnly), s.token(st, "1", auth.ScopeAdmin))
+	rep.json(t, &conv)
+	if conv.Referred != 2 || conv.Approved != 1 || conv.Rejected != 1 || conv.Pending != 0 || conv.Rate != 50 || len(conv.Series) != 1 ||
+		conv.Series[0].Approved != 1 || conv.Series[0].Rejected != 1 {
+		t.Fatalf("referral conversions: %d %s", rep.Status, rep.Body)
+	}
 	s.audit()
 }
 

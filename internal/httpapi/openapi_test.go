@@ -610,6 +610,13 @@ var (
 	_ loyalty.Campaigns = (*specServices)(nil)
 )
 
+func (f *specServices) ReportReferrals(_ context.Context, _ loyalty.Store, _ loyalty.Period) ([]loyalty.ReferralDay, error) {
+	if f.fail {
+		return nil, errSpecDB
+	}
+	return []loyalty.ReferralDay{{Day: "2026-11-02", Pending: 1, Approved: 3}, {Day: "2026-11-05", Approved: 1, Rejected: 2}}, nil
+}
+
 func (f *specServices) ReportPoints(_ context.Context, _ loyalty.Store, _ loyalty.Period) ([]loyalty.PointsDay, error) {
 	if f.fail {
 		return nil, errSpecDB
@@ -1087,8 +1094,8 @@ func TestOpenAPISpecMatchesRoutes(t *testing.T) {
 			t.Errorf("openapi.json documents %s, which New does not register", op)
 		}
 	}
-	if len(served) != 72 {
-		t.Errorf("New registers %d routes, want 72: update this test and openapi.json together", len(served))
+	if len(served) != 73 {
+		t.Errorf("New registers %d routes, want 73: update this test and openapi.json together", len(served))
 	}
 }
 
@@ -1706,6 +1713,14 @@ func specCases() []specCase {
 		{"report points backwards", "GET", "/v1/admin/reports/points?from=2026-12-01&to=2026-11-01", specBearer("admin"), "", nil, 400},
 		{"report points bad format", "GET", "/v1/admin/reports/points?format=xlsx", specBearer("admin"), "", nil, 400},
 		{"report points no token", "GET", "/v1/admin/reports/points", nil, "", nil, 401},
+		{"report referrals", "GET", "/v1/admin/reports/referrals?from=2026-11-01&to=2026-11-30", specBearer("admin"), "", nil, 200},
+		{"report referrals csv", "GET", "/v1/admin/reports/referrals?format=csv", specBearer("admin"), "", nil, 200},
+		{"report referrals backwards", "GET", "/v1/admin/reports/referrals?from=2026-12-01&to=2026-11-01", specBearer("admin"), "", nil, 400},
+		{"report referrals bad format", "GET", "/v1/admin/reports/referrals?format=xlsx", specBearer("admin"), "", nil, 400},
+		{"report referrals no token", "GET", "/v1/admin/reports/referrals", nil, "", nil, 401},
+		{"report referrals as shopper", "GET", "/v1/admin/reports/referrals", specBearer("shopper"), "", nil, 403},
+		{"report referrals store gone", "GET", "/v1/admin/reports/referrals", specBearer("admin-gonestore"), "", nil, 404},
+		{"report referrals fails", "GET", "/v1/admin/reports/referrals", specBearer("admin"), "", failServices, 500},
 		{"report points as shopper", "GET", "/v1/admin/reports/points", specBearer("shopper"), "", nil, 403},
 		{"report points store gone", "GET", "/v1/admin/reports/points", specBearer("admin-gonestore"), "", nil, 404},
 		{"report points fails", "GET", "/v1/admin/reports/points", specBearer("admin"), "", failServices, 500},

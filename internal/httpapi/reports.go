@@ -14,6 +14,7 @@ import (
 func (a *api) reportRoutes(admin *gin.RouterGroup) {
 	admin.GET("/reports/summary", a.handle(a.reportSummary))
 	admin.GET("/reports/points", a.handle(a.reportPoints))
+	admin.GET("/reports/referrals", a.handle(a.reportReferrals))
 	admin.GET("/reports/products", a.handle(a.reportProducts))
 	admin.GET("/reports/value", a.handle(a.reportValue))
 	admin.GET("/reports/cohorts", a.handle(a.reportCohorts))
@@ -389,6 +390,58 @@ func (a *api) reportPoints(c *gin.Context) error {
 			rows = append(rows, []string{d.Day, strconv.FormatInt(d.Issued, 10), strconv.FormatInt(d.Redeemed, 10), strconv.FormatInt(d.Expired, 10)})
 		}
 		writeCSV(c, "points.csv", rows)
+		return nil
+	}
+	c.JSON(http.StatusOK, out)
+	return nil
+}
+
+type referralDayResponse struct {
+	Day      string `json:"day"`
+	Pending  int64  `json:"pending"`
+	Approved int64  `json:"approved"`
+	Rejected int64  `json:"rejected"`
+}
+
+type referralsReportResponse struct {
+	From           string                `json:"from"`
+	To             string                `json:"to"`
+	Referred       int64                 `json:"referred"`
+	Pending        int64                 `json:"pending"`
+	Approved       int64                 `json:"approved"`
+	Rejected       int64                 `json:"rejected"`
+	ConversionRate loyalty.Hundredths    `json:"conversion_rate"`
+	Series         []referralDayResponse `json:"series"`
+}
+
+// reportReferrals is the referrals made per day (a friend's first order
+// under a code) by their state now, with the period's conversion rate
+// (approved of made); format=csv for the series.
+func (a *api) reportReferrals(c *gin.Context) error {
+	store, period, err := a.reportPeriod(c)
+	if err != nil {
+		return err
+	}
+	asCSV, err := csvFormat(c)
+	if err != nil {
+		return err
+	}
+	days, err := a.Reports.ReportReferrals(c.Request.Context(), store, period)
+	if err != nil {
+		return err
+	}
+	made, t, rate := loyalty.ReferralTotals(days)
+	out := referralsReportResponse{From: period.From, To: period.To, Referred: made, Pending: t.Pending, Approved: t.Approved,
+		Rejected: t.Rejected, ConversionRate: rate, Series: make([]referralDayResponse, 0, len(days))}
+	for _, d := range days {
+		out.Series = append(out.Series, referralDayResponse{d.Day, d.Pending, d.Approved, d.Rejected})
+	}
+	if asCSV {
+		rows := [][]string{{"day", "pending", "approved", "rejected"}}
+		for _, d := range out.Series {
+			rows = append(rows, []string{d.Day, strconv.FormatInt(d.Pending, 10), strconv.FormatInt(d.Approved, 10), strconv.FormatInt(d.Rejected, 10)})
+		}
+		writeCSV(c, "referrals.csv", rows)
 		return nil
 	}
 	c.JSON(http.StatusOK, out)

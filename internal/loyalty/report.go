@@ -234,6 +234,9 @@ type Reports interface {
 	// ReportProducts ranks the products of the orders first paid in the
 	// period by net sales, up to limit.
 	ReportProducts(ctx context.Context, store Store, period Period, limit int) ([]ProductSales, error)
+	// ReportReferrals is the referrals made per day of the period, by
+	// their state now.
+	ReportReferrals(ctx context.Context, store Store, period Period) ([]ReferralDay, error)
 	// ReportPoints is the points issued, redeemed and expired per day of
 	// the period (days without any left out). EInvalid.
 	ReportPoints(ctx context.Context, store Store, period Period) ([]PointsDay, error)
@@ -441,6 +444,54 @@ func PointsTotals(days []PointsDay) (PointsMovement, Hundredths, Hundredths) {
 		t.Expired += d.Expired
 	}
 	return t, Ratio100(t.Redeemed, t.Issued), Ratio100(t.Expired, t.Issued)
+}
+
+// ReferralDay is what came of the referrals made on one store-local day
+// (a friend's first order under a code), by their state now.
+type ReferralDay struct {
+	Day                          string
+	Pending, Approved, Rejected int64
+}
+
+// ReferralTotals sums the days: referrals made, how many converted (the
+// referral was approved: the friend's order stood and rewarded the
+// referrer), and the conversion rate, approved of made, in percent.
+func ReferralTotals(days []ReferralDay) (made int64, t ReferralDay, conversion Hundredths) {
+	for _, d := range days {
+		t.Pending += d.Pending
+		t.Approved += d.Approved
+		t.Rejected += d.Rejected
+	}
+	made = t.Pending + t.Approved + t.Rejected
+	return made, t, Ratio100(t.Approved, made)
+}
+
+// ReferralDays counts referrals (made at, in UTC, and state now) per
+// store-local day in loc, ascending, days without any left out.
+func ReferralDays(made []time.Time, states []string, loc *time.Location) []ReferralDay {
+	by := map[string]*ReferralDay{}
+	for i, at := range made {
+		day := LocalDay(at, loc).Format(time.DateOnly)
+		d := by[day]
+		if d == nil {
+			d = &ReferralDay{Day: day}
+			by[day] = d
+		}
+		switch states[i] {
+		case ReferralApproved:
+			d.Approved++
+		case ReferralRejected:
+			d.Rejected++
+		default:
+			d.Pending++
+		}
+	}
+	out := make([]ReferralDay, 0, len(by))
+	for _, d := range by {
+		out = append(out, *d)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Day < out[j].Day })
+	return out
 }
 
 // ProductLine is one product's share of a counting order in the

@@ -170,3 +170,39 @@ func TestValueReport(t *testing.T) {
 		})
 	}
 }
+
+func TestReferralDaysOnTheStoreDay(t *testing.T) {
+	tehran, err := time.LoadLocation("Asia/Tehran")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	at := func(s string) time.Time { x, _ := time.Parse(time.RFC3339, s); return x }
+	tests := []struct {
+		name     string
+		made     []time.Time
+		states   []string
+		loc      *time.Location
+		days     string
+		wantMade int64
+		rate     Hundredths
+	}{
+		{"none", nil, nil, time.UTC, "[]", 0, 0},
+		{"one day, each state", []time.Time{at("2026-11-02T10:00:00Z"), at("2026-11-02T11:00:00Z"), at("2026-11-02T12:00:00Z")},
+			[]string{ReferralApproved, ReferralRejected, ReferralPending}, time.UTC, "[{2026-11-02 1 1 1}]", 3, 3333},
+		// 21:00 UTC is already the next day in Tehran (+03:30).
+		{"the store's day, not UTC's", []time.Time{at("2026-11-02T21:00:00Z"), at("2026-11-02T20:00:00Z")},
+			[]string{ReferralApproved, ReferralApproved}, tehran, "[{2026-11-02 0 1 0} {2026-11-03 0 1 0}]", 2, 10000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			days := ReferralDays(tt.made, tt.states, tt.loc)
+			if fmt.Sprint(days) != tt.days {
+				t.Fatalf("days %v, want %s", days, tt.days)
+			}
+			made, _, rate := ReferralTotals(days)
+			if made != tt.wantMade || rate != tt.rate {
+				t.Fatalf("made %d rate %d, want %d %d", made, rate, tt.wantMade, tt.rate)
+			}
+		})
+	}
+}

@@ -1418,6 +1418,28 @@ func (d *pointsDeltas) render(w *writes) {
 	clear(*d)
 }
 
+// ReportReferrals reads the referrals made in the period (store-local
+// days) with their state now, on the referrals' made-at index.
+func (s *ReportService) ReportReferrals(ctx context.Context, st loyalty.Store, period loyalty.Period) ([]loyalty.ReferralDay, error) {
+	loc := st.Program.Location()
+	from, _ := time.ParseInLocation(time.DateOnly, period.From, loc)
+	to, _ := time.ParseInLocation(time.DateOnly, period.To, loc)
+	var rows []struct {
+		At    time.Time `db:"created_at"`
+		State string    `db:"state"`
+	}
+	if err := s.db.db.SelectContext(ctx, &rows, `SELECT created_at, state FROM referrals FORCE INDEX (referrals_made)
+		WHERE store_id=? AND created_at >= ? AND created_at < ?`, st.ID, from.UTC(), to.AddDate(0, 0, 1).UTC()); err != nil {
+		return nil, fmt.Errorf("report referrals: %w", err)
+	}
+	made := make([]time.Time, len(rows))
+	states := make([]string, len(rows))
+	for i, r := range rows {
+		made[i], states[i] = r.At, r.State
+	}
+	return loyalty.ReferralDays(made, states, loc), nil
+}
+
 // ReportPoints reads the points rollup of the period, summed over buckets.
 func (s *ReportService) ReportPoints(ctx context.Context, st loyalty.Store, period loyalty.Period) ([]loyalty.PointsDay, error) {
 	var rows []struct {
