@@ -449,7 +449,7 @@ func PointsTotals(days []PointsDay) (PointsMovement, Hundredths, Hundredths) {
 // ReferralDay is what came of the referrals made on one store-local day
 // (a friend's first order under a code), by their state now.
 type ReferralDay struct {
-	Day                          string
+	Day                         string
 	Pending, Approved, Rejected int64
 }
 
