@@ -191,23 +191,24 @@ class ApiClient {
 	 * @return array<string,mixed>|null
 	 */
 	public function cached_get( int $user_id, string $path, bool $refresh = false ): ?array {
-		$key   = Settings::PREFIX . md5( $user_id . '|' . $path );
-		$fresh = $refresh ? false : get_transient( $key );
-		if ( is_array( $fresh ) ) {
-			return $fresh;
-		}
-		// Only the first page of a list is kept as last-known figures: a page
-		// per cursor would let one shopper fill the database.
+		$key = self::cache_key( $user_id, $path );
+		// Only the first page of a list is kept: a page per cursor would let
+		// one shopper fill the database. It is user meta, which WordPress
+		// loads with the logged-in user, so a fresh copy costs no query.
 		$first_page = false === strpos( $path, 'cursor=' );
+		$last       = $first_page ? get_user_meta( $user_id, $key, true ) : null;
+		if ( ! $refresh && is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > time() ) {
+			return $last;
+		}
 		// A recent outage is remembered briefly so a page with several
 		// widgets waits for the timeout once, not once per widget.
 		$down = get_transient( Settings::PREFIX . 'down' );
 		if ( false === $down ) {
 			try {
-				$data            = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
-				$data['_vafa_at'] = time();
-				if ( $first_page ) {
-					set_transient( $key, $data, self::CACHE_TTL );
+				$data                = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
+				$data['_vafa_at']    = time();
+				$data['_vafa_fresh'] = time() + self::CACHE_TTL;
+				if ( $first_page && ! self::still_cached( $last, $data ) ) {
 					update_user_meta( $user_id, $key, $data );
 				}
 				return $data;
@@ -217,14 +218,53 @@ class ApiClient {
 				}
 			}
 		}
-		if ( ! $first_page ) {
+		if ( ! is_array( $last ) ) {
 			return null;
 		}
-		$last = get_user_meta( $user_id, $key, true );
-		if ( is_array( $last ) ) {
-			$last['stale_since'] = (int) ( $last['_vafa_at'] ?? 0 );
-			return $last;
+		$last['stale_since'] = (int) ( $last['_vafa_at'] ?? 0 );
+		return $last;
+	}
+
+	/**
+	 * Whether the stored copy already says what a fresh answer says and
+	 * stays fresh a while longer: a page that always asks (My Account)
+	 * then writes nothing.
+	 *
+	 * @param mixed               $last  The stored copy.
+	 * @param array<string,mixed> $fresh The fresh answer.
+	 */
+	private static function still_cached( $last, array $fresh ): bool {
+		if ( ! is_array( $last ) || (int) ( $last['_vafa_fresh'] ?? 0 ) <= time() + intdiv( self::CACHE_TTL, 2 ) ) {
+			return false;
 		}
-		return null;
+		unset( $last['_vafa_at'], $last['_vafa_fresh'], $fresh['_vafa_at'], $fresh['_vafa_fresh'] );
+		return $last === $fresh;
+	}
+
+	/**
+	 * The user meta key of a user's cached answer for a path.
+	 *
+	 * @param int    $user_id WordPress user id.
+	 * @param string $path    Path under the base URL.
+	 */
+	public static function cache_key( int $user_id, string $path ): string {
+		return Settings::PREFIX . md5( $user_id . '|' . $path );
+	}
+
+	/**
+	 * Makes the next read of a user's figures ask the service; the copy stays
+	 * as the last good answer for an outage.
+	 *
+	 * @param int    $user_id WordPress user id.
+	 * @param string $path    Path under the base URL.
+	 */
+	public static function forget_cached( int $user_id, string $path ): void {
+		$key  = self::cache_key( $user_id, $path );
+		$last = get_user_meta( $user_id, $key, true );
+		if ( is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > 0 ) {
+			$last['_vafa_fresh'] = 0;
+			update_user_meta( $user_id, $key, $last );
+		}
+		delete_transient( $key ); // where 0.3.0 kept the fresh copy
 	}
 }

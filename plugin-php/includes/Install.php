@@ -38,6 +38,20 @@ final class Install {
 				flush_rewrite_rules();
 				Bonuses\ReceiverSecret::queue();
 			},
+			// 0.3.1: what every page view reads is autoloaded (no query of its
+			// own): the connection (now telling whether the key is stored), the
+			// timeout, the birthday-at-checkout switch and the cached program.
+			'0.3.1' => static function () {
+				$c = Settings::connection();
+				if ( array() !== $c ) {
+					$c['has_key'] = '' !== Settings::private_key();
+					Settings::autoload( Settings::OPTION, $c );
+				}
+				Settings::autoload( Settings::TIMEOUT, get_option( Settings::TIMEOUT, 1.5 ) );
+				Settings::autoload( Settings::BIRTHDAY_CHECKOUT, get_option( Settings::BIRTHDAY_CHECKOUT, 'no' ) );
+				delete_transient( Program::TRANSIENT );
+				delete_option( Settings::PROGRAM_AT );
+			},
 		);
 	}
 

@@ -41,6 +41,7 @@ final class Plugin {
 		Referrals\Landing::register();
 		Storefront\NoCache::register();
 		Privacy\DataTools::register();
+		Schedules::register();
 		Admin\Status::register();
 		add_action( 'wp_enqueue_scripts', array( self::class, 'styles' ) );
 		if ( $woo ) {

@@ -14,7 +14,8 @@ defined( 'ABSPATH' ) || exit;
  * service's own formula, so "you will earn N" matches what the ledger posts.
  */
 final class Program {
-	const TRANSIENT = 'vafa_program';
+	const TRANSIENT = 'vafa_program'; // before 0.3.1 the cached copy was a transient
+	const FRESH     = 10 * MINUTE_IN_SECONDS;
 
 	/**
 	 * The client the program is read with; null when not connected.
@@ -57,9 +58,13 @@ final class Program {
 	 * @return array<string,mixed>|null
 	 */
 	public function fetch(): ?array {
-		$p = get_transient( self::TRANSIENT );
-		if ( is_array( $p ) ) {
-			return $p;
+		// The last good answer and when it came are autoloaded options: a
+		// page view reading a fresh copy makes no query of its own.
+		if ( (int) get_option( Settings::PROGRAM_AT, 0 ) > time() - self::FRESH ) {
+			$p = self::last();
+			if ( null !== $p ) {
+				return $p;
+			}
 		}
 		if ( ! $this->client || false !== get_transient( Settings::PREFIX . 'down' ) ) {
 			return self::last();
@@ -72,9 +77,16 @@ final class Program {
 			}
 			return self::last();
 		}
-		set_transient( self::TRANSIENT, $p, 10 * MINUTE_IN_SECONDS );
-		update_option( Settings::PROGRAM_LAST, $p, false );
+		Settings::autoload( Settings::PROGRAM_LAST, $p );
+		Settings::autoload( Settings::PROGRAM_AT, time() );
 		return $p;
+	}
+
+	/**
+	 * Makes the next read ask the service (after a setting changed there).
+	 */
+	public static function forget(): void {
+		delete_option( Settings::PROGRAM_AT );
 	}
 
 	/**

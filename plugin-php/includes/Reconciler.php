@@ -25,14 +25,15 @@ final class Reconciler {
 	 */
 	public static function register(): void {
 		add_action( self::HOOK, array( self::class, 'run' ) );
-		add_action(
-			'init',
-			static function () {
-				if ( Settings::connected() && function_exists( 'as_has_scheduled_action' ) && ! as_has_scheduled_action( self::HOOK, array(), self::GROUP ) ) {
-					as_schedule_recurring_action( time() + 60, 15 * MINUTE_IN_SECONDS, self::HOOK, array(), self::GROUP, true );
-				}
-			}
-		);
+	}
+
+	/**
+	 * Schedules the job every 15 minutes unless it is (Schedules calls it).
+	 */
+	public static function schedule(): void {
+		if ( ! as_has_scheduled_action( self::HOOK, array(), self::GROUP ) ) {
+			as_schedule_recurring_action( time() + 60, 15 * MINUTE_IN_SECONDS, self::HOOK, array(), self::GROUP, true );
+		}
 	}
 
 	/**

@@ -22,6 +22,8 @@ final class Settings {
 	const SYNC_RETRY   = 'vafa_sync_retry';
 	const IMPORT       = 'vafa_import_progress';
 	const PROGRAM_LAST = 'vafa_program_last';
+	const PROGRAM_AT   = 'vafa_program_at';
+	const SCHEDULED    = 'vafa_schedules_checked';
 	const STATUS       = 'vafa_status';
 	const VERSION      = 'vafa_version';
 
@@ -55,7 +57,7 @@ final class Settings {
 	 * @return string[]
 	 */
 	public static function all_options(): array {
-		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION, self::EVENTS_SECRET, self::EVENTS_RECEIVER, self::BIRTHDAY_CHECKOUT );
+		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION, self::EVENTS_SECRET, self::EVENTS_RECEIVER, self::BIRTHDAY_CHECKOUT, self::PROGRAM_AT, self::SCHEDULED );
 	}
 
 	/**
@@ -83,7 +85,9 @@ final class Settings {
 	 */
 	public static function connected(): bool {
 		$c = self::connection();
-		return ! empty( $c['service_url'] ) && ! empty( $c['store_id'] ) && ! empty( $c['kid'] ) && '' !== self::private_key();
+		// has_key, saved with the connection, spares every page view a read
+		// of the key (an option not loaded with the others).
+		return ! empty( $c['service_url'] ) && ! empty( $c['store_id'] ) && ! empty( $c['kid'] ) && ( ! empty( $c['has_key'] ) || '' !== self::private_key() );
 	}
 
 	/**
@@ -93,8 +97,25 @@ final class Settings {
 	 * @param string               $private_key Ed25519 secret key as sodium makes it.
 	 */
 	public static function save_connection( array $connection, string $private_key ): void {
-		update_option( self::OPTION, $connection, false );
+		// The connection is read on every page view: loaded with WordPress's
+		// other autoloaded options, it costs no query. The key is read only
+		// to sign a token.
+		$connection['has_key'] = '' !== $private_key;
+		self::autoload( self::OPTION, $connection );
 		update_option( self::PRIVATE_KEY, base64_encode( $private_key ), false ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- binary key storage.
+		delete_option( self::SCHEDULED ); // schedule the background jobs on the next request
+	}
+
+	/**
+	 * Stores an option loaded with WordPress's autoloaded ones (update_option
+	 * keeps an existing row's autoload flag, so the row is replaced).
+	 *
+	 * @param string $name  Option name.
+	 * @param mixed  $value Value.
+	 */
+	public static function autoload( string $name, $value ): void {
+		delete_option( $name );
+		add_option( $name, $value, '', 'yes' );
 	}
 
 	/**
@@ -113,7 +134,7 @@ final class Settings {
 	 * Forgets the connection and the key.
 	 */
 	public static function forget(): void {
-		foreach ( array( self::OPTION, self::PRIVATE_KEY, self::CURSOR, self::SYNC_RETRY, self::STATUS, self::PROGRAM_LAST, self::EVENTS_SECRET, self::EVENTS_RECEIVER ) as $option ) {
+		foreach ( array( self::OPTION, self::PRIVATE_KEY, self::CURSOR, self::SYNC_RETRY, self::STATUS, self::PROGRAM_LAST, self::PROGRAM_AT, self::SCHEDULED, self::EVENTS_SECRET, self::EVENTS_RECEIVER ) as $option ) {
 			delete_option( $option );
 		}
 	}

@@ -95,7 +95,7 @@ final class BonusesAdmin {
 					$body['survey_question']  = mb_substr( sanitize_text_field( wp_unslash( $_POST['vafa_survey_question'] ?? '' ) ), 0, 200 );
 					self::client()->as_user( 'PATCH', '/v1/admin/program', $user, 'admin', $body, array(), 10.0 );
 					update_option( Settings::BIRTHDAY_CHECKOUT, empty( $_POST['vafa_birthday_checkout'] ) ? 'no' : 'yes', true );
-					delete_transient( Program::TRANSIENT );
+					Program::forget();
 					$notice[1] = __( 'Bonus settings saved.', 'vafa' );
 					break;
 				case 'event_replay':

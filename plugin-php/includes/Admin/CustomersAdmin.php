@@ -162,7 +162,7 @@ final class CustomersAdmin {
 					array( 'Idempotency-Key' => 'wp-admin-' . ( '' !== $key ? $key : wp_generate_uuid4() ) ),
 					10.0
 				);
-				delete_transient( \Vafa\Settings::PREFIX . md5( $id . '|' . \Vafa\Storefront\View::SUMMARY ) );
+				ApiClient::forget_cached( $id, \Vafa\Storefront\View::SUMMARY );
 				$notice[1] = sprintf(
 					/* translators: 1: points added or taken (signed), 2: available points now */
 					__( 'Adjusted by %1$s points. Available now: %2$s.', 'vafa' ),

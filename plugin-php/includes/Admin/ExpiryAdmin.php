@@ -38,7 +38,7 @@ final class ExpiryAdmin {
 		);
 		// phpcs:enable
 		$client->as_user( 'PATCH', '/v1/admin/program', (string) get_current_user_id(), 'admin', $body, array(), 10.0 );
-		delete_transient( Program::TRANSIENT );
+		Program::forget();
 		return __( 'Expiry settings saved.', 'vafa' );
 	}
 

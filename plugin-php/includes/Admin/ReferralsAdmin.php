@@ -56,7 +56,7 @@ final class ReferralsAdmin {
 					array(),
 					10.0
 				);
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Referral settings saved.', 'vafa' );
 			case 'referral_approve':
 			case 'referral_reject':

@@ -78,7 +78,7 @@ final class RewardsAdmin {
 					array(),
 					10.0
 				);
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Redemption settings saved.', 'vafa' );
 		}
 		// phpcs:enable

@@ -48,12 +48,12 @@ final class RulesAdmin {
 					'points'     => absint( $_POST['vafa_rule_points'] ?? 0 ),
 				);
 				$client->as_user( 'POST', '/v1/admin/earning-rules', $user, 'admin', $body, array(), 10.0 );
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Earning rule added. It applies to orders paid from now on.', 'vafa' );
 			case 'rule_toggle':
 				$active = ! empty( $_POST['vafa_active'] );
 				$client->as_user( 'PATCH', '/v1/admin/earning-rules/' . absint( $_POST['vafa_rule_id'] ?? 0 ), $user, 'admin', array( 'active' => $active ), array(), 10.0 );
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return $active ? __( 'Earning rule applied again.', 'vafa' ) : __( 'Earning rule retired; paid orders keep what they earned.', 'vafa' );
 			case 'promo_add':
 				$zone  = wp_timezone();
@@ -70,12 +70,12 @@ final class RulesAdmin {
 					'category_id' => absint( $_POST['vafa_promo_category'] ?? 0 ) ? (string) absint( $_POST['vafa_promo_category'] ) : '',
 				);
 				$client->as_user( 'POST', '/v1/admin/promotions', $user, 'admin', $body, array(), 10.0 );
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Promotion added.', 'vafa' );
 			case 'promo_toggle':
 				$active = ! empty( $_POST['vafa_active'] );
 				$client->as_user( 'PATCH', '/v1/admin/promotions/' . absint( $_POST['vafa_promo_id'] ?? 0 ), $user, 'admin', array( 'active' => $active ), array(), 10.0 );
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return $active ? __( 'Promotion on again.', 'vafa' ) : __( 'Promotion stopped.', 'vafa' );
 			case 'earn_settings':
 				$client->as_user(
@@ -90,7 +90,7 @@ final class RulesAdmin {
 					array(),
 					10.0
 				);
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Earning settings saved.', 'vafa' );
 		}
 		// phpcs:enable

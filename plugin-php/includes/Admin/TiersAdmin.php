@@ -65,7 +65,7 @@ final class TiersAdmin {
 				return $active ? __( 'Tier offered again.', 'vafa' ) : __( 'Tier retired; its members move to the tier they qualify for.', 'vafa' );
 			case 'tier_settings':
 				$client->as_user( 'PATCH', '/v1/admin/program', $user, 'admin', array( 'tier_grace_days' => min( 730, absint( $_POST['vafa_grace_days'] ?? 0 ) ) ), array(), 10.0 );
-				delete_transient( Program::TRANSIENT );
+				Program::forget();
 				return __( 'Tier settings saved.', 'vafa' );
 		}
 		// phpcs:enable

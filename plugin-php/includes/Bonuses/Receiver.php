@@ -33,14 +33,15 @@ final class Receiver {
 		add_action( 'rest_api_init', array( self::class, 'routes' ) );
 		add_action( self::HANDLE_HOOK, array( self::class, 'handle' ), 10, 1 );
 		add_action( EventStore::PRUNE_HOOK, array( EventStore::class, 'prune' ) );
-		add_action(
-			'init',
-			static function () {
-				if ( Settings::connected() && function_exists( 'as_has_scheduled_action' ) && ! as_has_scheduled_action( EventStore::PRUNE_HOOK, array(), Reconciler::GROUP ) ) {
-					as_schedule_recurring_action( time() + HOUR_IN_SECONDS, DAY_IN_SECONDS, EventStore::PRUNE_HOOK, array(), Reconciler::GROUP, true );
-				}
-			}
-		);
+	}
+
+	/**
+	 * Schedules the daily pruning unless it is (Schedules calls it).
+	 */
+	public static function schedule_pruning(): void {
+		if ( ! as_has_scheduled_action( EventStore::PRUNE_HOOK, array(), Reconciler::GROUP ) ) {
+			as_schedule_recurring_action( time() + HOUR_IN_SECONDS, DAY_IN_SECONDS, EventStore::PRUNE_HOOK, array(), Reconciler::GROUP, true );
+		}
 	}
 
 	/**

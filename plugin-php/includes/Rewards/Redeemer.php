@@ -142,8 +142,6 @@ final class Redeemer {
 	 * @param int $user_id WordPress user id.
 	 */
 	private static function forget_figures( int $user_id ): void {
-		foreach ( array( \Vafa\Storefront\View::SUMMARY ) as $path ) {
-			delete_transient( \Vafa\Settings::PREFIX . md5( $user_id . '|' . $path ) );
-		}
+		\Vafa\ApiClient::forget_cached( $user_id, \Vafa\Storefront\View::SUMMARY );
 	}
 }

@@ -30,7 +30,7 @@ if ( 'cold' === $vafa_bench ) {
 			// visit after the cache's minute, finds.
 			$user = (int) ( $_GET['vafa_test_user'] ?? 0 );
 			foreach ( array( \Vafa\Storefront\View::SUMMARY, '/v1/me/rewards', '/v1/me/tier' ) as $path ) {
-				delete_transient( \Vafa\Settings::PREFIX . md5( $user . '|' . $path ) );
+				\Vafa\ApiClient::forget_cached( $user, $path );
 			}
 			delete_transient( \Vafa\Settings::PREFIX . 'down' );
 		},

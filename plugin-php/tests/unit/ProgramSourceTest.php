@@ -45,6 +45,20 @@ final class ProgramSourceTest extends TestCase {
 		$this->assertSame( self::PROGRAM, get_option( Settings::PROGRAM_LAST ) );
 	}
 
+	public function test_a_stale_or_forgotten_copy_is_read_again(): void {
+		$client = new FakeClient( self::PROGRAM );
+		$source = new Program( $client );
+		$source->fetch();
+		update_option( Settings::PROGRAM_AT, time() - Program::FRESH - 1 );
+		$this->assertSame( self::PROGRAM, $source->fetch() );
+		$this->assertSame( 2, $client->calls, 'older than ten minutes: asked again' );
+		Program::forget();
+		$source->fetch();
+		$this->assertSame( 3, $client->calls, 'forgotten (a setting changed): asked again' );
+		$source->fetch();
+		$this->assertSame( 3, $client->calls );
+	}
+
 	public static function failures(): array {
 		return array(
 			'no answer marks the service down'   => array( new ApiException( 'x', 'unreachable', 0 ), true ),

@@ -24,6 +24,7 @@ $GLOBALS['vafa_test_store'] = array( 'options' => array(), 'transients' => array
 function vafa_test_reset() { $GLOBALS['vafa_test_store'] = array( 'options' => array(), 'transients' => array(), 'actions' => array() ); }
 function get_option( $name, $default = false ) { return array_key_exists( $name, $GLOBALS['vafa_test_store']['options'] ) ? $GLOBALS['vafa_test_store']['options'][ $name ] : $default; }
 function update_option( $name, $value, $autoload = null ) { $GLOBALS['vafa_test_store']['options'][ $name ] = $value; return true; }
+function add_option( $name, $value = '', $deprecated = '', $autoload = 'yes' ) { if ( array_key_exists( $name, $GLOBALS['vafa_test_store']['options'] ) ) { return false; } $GLOBALS['vafa_test_store']['options'][ $name ] = $value; return true; }
 function delete_option( $name ) { unset( $GLOBALS['vafa_test_store']['options'][ $name ] ); return true; }
 function get_transient( $name ) { return $GLOBALS['vafa_test_store']['transients'][ $name ] ?? false; }
 function set_transient( $name, $value, $ttl = 0 ) { $GLOBALS['vafa_test_store']['transients'][ $name ] = $value; return true; }
