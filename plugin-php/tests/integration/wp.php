@@ -74,7 +74,19 @@ switch ( $cmd ) {
 	case 'forget-cache':
 		global $wpdb;
 		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_vafa\\_%' OR option_name LIKE '\\_transient\\_timeout\\_vafa\\_%'" );
+		\Vafa\Program::forget();
 		wp_cache_flush();
+		// The user's cached figures (user meta since 0.3.1) are made stale; the
+		// copies stay as the last good answers.
+		if ( isset( $argv[3] ) && (int) $argv[3] > 0 ) {
+			foreach ( (array) get_user_meta( (int) $argv[3] ) as $key => $values ) {
+				$v = maybe_unserialize( $values[0] ?? '' );
+				if ( 0 === strpos( (string) $key, 'vafa_' ) && is_array( $v ) && isset( $v['_vafa_fresh'] ) ) {
+					$v['_vafa_fresh'] = 0;
+					update_user_meta( (int) $argv[3], $key, $v );
+				}
+			}
+		}
 		if ( isset( $argv[4] ) && 'all' === $argv[4] ) {
 			$wpdb->query( $wpdb->prepare( "DELETE FROM {$wpdb->usermeta} WHERE user_id = %d AND meta_key LIKE 'vafa\\_%%'", (int) $argv[3] ) );
 			delete_option( 'vafa_program_last' );
