@@ -1,8 +1,10 @@
 package mysql
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -215,32 +217,15 @@ func (d *dayWriter) render(w *writes) {
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) > 0 {
-		sort.Slice(keys, func(i, j int) bool {
-			a, b := keys[i], keys[j]
-			if a.store != b.store {
-				return a.store < b.store
-			}
-			if a.cohort != b.cohort {
-				return a.cohort < b.cohort
-			}
-			if a.month != b.month {
-				return a.month < b.month
-			}
-			return a.bucket < b.bucket
-		})
-		var q strings.Builder
-		args := make([]any, 0, 5*len(keys))
-		for i, k := range keys {
-			if i > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?,?,?,?,?)")
-			args = append(args, k.store, k.cohort, k.month, k.bucket, d.cohorts[k])
-		}
-		w.add(`INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers) VALUES `+q.String()+
-			` ON DUPLICATE KEY UPDATE customers=customers+VALUES(customers)`, args...)
+	slices.SortFunc(keys, func(a, b cohortKey) int {
+		return cmp.Or(cmp.Compare(a.store, b.store), strings.Compare(a.cohort, b.cohort), strings.Compare(a.month, b.month), cmp.Compare(a.bucket, b.bucket))
+	})
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{k.store, k.cohort, k.month, k.bucket, d.cohorts[k]}
 	}
+	addRows(w, `INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers)`, rows,
+		`ON DUPLICATE KEY UPDATE customers=customers+VALUES(customers)`)
 	*d = dayWriter{}
 }
 
@@ -1385,36 +1370,20 @@ func (d *pointsDeltas) add(store loyalty.StoreID, day time.Time, customer int64,
 // render adds one upsert of the queued changes, in key order (so writers
 // lock rows in one order), and forgets them.
 func (d *pointsDeltas) render(w *writes) {
-	if len(*d) == 0 {
-		return
-	}
 	keys := make([]pointsKey, 0, len(*d))
 	for k := range *d {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.store != b.store {
-			return a.store < b.store
-		}
-		if !a.day.Equal(b.day) {
-			return a.day.Before(b.day)
-		}
-		return a.bucket < b.bucket
+	slices.SortFunc(keys, func(a, b pointsKey) int {
+		return cmp.Or(cmp.Compare(a.store, b.store), a.day.Compare(b.day), cmp.Compare(a.bucket, b.bucket))
 	})
-	var q strings.Builder
-	args := make([]any, 0, 6*len(keys))
-	q.WriteString(`INSERT INTO report_points_days (store_id, day, bucket, issued, redeemed, expired) VALUES `)
+	rows := make([][]any, len(keys))
 	for i, k := range keys {
-		if i > 0 {
-			q.WriteString(",")
-		}
 		m := (*d)[k]
-		q.WriteString("(?,?,?,?,?,?)")
-		args = append(args, k.store, k.day.Format(time.DateOnly), k.bucket, m.Issued, m.Redeemed, m.Expired)
+		rows[i] = []any{k.store, k.day.Format(time.DateOnly), k.bucket, m.Issued, m.Redeemed, m.Expired}
 	}
-	q.WriteString(` ON DUPLICATE KEY UPDATE issued=issued+VALUES(issued), redeemed=redeemed+VALUES(redeemed), expired=expired+VALUES(expired)`)
-	w.add(q.String(), args...)
+	addRows(w, `INSERT INTO report_points_days (store_id, day, bucket, issued, redeemed, expired)`, rows,
+		`ON DUPLICATE KEY UPDATE issued=issued+VALUES(issued), redeemed=redeemed+VALUES(redeemed), expired=expired+VALUES(expired)`)
 	clear(*d)
 }
 
@@ -1559,43 +1528,45 @@ func (m *productMonths) add(k productMonth, quantity, net, orders int64) {
 
 // render adds one upsert of the additions, in key order.
 func (m productMonths) render(w *writes) {
-	if len(m) == 0 {
-		return
-	}
 	keys := make([]productMonth, 0, len(m))
 	for k, x := range m {
 		if *x != [3]int64{} {
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) == 0 {
+	slices.SortFunc(keys, func(a, b productMonth) int {
+		return cmp.Or(cmp.Compare(a.store, b.store), strings.Compare(a.month, b.month), cmp.Compare(a.product, b.product), cmp.Compare(a.bucket, b.bucket))
+	})
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		x := m[k]
+		rows[i] = []any{k.store, k.month, k.product, k.bucket, x[0], x[1], x[2]}
+	}
+	addRows(w, `INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders)`, rows,
+		`ON DUPLICATE KEY UPDATE quantity=quantity+VALUES(quantity), net=net+VALUES(net), orders=orders+VALUES(orders)`)
+}
+
+// addRows adds one multi-row INSERT of rows (each as many values as the
+// insert names columns) followed by suffix; nothing for no rows.
+func addRows(w *writes, insert string, rows [][]any, suffix string) {
+	if len(rows) == 0 {
 		return
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.store != b.store {
-			return a.store < b.store
-		}
-		if a.month != b.month {
-			return a.month < b.month
-		}
-		if a.product != b.product {
-			return a.product < b.product
-		}
-		return a.bucket < b.bucket
-	})
 	var q strings.Builder
-	args := make([]any, 0, 7*len(keys))
-	for i, k := range keys {
+	q.WriteString(insert)
+	q.WriteString(" VALUES ")
+	args := make([]any, 0, len(rows)*len(rows[0]))
+	row := "(" + strings.TrimSuffix(strings.Repeat("?,", len(rows[0])), ",") + ")"
+	for i, r := range rows {
 		if i > 0 {
 			q.WriteString(",")
 		}
-		q.WriteString("(?,?,?,?,?,?,?)")
-		x := m[k]
-		args = append(args, k.store, k.month, k.product, k.bucket, x[0], x[1], x[2])
+		q.WriteString(row)
+		args = append(args, r...)
 	}
-	w.add(`INSERT INTO report_product_months (store_id, month, product_id, bucket, quantity, net, orders) VALUES `+q.String()+
-		` ON DUPLICATE KEY UPDATE quantity=quantity+VALUES(quantity), net=net+VALUES(net), orders=orders+VALUES(orders)`, args...)
+	q.WriteString(" ")
+	q.WriteString(suffix)
+	w.add(q.String(), args...)
 }
 
 // ReportProducts ranks the products sold in the period (orders first paid
