@@ -112,9 +112,15 @@ for i in $(seq 1 12); do
 done
 sleep 2
 
-view() { # mode path -> seconds
-  curl -s -o /dev/null -w '%{time_total}' -H "X-Vafa-Bench: $1" "$VAFA_WP_URL$2&vafa_test_login=$secret&vafa_test_user=$shopper"
+view() { # mode (off, on, cold) path -> seconds; a cold view follows an untimed request that drops the shopper's cache
+  local mode=$1
+  if [ "$mode" = cold ]; then
+    curl -s -o /dev/null -H "X-Vafa-Bench: forget" "$VAFA_WP_URL$2&vafa_test_login=$secret&vafa_test_user=$shopper"
+    mode=on
+  fi
+  curl -s -o /dev/null -w '%{time_total}' -H "X-Vafa-Bench: $mode" "$VAFA_WP_URL$2&vafa_test_login=$secret&vafa_test_user=$shopper"
 }
+
 svc_calls() { # requests the service answered so far (every route)
   curl -s "http://127.0.0.1:$metrics_port/metrics" | grep '^vafa_http_request_duration_seconds_count{' | awk '{s+=$2} END {print int(s)}'; }
 emit() { # metric value unit target
