@@ -315,6 +315,32 @@ type summaryResponse struct {
 	CurrencyExponent       int                `json:"currency_exponent"`
 }
 
+// reportPeriodFormat is reportPeriod and csvFormat, for the reports that
+// answer a period and export it.
+func (a *api) reportPeriodFormat(c *gin.Context) (loyalty.Store, loyalty.Period, bool, error) {
+	store, period, err := a.reportPeriod(c)
+	if err != nil {
+		return store, period, false, err
+	}
+	asCSV, err := csvFormat(c)
+	return store, period, asCSV, err
+}
+
+// writeDayCountsCSV sends a daily series of counts as a CSV download: the
+// header, then each of the n days' date and counts.
+func writeDayCountsCSV(c *gin.Context, file string, header []string, n int, day func(i int) (string, []int64)) {
+	rows := [][]string{header}
+	for i := 0; i < n; i++ {
+		d, counts := day(i)
+		row := []string{d}
+		for _, x := range counts {
+			row = append(row, strconv.FormatInt(x, 10))
+		}
+		rows = append(rows, row)
+	}
+	writeCSV(c, file, rows)
+}
+
 // reportPeriod reads the calling admin's store and the period of ?from=&to=
 // (store-local dates; the last 30 days by default).
 func (a *api) reportPeriod(c *gin.Context) (loyalty.Store, loyalty.Period, error) {
@@ -366,11 +392,7 @@ type pointsReportResponse struct {
 // reportPoints is the points issued, redeemed and expired per day, with
 // the period's redemption and breakage rates; format=csv for the series.
 func (a *api) reportPoints(c *gin.Context) error {
-	store, period, err := a.reportPeriod(c)
-	if err != nil {
-		return err
-	}
-	asCSV, err := csvFormat(c)
+	store, period, asCSV, err := a.reportPeriodFormat(c)
 	if err != nil {
 		return err
 	}
@@ -385,11 +407,10 @@ func (a *api) reportPoints(c *gin.Context) error {
 		out.Series = append(out.Series, pointsDayResponse{d.Day, d.Issued, d.Redeemed, d.Expired})
 	}
 	if asCSV {
-		rows := [][]string{{"day", "issued", "redeemed", "expired"}}
-		for _, d := range out.Series {
-			rows = append(rows, []string{d.Day, strconv.FormatInt(d.Issued, 10), strconv.FormatInt(d.Redeemed, 10), strconv.FormatInt(d.Expired, 10)})
-		}
-		writeCSV(c, "points.csv", rows)
+		writeDayCountsCSV(c, "points.csv", []string{"day", "issued", "redeemed", "expired"}, len(out.Series), func(i int) (string, []int64) {
+			d := out.Series[i]
+			return d.Day, []int64{d.Issued, d.Redeemed, d.Expired}
+		})
 		return nil
 	}
 	c.JSON(http.StatusOK, out)
@@ -418,11 +439,7 @@ type referralsReportResponse struct {
 // under a code) by their state now, with the period's conversion rate
 // (approved of made); format=csv for the series.
 func (a *api) reportReferrals(c *gin.Context) error {
-	store, period, err := a.reportPeriod(c)
-	if err != nil {
-		return err
-	}
-	asCSV, err := csvFormat(c)
+	store, period, asCSV, err := a.reportPeriodFormat(c)
 	if err != nil {
 		return err
 	}
@@ -437,11 +454,10 @@ func (a *api) reportReferrals(c *gin.Context) error {
 		out.Series = append(out.Series, referralDayResponse{d.Day, d.Pending, d.Approved, d.Rejected})
 	}
 	if asCSV {
-		rows := [][]string{{"day", "pending", "approved", "rejected"}}
-		for _, d := range out.Series {
-			rows = append(rows, []string{d.Day, strconv.FormatInt(d.Pending, 10), strconv.FormatInt(d.Approved, 10), strconv.FormatInt(d.Rejected, 10)})
-		}
-		writeCSV(c, "referrals.csv", rows)
+		writeDayCountsCSV(c, "referrals.csv", []string{"day", "pending", "approved", "rejected"}, len(out.Series), func(i int) (string, []int64) {
+			d := out.Series[i]
+			return d.Day, []int64{d.Pending, d.Approved, d.Rejected}
+		})
 		return nil
 	}
 	c.JSON(http.StatusOK, out)
@@ -467,11 +483,7 @@ type productSalesResponse struct {
 // paid in it, as they stand: refunded lines count less), by net sales;
 // format=csv for the list.
 func (a *api) reportProducts(c *gin.Context) error {
-	store, period, err := a.reportPeriod(c)
-	if err != nil {
-		return err
-	}
-	asCSV, err := csvFormat(c)
+	store, period, asCSV, err := a.reportPeriodFormat(c)
 	if err != nil {
 		return err
 	}
