@@ -247,14 +247,9 @@ func run(c config) error {
 	add(latency(fmt.Sprintf("GET /v1/me p50 at %d entries", entries), p50, 0))
 	add(latency(fmt.Sprintf("GET /v1/me p99 at %d entries", entries), p99, 10))
 
-	red, rp50, rp99, check2, err := redemptions(svc, c)
-	if err != nil {
+	if err := measureRedemptions(svc, c, rawTx, add); err != nil {
 		return err
 	}
-	add(ratio(result{Metric: fmt.Sprintf("redemptions (%d customers)", customers), Value: red, Unit: "req/s", Target: ">= 0.3"}, rawTx, "raw INSERT+UPDATE tx", 0.3))
-	add(latency("redemption p50", rp50, 0))
-	add(latency("redemption p99", rp99, 25))
-	logf("redemption check: %s", check2)
 
 	if c.inflate > 0 {
 		if err := svc.inflate(c.inflate); err != nil {
@@ -1298,6 +1293,16 @@ func redemptionsOnly(ctx context.Context, admin *sql.DB, base *mysql.Config, c c
 	if _, _, err := webhookToLedger(svc, c); err != nil {
 		return err
 	}
+	if err := measureRedemptions(svc, c, rawTx, add); err != nil {
+		return err
+	}
+	print()
+	return nil
+}
+
+// measureRedemptions adds the redemption rate, as a ratio to the raw
+// transaction rate, and its p50 and p99.
+func measureRedemptions(svc *service, c config, rawTx float64, add func(result)) error {
 	red, rp50, rp99, check, err := redemptions(svc, c)
 	if err != nil {
 		return err
@@ -1306,7 +1311,6 @@ func redemptionsOnly(ctx context.Context, admin *sql.DB, base *mysql.Config, c c
 	add(latency("redemption p50", rp50, 0))
 	add(latency("redemption p99", rp99, 25))
 	logf("redemption check: %s", check)
-	print()
 	return nil
 }
 
