@@ -239,13 +239,24 @@ func run(c config) error {
 	}
 
 	entries := svc.count("SELECT COUNT(*) FROM ledger_entries")
-	me, p50, p99, err := balanceReads(svc, c)
+	me, p50, p99, err := balanceReads(svc, c, "/v1/me")
 	if err != nil {
 		return err
 	}
 	add(ratio(result{Metric: fmt.Sprintf("GET /v1/me at %d ledger entries", entries), Value: me, Unit: "req/s", Target: ">= 0.25"}, ginRate, "bare Gin", 0.25))
 	add(latency(fmt.Sprintf("GET /v1/me p50 at %d entries", entries), p50, 0))
 	add(latency(fmt.Sprintf("GET /v1/me p99 at %d entries", entries), p99, 10))
+	// The storefront's one call: balance, activity, rewards, issued rewards
+	// and referral summary, read side by side.
+	sum, p50, p99, err := balanceReads(svc, c, storefrontSummary)
+	if err != nil {
+		return err
+	}
+	summary := ratio(result{Metric: "GET " + storefrontSummary, Value: sum, Unit: "req/s"}, ginRate, "bare Gin", 0)
+	summary.Pass = nil // no target: it is measured for the storefront's cold page view
+	add(summary)
+	add(latency("GET /v1/me storefront summary p50", p50, 0))
+	add(latency("GET /v1/me storefront summary p99", p99, 0))
 
 	if err := measureRedemptions(svc, c, rawTx, add); err != nil {
 		return err
@@ -256,7 +267,7 @@ func run(c config) error {
 			return err
 		}
 		entries = svc.count("SELECT COUNT(*) FROM ledger_entries")
-		me2, p50b, p99b, err := balanceReads(svc, c)
+		me2, p50b, p99b, err := balanceReads(svc, c, "/v1/me")
 		if err != nil {
 			return err
 		}
@@ -1115,7 +1126,13 @@ func webhookToLedger(s *service, c config) (float64, string, error) {
 	return float64(c.orders) / elapsed.Seconds(), check, nil
 }
 
-func balanceReads(s *service, c config) (float64, time.Duration, time.Duration, error) {
+// storefrontSummary is what the plugin asks for on a storefront page: one
+// call for every box the page shows.
+const storefrontSummary = "/v1/me?include=activity,rewards,redemptions,referral"
+
+// balanceReads GETs path (/v1/me, or the storefront summary) as the
+// ledger's customers from c.concurrency workers for c.duration.
+func balanceReads(s *service, c config, path string) (float64, time.Duration, time.Duration, error) {
 	raw, err := base64.StdEncoding.DecodeString(s.store.PrivateKey)
 	if err != nil {
 		return 0, 0, 0, err
@@ -1128,10 +1145,10 @@ func balanceReads(s *service, c config) (float64, time.Duration, time.Duration, 
 			return 0, 0, 0, err
 		}
 	}
-	logf("GET /v1/me for %v", c.duration)
+	logf("GET %s for %v", path, c.duration)
 	lat := make([][]time.Duration, c.concurrency)
 	rate := hammer(c.concurrency, c.duration, func(w, i int) bool {
-		req, _ := http.NewRequest("GET", s.base+"/v1/me", nil)
+		req, _ := http.NewRequest("GET", s.base+path, nil)
 		req.Header.Set("Authorization", "Bearer "+tokens[(w*31+i)%len(tokens)])
 		t0 := time.Now()
 		res, err := s.client.Do(req)

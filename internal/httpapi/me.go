@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vafaloyalty/vafa/internal/auth"
 	"github.com/vafaloyalty/vafa/internal/loyalty"
@@ -101,101 +102,120 @@ func (a *api) shopperBalance(c *gin.Context) (auth.Principal, loyalty.Store, loy
 	return p, store, b, err
 }
 
-// me answers the shopper's balance and its money value.
+// me answers the shopper's balance and its money value, with what
+// ?include= names besides: the first activity page (activity_limit,
+// default 10), the rewards catalog as the shopper sees it, their latest
+// issued rewards (20) and their referral summary (absent when the store has
+// no referral program). It is the one call a storefront page makes, so its
+// reads run side by side: each waits on the database, and the answer takes
+// the longest of them rather than their sum.
 func (a *api) me(c *gin.Context) error {
-	p, store, b, err := a.shopperBalance(c)
+	p := principal(c)
+	cid, err := p.CustomerID()
 	if err != nil {
 		return err
 	}
+	inc, limit, err := meIncludes(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	store, err := a.stores.Store(ctx, p.StoreID)
+	if err != nil {
+		return err
+	}
+	var (
+		b        loyalty.Balance
+		tier     loyalty.TierStatus
+		expiring *loyalty.Expiring
+		activity []loyalty.Activity
+		catalog  []loyalty.Reward
+		issued   redemptionPage
+		referral myReferralResponse
+		g        errgroup.Group
+	)
+	g.Go(func() (err error) { b, err = a.Ledger.Balance(ctx, p.StoreID, cid); return })
+	if len(store.Tiers) > 0 {
+		g.Go(func() (err error) { tier, err = a.Tiers.CustomerTier(ctx, store, cid, false); return })
+	}
+	if pr := store.Program; pr.ExpireMonths > 0 || pr.ExpireInactiveMonths > 0 {
+		g.Go(func() (err error) { expiring, err = a.Expiry.Expiring(ctx, store, cid); return })
+	}
+	if inc[includeActivity] {
+		g.Go(func() (err error) { activity, err = a.Ledger.Activity(ctx, p.StoreID, cid, 0, limit); return })
+	}
+	if inc[includeRewards] {
+		g.Go(func() (err error) { catalog, err = a.Catalog.Rewards(ctx, p.StoreID, true); return })
+	}
+	if inc[includeRedemptions] {
+		g.Go(func() (err error) { issued, err = a.redemptionPage(c, p.StoreID, cid, 0, 20); return })
+	}
+	if inc[includeReferral] && store.Program.ReferralEnabled {
+		g.Go(func() (err error) { referral, err = a.referralSummary(c, store, cid); return })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+
 	out := balanceResponse{
 		CustomerID: p.Subject, Available: b.Available, Pending: b.Pending, Held: b.Held, Lifetime: b.Lifetime,
 		AvailableValueMinor: store.Program.ValueMinor(b.Available),
 		Currency:            store.Program.Currency, CurrencyExponent: store.Program.CurrencyExponent,
 	}
 	if len(store.Tiers) > 0 {
-		cid, _ := p.CustomerID()
-		s, err := a.Tiers.CustomerTier(c.Request.Context(), store, cid, false)
-		if err != nil {
-			return err
-		}
-		out.Tier, out.NextTier = newTierStatus(s, c.Query("locale"))
+		out.Tier, out.NextTier = newTierStatus(tier, c.Query("locale"))
 	}
-	if p := store.Program; p.ExpireMonths > 0 || p.ExpireInactiveMonths > 0 {
-		cid, _ := principal(c).CustomerID()
-		e, err := a.Expiry.Expiring(c.Request.Context(), store, cid)
-		if err != nil {
-			return err
-		}
-		if e != nil {
-			out.Expiring = &expiringResponse{Points: e.Points, At: e.At.UTC()}
-		}
+	if expiring != nil {
+		out.Expiring = &expiringResponse{Points: expiring.Points, At: expiring.At.UTC()}
 	}
-	if err := a.meIncludes(c, p, store, b, &out); err != nil {
-		return err
+	if inc[includeActivity] {
+		out.Activity = &activityPage{Items: activityList(activity), NextCursor: activityCursor(activity, limit)}
+	}
+	if inc[includeRewards] {
+		r := shopperRewardsFor(c, store, catalog, b, tier)
+		out.Rewards = &r
+	}
+	if inc[includeRedemptions] {
+		out.Redemptions = &issued
+	}
+	if inc[includeReferral] && store.Program.ReferralEnabled {
+		out.Referral = &referral
 	}
 	c.JSON(http.StatusOK, out)
 	return nil
 }
 
-// meIncludes adds what ?include= names to out: the first activity page
-// (activity_limit, default 10), the rewards catalog as the shopper sees it,
-// their latest issued rewards (20) and their referral summary (absent when
-// the store has no referral program). EInvalid for anything else.
-func (a *api) meIncludes(c *gin.Context, p auth.Principal, store loyalty.Store, b loyalty.Balance, out *balanceResponse) error {
-	inc := c.Query("include")
-	if inc == "" {
-		return nil
-	}
-	cid, err := p.CustomerID()
-	if err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	for _, part := range strings.Split(inc, ",") {
-		if seen[part] {
-			continue
-		}
-		seen[part] = true
-		switch part {
-		case "activity":
-			limit := 10
-			if s := c.Query("activity_limit"); s != "" {
-				n, err := strconv.Atoi(s)
-				if err != nil || n < 1 || n > 100 {
-					return loyalty.Errorf(loyalty.EInvalid, "activity_limit must be between 1 and 100")
-				}
-				limit = n
+// What /v1/me?include= may name.
+const (
+	includeActivity    = "activity"
+	includeRewards     = "rewards"
+	includeRedemptions = "redemptions"
+	includeReferral    = "referral"
+)
+
+// meIncludes reads ?include= (comma-separated, repeats ignored) and
+// activity_limit, before anything is read: EInvalid for anything else.
+func meIncludes(c *gin.Context) (map[string]bool, int, error) {
+	inc := map[string]bool{}
+	if s := c.Query("include"); s != "" {
+		for _, part := range strings.Split(s, ",") {
+			switch part {
+			case includeActivity, includeRewards, includeRedemptions, includeReferral:
+				inc[part] = true
+			default:
+				return nil, 0, loyalty.Errorf(loyalty.EInvalid, "include takes activity, rewards, redemptions and referral, comma-separated")
 			}
-			items, err := a.Ledger.Activity(c.Request.Context(), p.StoreID, cid, 0, limit)
-			if err != nil {
-				return err
-			}
-			out.Activity = &activityPage{Items: activityList(items), NextCursor: activityCursor(items, limit)}
-		case "rewards":
-			r, err := a.shopperRewards(c, p, store, b)
-			if err != nil {
-				return err
-			}
-			out.Rewards = &r
-		case "redemptions":
-			r, err := a.redemptionPage(c, p.StoreID, cid, 0, 20)
-			if err != nil {
-				return err
-			}
-			out.Redemptions = &r
-		case "referral":
-			if store.Program.ReferralEnabled {
-				r, err := a.referralSummary(c, store, cid)
-				if err != nil {
-					return err
-				}
-				out.Referral = &r
-			}
-		default:
-			return loyalty.Errorf(loyalty.EInvalid, "include takes activity, rewards, redemptions and referral, comma-separated")
 		}
 	}
-	return nil
+	limit := 10
+	if s := c.Query("activity_limit"); s != "" && inc[includeActivity] {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			return nil, 0, loyalty.Errorf(loyalty.EInvalid, "activity_limit must be between 1 and 100")
+		}
+		limit = n
+	}
+	return inc, limit, nil
 }
 
 // myActivity answers the shopper's transactions, newest first, a page at a time.

@@ -217,23 +217,27 @@ func (a *api) shopperRewards(c *gin.Context, p auth.Principal, store loyalty.Sto
 	if err != nil {
 		return shopperRewardList{}, err
 	}
-	var held int64
+	var tier loyalty.TierStatus
 	if len(store.Tiers) > 0 {
 		cid, _ := p.CustomerID()
-		s, err := a.Tiers.CustomerTier(c.Request.Context(), store, cid, false)
-		if err != nil {
+		if tier, err = a.Tiers.CustomerTier(c.Request.Context(), store, cid, false); err != nil {
 			return shopperRewardList{}, err
 		}
-		held = s.Current.TierID
 	}
+	return shopperRewardsFor(c, store, list, b, tier), nil
+}
+
+// shopperRewardsFor marks each reward of the catalog list affordable or
+// not, and why, for a shopper with balance b holding the tier.
+func shopperRewardsFor(c *gin.Context, store loyalty.Store, list []loyalty.Reward, b loyalty.Balance, tier loyalty.TierStatus) shopperRewardList {
 	out := shopperRewardList{Available: b.Available, Items: make([]shopperReward, 0, len(list))}
 	for _, r := range list {
-		ok, why := loyalty.Affordable(store.Program, r, b.Available, store.Tiers, held)
+		ok, why := loyalty.Affordable(store.Program, r, b.Available, store.Tiers, tier.Current.TierID)
 		item := shopperReward{rewardResponse: newRewardResponse(r), Affordable: ok, Reason: why}
 		if t := loyalty.ReservedFor(store.Tiers, r.ID); t != nil {
 			item.ReservedFor = &reservedTier{ID: strconv.FormatInt(t.ID, 10), Name: t.Name(c.Query("locale")), Names: t.Names}
 		}
 		out.Items = append(out.Items, item)
 	}
-	return out, nil
+	return out
 }

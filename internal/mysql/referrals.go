@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -92,39 +93,67 @@ func (s *ReferralService) Summary(ctx context.Context, store loyalty.StoreID, wc
 		return loyalty.ReferralSummary{}, loyalty.Errorf(loyalty.EInvalid, "the token's subject is not a customer")
 	}
 	out := loyalty.ReferralSummary{Counts: map[string]int64{loyalty.ReferralPending: 0, loyalty.ReferralApproved: 0, loyalty.ReferralRejected: 0}}
-	var pk int64
-	err := s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
-		var err error
-		if pk, err = ensureCustomer(ctx, tx, store, wcID, "", now); err != nil {
+	// Every storefront page asks for this: a customer who has a code is read
+	// without a transaction (and without locking their row, which orders
+	// lock to post); only the first request makes the code.
+	var known struct {
+		PK   int64  `db:"id"`
+		Code string `db:"code"`
+	}
+	err := s.db.db.GetContext(ctx, &known, `SELECT c.id, r.code FROM customers c
+		JOIN referral_codes r ON r.store_id=c.store_id AND r.customer_pk=c.id
+		WHERE c.store_id=? AND c.wc_customer_id=?`, store, wcID)
+	switch {
+	case err == nil:
+		out.Code = known.Code
+	case errors.Is(err, sql.ErrNoRows):
+		err = s.db.inTx(ctx, func(tx *sqlx.Tx, now time.Time) error {
+			var err error
+			if known.PK, err = ensureCustomer(ctx, tx, store, wcID, "", now); err != nil {
+				return err
+			}
+			out.Code, err = codeFor(ctx, tx, store, known.PK, now)
 			return err
+		})
+		if err != nil {
+			return loyalty.ReferralSummary{}, err
 		}
-		out.Code, err = codeFor(ctx, tx, store, pk, now)
+	default:
+		return loyalty.ReferralSummary{}, fmt.Errorf("read referral code: %w", err)
+	}
+	pk := known.PK
+	var (
+		counts []struct {
+			State string `db:"state"`
+			N     int64  `db:"n"`
+		}
+		g errgroup.Group
+	)
+	g.Go(func() error {
+		if err := s.db.db.SelectContext(ctx, &counts, `SELECT state, COUNT(*) AS n FROM referrals WHERE store_id=? AND referrer_pk=? GROUP BY state`,
+			store, pk); err != nil {
+			return fmt.Errorf("count referrals: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		if err := s.db.db.GetContext(ctx, &out.PointsEarned, `SELECT COALESCE(SUM(e.amount),0) FROM ledger_transactions t
+		JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id AND e.customer_pk=t.customer_pk AND e.account='available'
+		WHERE t.store_id=? AND t.customer_pk=? AND t.kind=?`, store, pk, loyalty.KindReferralReward); err != nil {
+			return fmt.Errorf("sum referral points: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		out.Friends, err = s.list(ctx, store, "", pk, 0, 20)
 		return err
 	})
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return loyalty.ReferralSummary{}, err
-	}
-	var counts []struct {
-		State string `db:"state"`
-		N     int64  `db:"n"`
-	}
-	if err := s.db.db.SelectContext(ctx, &counts, `SELECT state, COUNT(*) AS n FROM referrals WHERE store_id=? AND referrer_pk=? GROUP BY state`,
-		store, pk); err != nil {
-		return loyalty.ReferralSummary{}, fmt.Errorf("count referrals: %w", err)
 	}
 	for _, c := range counts {
 		out.Counts[c.State] = c.N
 	}
-	if err := s.db.db.GetContext(ctx, &out.PointsEarned, `SELECT COALESCE(SUM(e.amount),0) FROM ledger_transactions t
-		JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id AND e.customer_pk=t.customer_pk AND e.account='available'
-		WHERE t.store_id=? AND t.customer_pk=? AND t.kind=?`, store, pk, loyalty.KindReferralReward); err != nil {
-		return loyalty.ReferralSummary{}, fmt.Errorf("sum referral points: %w", err)
-	}
-	friends, err := s.list(ctx, store, "", pk, 0, 20)
-	if err != nil {
-		return loyalty.ReferralSummary{}, err
-	}
-	out.Friends = friends
 	return out, nil
 }
 
