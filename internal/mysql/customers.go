@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/vafaloyalty/vafa/internal/loyalty"
 )
@@ -293,50 +294,55 @@ func (s *CustomerService) Balance(ctx context.Context, store loyalty.StoreID, cu
 
 // Activity returns the customer's transactions, newest first, with ids
 // below before (0 for the newest), at most limit.
+// A customer the store has not seen has none.
 func (s *CustomerService) Activity(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) ([]loyalty.Activity, error) {
-	var pk int64
-	err := s.db.db.GetContext(ctx, &pk, `SELECT id FROM customers WHERE store_id=? AND wc_customer_id=?`, store, customerID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return []loyalty.Activity{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find customer: %w", err)
-	}
-	return activityWithTiers(ctx, s.db.db, store, pk, before, limit)
+	return activityWithTiers(ctx, s.db.db, store, byWC(customerID), before, limit)
 }
 
 // activityWithTiers is a page of the customer's ledger activity with the
 // tier changes that happened within its span: after the page's oldest
 // transaction (or ever, on the last page) and up to the transaction the
-// cursor names (or now, on the first page).
-func activityWithTiers(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, pk, before int64, limit int) ([]loyalty.Activity, error) {
-	page, err := readActivity(ctx, q, store, pk, before, limit)
-	if err != nil {
-		return nil, err
-	}
+// cursor names (or now, on the first page). The two reads run side by side
+// (the storefront shows this page on every cold view): the tier changes are
+// the newest up to the cursor, cut to the page's span once both are in.
+func activityWithTiers(ctx context.Context, db *sqlx.DB, store loyalty.StoreID, who customerRef, before int64, limit int) ([]loyalty.Activity, error) {
+	cust, custArgs := who.match("c.customer_pk", store)
 	query := `SELECT c.id, c.to_tier, c.reason, c.created_at, t.names FROM tier_changes c LEFT JOIN tiers t ON t.store_id=c.store_id AND t.id=c.to_tier
-		WHERE c.store_id=? AND c.customer_pk=?`
-	args := []any{store, pk}
+		WHERE c.store_id=? AND ` + cust
+	args := append([]any{store}, custArgs...)
 	if before > 0 {
 		query += ` AND c.created_at <= (SELECT created_at FROM ledger_transactions WHERE store_id=? AND id=?)`
 		args = append(args, store, before)
 	}
-	if len(page) == limit && limit > 0 {
-		query += ` AND c.created_at > ?`
-		args = append(args, page[len(page)-1].CreatedAt)
-	}
-	var rows []struct {
-		ID     int64     `db:"id"`
-		To     *int64    `db:"to_tier"`
-		Reason string    `db:"reason"`
-		At     time.Time `db:"created_at"`
-		Names  *string   `db:"names"`
-	}
-	if err := sqlx.SelectContext(ctx, q, &rows, query+` ORDER BY c.id DESC LIMIT 100`, args...); err != nil {
-		return nil, fmt.Errorf("read tier changes: %w", err)
+	var (
+		page []loyalty.Activity
+		rows []struct {
+			ID     int64     `db:"id"`
+			To     *int64    `db:"to_tier"`
+			Reason string    `db:"reason"`
+			At     time.Time `db:"created_at"`
+			Names  *string   `db:"names"`
+		}
+		g errgroup.Group
+	)
+	g.Go(func() (err error) {
+		page, err = readActivity(ctx, db, store, who, before, limit)
+		return err
+	})
+	g.Go(func() error {
+		if err := db.SelectContext(ctx, &rows, query+` ORDER BY c.id DESC LIMIT 100`, args...); err != nil {
+			return fmt.Errorf("read tier changes: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	changes := make([]loyalty.Activity, 0, len(rows))
 	for _, r := range rows {
+		if len(page) == limit && limit > 0 && !r.At.After(page[len(page)-1].CreatedAt) {
+			continue // older than the page: it belongs to a later one
+		}
 		a := loyalty.Activity{Kind: loyalty.KindTierChange, Reason: r.Reason, CreatedAt: r.At.UTC()}
 		if r.To != nil && r.Names != nil {
 			if err := json.Unmarshal([]byte(*r.Names), &a.TierNames); err != nil {
@@ -359,7 +365,7 @@ func (s *CustomerService) Customer(ctx context.Context, store loyalty.StoreID, c
 	if err != nil {
 		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
 	}
-	acts, err := activityWithTiers(ctx, s.db.db, store, r.ID, before, limit)
+	acts, err := activityWithTiers(ctx, s.db.db, store, byPK(r.ID), before, limit)
 	if err != nil {
 		return loyalty.CustomerDetail{}, err
 	}
@@ -390,7 +396,7 @@ func (s *CustomerService) Adjust(ctx context.Context, store loyalty.StoreID, a l
 		if err != nil {
 			return err
 		}
-		acts, err := readActivity(ctx, tx, store, pk, id+1, 1)
+		acts, err := readActivity(ctx, tx, store, byPK(pk), id+1, 1)
 		if err != nil {
 			return err
 		}

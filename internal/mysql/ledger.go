@@ -432,20 +432,41 @@ type activityRow struct {
 	Pending   int64     `db:"pending_delta"`
 }
 
+// customerRef names a customer in a query's WHERE: by primary key, or by
+// WooCommerce id through a subquery the optimizer reads once (a constant for
+// the index), which spares the round trip of looking the key up first.
+type customerRef struct {
+	pk, wcID int64
+}
+
+// byPK and byWC make a customerRef.
+func byPK(pk int64) customerRef { return customerRef{pk: pk} }
+func byWC(wc int64) customerRef { return customerRef{wcID: wc} }
+
+// match is "<column>=..." and its arguments.
+func (r customerRef) match(column string, store loyalty.StoreID) (string, []any) {
+	if r.pk > 0 {
+		return column + "=?", []any{r.pk}
+	}
+	return column + "=(SELECT id FROM customers WHERE store_id=? AND wc_customer_id=?)", []any{store, r.wcID}
+}
+
 // readActivity returns the customer's transactions with their effect on the
 // customer's accounts, newest first, with ids below before (0 = newest).
-func readActivity(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, pk, before int64, limit int) ([]loyalty.Activity, error) {
+func readActivity(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID, who customerRef, before int64, limit int) ([]loyalty.Activity, error) {
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
 	var rows []activityRow
+	cust, custArgs := who.match("t.customer_pk", store)
+	args := append(append([]any{store}, custArgs...), before, limit)
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT t.id, t.kind, t.order_id, t.reason, t.created_at,
 		COALESCE(SUM(CASE WHEN e.account='available' AND e.customer_pk=t.customer_pk THEN e.amount END), 0) AS available_delta,
 		COALESCE(SUM(CASE WHEN e.account='pending' AND e.customer_pk=t.customer_pk THEN e.amount END), 0) AS pending_delta
 		FROM ledger_transactions t JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id
-		WHERE t.store_id=? AND t.customer_pk=? AND t.id < ?
+		WHERE t.store_id=? AND `+cust+` AND t.id < ?
 		GROUP BY t.id, t.kind, t.order_id, t.reason, t.created_at
-		ORDER BY t.id DESC LIMIT ?`, store, pk, before, limit)
+		ORDER BY t.id DESC LIMIT ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read activity: %w", err)
 	}

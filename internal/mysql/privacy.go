@@ -39,7 +39,7 @@ func (s *PrivacyService) Export(ctx context.Context, store loyalty.StoreID, emai
 	}
 	out := make([]loyalty.CustomerRecord, 0, len(rows))
 	for _, r := range rows {
-		acts, err := readActivity(ctx, s.db.db, store, r.ID, 0, exportActivityLimit)
+		acts, err := readActivity(ctx, s.db.db, store, byPK(r.ID), 0, exportActivityLimit)
 		if err != nil {
 			return nil, err
 		}
