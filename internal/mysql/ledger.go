@@ -458,15 +458,18 @@ func readActivity(ctx context.Context, q sqlx.QueryerContext, store loyalty.Stor
 		before = 1<<63 - 1
 	}
 	var rows []activityRow
-	cust, custArgs := who.match("t.customer_pk", store)
+	cust, custArgs := who.match("customer_pk", store)
 	args := append(append([]any{store}, custArgs...), before, limit)
+	// The page's transactions first, in index order, then their entries: a
+	// shopper with years of history costs the same as one with ten.
 	err := sqlx.SelectContext(ctx, q, &rows, `SELECT t.id, t.kind, t.order_id, t.reason, t.created_at,
 		COALESCE(SUM(CASE WHEN e.account='available' AND e.customer_pk=t.customer_pk THEN e.amount END), 0) AS available_delta,
 		COALESCE(SUM(CASE WHEN e.account='pending' AND e.customer_pk=t.customer_pk THEN e.amount END), 0) AS pending_delta
-		FROM ledger_transactions t JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id
-		WHERE t.store_id=? AND `+cust+` AND t.id < ?
+		FROM (SELECT id, store_id, customer_pk, kind, order_id, reason, created_at FROM ledger_transactions
+			WHERE store_id=? AND `+cust+` AND id < ? ORDER BY id DESC LIMIT ?) t
+		JOIN ledger_entries e ON e.store_id=t.store_id AND e.transaction_id=t.id
 		GROUP BY t.id, t.kind, t.order_id, t.reason, t.created_at
-		ORDER BY t.id DESC LIMIT ?`, args...)
+		ORDER BY t.id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read activity: %w", err)
 	}
