@@ -27,14 +27,7 @@ require_once VAFA_DIR . '/includes/Autoloader.php';
 \Vafa\Autoloader::register( VAFA_DIR . '/includes' );
 
 // High-Performance Order Storage: the plugin touches orders only through WooCommerce's CRUD API.
-add_action(
-	'before_woocommerce_init',
-	static function () {
-		if ( class_exists( \Automattic\WooCommerce\Utilities\FeaturesUtil::class ) ) {
-			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'custom_order_tables', VAFA_FILE, true );
-		}
-	}
-);
+add_action( 'before_woocommerce_init', array( \Vafa\Plugin::class, 'declare_compatibility' ) );
 
 add_action( 'plugins_loaded', array( \Vafa\Plugin::class, 'boot' ) );
 register_activation_hook( __FILE__, array( \Vafa\Plugin::class, 'activate' ) );

@@ -18,6 +18,22 @@ class ApiClient {
 	const CACHE_TTL = 60;
 
 	/**
+	 * Seconds a shopper's figures are asked fresh on every page view after
+	 * something changed them at the store (an order's status): WooCommerce
+	 * delivers the webhook that tells the service in the background, so the
+	 * change reaches the service a moment later.
+	 */
+	const SETTLE = 180;
+
+	/**
+	 * This request's answers by cache key: the boxes of one page read the
+	 * same answer, so a page view makes at most one call per path.
+	 *
+	 * @var array<string,array<string,mixed>>
+	 */
+	private static $answers = array();
+
+	/**
 	 * Base URL of the service.
 	 *
 	 * @var string
@@ -187,17 +203,22 @@ class ApiClient {
 	 *
 	 * @param int    $user_id WordPress user id.
 	 * @param string $path    Path to GET.
-	 * @param bool   $refresh Ask the service even when a fresh copy is cached (and cache the answer).
 	 * @return array<string,mixed>|null
 	 */
-	public function cached_get( int $user_id, string $path, bool $refresh = false ): ?array {
+	public function cached_get( int $user_id, string $path ): ?array {
 		$key = self::cache_key( $user_id, $path );
+		if ( isset( self::$answers[ $key ] ) ) {
+			return self::$answers[ $key ];
+		}
 		// Only the first page of a list is kept: a page per cursor would let
 		// one shopper fill the database. It is user meta, which WordPress
 		// loads with the logged-in user, so a fresh copy costs no query.
 		$first_page = false === strpos( $path, 'cursor=' );
 		$last       = $first_page ? get_user_meta( $user_id, $key, true ) : null;
-		if ( ! $refresh && is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > time() ) {
+		$now        = time();
+		$settling   = is_array( $last ) && (int) ( $last['_vafa_settle'] ?? 0 ) > $now;
+		if ( ! $settling && is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > $now ) {
+			self::$answers[ $key ] = $last;
 			return $last;
 		}
 		// A recent outage is remembered briefly so a page with several
@@ -206,11 +227,15 @@ class ApiClient {
 		if ( false === $down ) {
 			try {
 				$data                = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
-				$data['_vafa_at']    = time();
-				$data['_vafa_fresh'] = time() + self::CACHE_TTL;
+				$data['_vafa_at']    = $now;
+				$data['_vafa_fresh'] = $now + self::CACHE_TTL;
+				if ( $settling ) {
+					$data['_vafa_settle'] = (int) $last['_vafa_settle'];
+				}
 				if ( $first_page && ! self::still_cached( $last, $data ) ) {
 					update_user_meta( $user_id, $key, $data );
 				}
+				self::$answers[ $key ] = $data;
 				return $data;
 			} catch ( ApiException $e ) {
 				if ( self::means_down( $e ) ) {
@@ -221,7 +246,8 @@ class ApiClient {
 		if ( ! is_array( $last ) ) {
 			return null;
 		}
-		$last['stale_since'] = (int) ( $last['_vafa_at'] ?? 0 );
+		$last['stale_since']   = (int) ( $last['_vafa_at'] ?? 0 );
+		self::$answers[ $key ] = $last;
 		return $last;
 	}
 
@@ -237,7 +263,10 @@ class ApiClient {
 		if ( ! is_array( $last ) || (int) ( $last['_vafa_fresh'] ?? 0 ) <= time() + intdiv( self::CACHE_TTL, 2 ) ) {
 			return false;
 		}
-		unset( $last['_vafa_at'], $last['_vafa_fresh'], $fresh['_vafa_at'], $fresh['_vafa_fresh'] );
+		if ( (int) ( $last['_vafa_settle'] ?? 0 ) !== (int) ( $fresh['_vafa_settle'] ?? 0 ) ) {
+			return false;
+		}
+		unset( $last['_vafa_at'], $last['_vafa_fresh'], $last['_vafa_settle'], $fresh['_vafa_at'], $fresh['_vafa_fresh'], $fresh['_vafa_settle'] );
 		return $last === $fresh;
 	}
 
@@ -253,18 +282,27 @@ class ApiClient {
 
 	/**
 	 * Makes the next read of a user's figures ask the service; the copy stays
-	 * as the last good answer for an outage.
+	 * as the last good answer for an outage. With $settle, every read asks
+	 * for that many seconds more (a change the service hears of shortly).
 	 *
 	 * @param int    $user_id WordPress user id.
 	 * @param string $path    Path under the base URL.
+	 * @param int    $settle  Seconds to keep asking on every read (0: the next read only).
 	 */
-	public static function forget_cached( int $user_id, string $path ): void {
-		$key  = self::cache_key( $user_id, $path );
+	public static function forget_cached( int $user_id, string $path, int $settle = 0 ): void {
+		$key = self::cache_key( $user_id, $path );
+		unset( self::$answers[ $key ] );
 		$last = get_user_meta( $user_id, $key, true );
-		if ( is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > 0 ) {
+		if ( ! is_array( $last ) ) {
+			return;
+		}
+		$until = max( (int) ( $last['_vafa_settle'] ?? 0 ), $settle > 0 ? time() + $settle : 0 );
+		if ( 0 !== (int) ( $last['_vafa_fresh'] ?? 0 ) || $until !== (int) ( $last['_vafa_settle'] ?? 0 ) ) {
 			$last['_vafa_fresh'] = 0;
+			if ( $until > 0 ) {
+				$last['_vafa_settle'] = $until;
+			}
 			update_user_meta( $user_id, $key, $last );
 		}
-		delete_transient( $key ); // where 0.3.0 kept the fresh copy
 	}
 }

@@ -18,6 +18,13 @@ final class Format {
 	const ARABIC_DIGITS  = array( '٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩' );
 
 	/**
+	 * Date formatters made in this request, by ICU locale, style and zone.
+	 *
+	 * @var array<string,\IntlDateFormatter>
+	 */
+	private static $formatters = array();
+
+	/**
 	 * Points as the locale writes them: 1,234 / ۱٬۲۳۴ / ١٬٢٣٤.
 	 *
 	 * @param int    $points Whole points, possibly negative.
@@ -118,15 +125,21 @@ final class Format {
 			 * @param string $icu    ICU locale with an optional calendar keyword.
 			 * @param string $locale WordPress locale.
 			 */
-			$icu       = (string) apply_filters( 'vafa_date_icu_locale', 'fa' === $lang ? 'fa_IR@calendar=persian' : 'ar', $locale );
-			$formatter = new \IntlDateFormatter(
-				$icu,
-				\IntlDateFormatter::LONG,
-				$with_time ? \IntlDateFormatter::SHORT : \IntlDateFormatter::NONE,
-				function_exists( 'wp_timezone' ) ? wp_timezone() : null,
-				false !== strpos( $icu, 'calendar=' ) ? \IntlDateFormatter::TRADITIONAL : \IntlDateFormatter::GREGORIAN
-			);
-			$text = $formatter->format( $timestamp );
+			$icu  = (string) apply_filters( 'vafa_date_icu_locale', 'fa' === $lang ? 'fa_IR@calendar=persian' : 'ar', $locale );
+			$tz   = function_exists( 'wp_timezone' ) ? wp_timezone() : null;
+			$memo = $icu . '|' . ( $with_time ? 't' : 'd' ) . '|' . ( $tz ? $tz->getName() : '' );
+			// Making a formatter loads ICU's calendar and locale data (about
+			// 0.1 ms); an activity table formats ten dates with one.
+			if ( ! isset( self::$formatters[ $memo ] ) ) {
+				self::$formatters[ $memo ] = new \IntlDateFormatter(
+					$icu,
+					\IntlDateFormatter::LONG,
+					$with_time ? \IntlDateFormatter::SHORT : \IntlDateFormatter::NONE,
+					$tz,
+					false !== strpos( $icu, 'calendar=' ) ? \IntlDateFormatter::TRADITIONAL : \IntlDateFormatter::GREGORIAN
+				);
+			}
+			$text = self::$formatters[ $memo ]->format( $timestamp );
 			if ( is_string( $text ) && '' !== $text ) {
 				return $text;
 			}

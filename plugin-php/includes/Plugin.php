@@ -46,6 +46,7 @@ final class Plugin {
 		add_action( 'wp_enqueue_scripts', array( self::class, 'styles' ) );
 		if ( $woo ) {
 			Storefront\Account::register();
+			Storefront\Freshness::register();
 			( new Storefront\EarnNotices( Program::current() ) )->register();
 			Rewards\Coupons::register();
 			Rewards\CartBox::register();
@@ -67,6 +68,27 @@ final class Plugin {
 		Bonuses\ReceiverSecret::register();
 		// Claim links are opened on any page (My Account with WooCommerce).
 		Claims\ClaimLink::register();
+	}
+
+	/**
+	 * Declares High-Performance Order Storage compatibility (on
+	 * before_woocommerce_init) where WooCommerce reads it: its admin screens,
+	 * WP-CLI, cron, the REST API, and the request that installs or updates
+	 * it (a new shop gets HPOS only when every plugin is compatible).
+	 * Declaring makes WooCommerce look the plugin up among all installed ones,
+	 * reading every plugin's header (get_plugins()): about 3 ms that no
+	 * storefront page view needs.
+	 */
+	public static function declare_compatibility(): void {
+		if ( ! class_exists( \Automattic\WooCommerce\Utilities\FeaturesUtil::class ) ) {
+			return;
+		}
+		$read = is_admin() || wp_doing_cron() || ( defined( 'WP_CLI' ) && WP_CLI )
+			|| ( function_exists( 'WC' ) && WC()->is_rest_api_request() )
+			|| ( function_exists( 'WC' ) && version_compare( (string) get_option( 'woocommerce_version', '0' ), (string) WC()->version, '<' ) );
+		if ( $read ) {
+			\Automattic\WooCommerce\Utilities\FeaturesUtil::declare_compatibility( 'custom_order_tables', VAFA_FILE, true );
+		}
 	}
 
 	/**

@@ -125,6 +125,10 @@ final class Receiver {
 				200
 			);
 		}
+		if ( is_array( $event['customer'] ?? null ) ) {
+			// The shopper's cached figures no longer hold: their next page asks.
+			\Vafa\Storefront\Freshness::event_received( $event );
+		}
 		if ( function_exists( 'as_enqueue_async_action' ) ) {
 			// Not "unique": Action Scheduler's uniqueness ignores the arguments
 			// (one pending action per hook and group), which would drop every

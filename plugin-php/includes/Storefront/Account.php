@@ -73,9 +73,8 @@ final class Account {
 	 */
 	public static function render(): void {
 		NoCache::mark();
-		// One fresh service call for the whole tab (issued rewards change as
-		// orders use them); every box below reads that answer.
-		\Vafa\Storefront\View::summary( get_current_user_id(), true );
+		// Every box below reads the shopper's one summary: cached a minute,
+		// asked fresh after their orders change (Freshness).
 		echo \Vafa\Templates::render( // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- the templates escape.
 			'myaccount/rewards.php',
 			array(

@@ -28,16 +28,16 @@ final class View {
 	public const SUMMARY = '/v1/me?include=activity,rewards,redemptions,referral';
 
 	/**
-	 * The shopper's summary (cached a minute; the last good one, marked
-	 * stale_since, when the service cannot answer), or null.
+	 * The shopper's summary (cached a minute, dropped when it changes: see
+	 * Freshness; the last good one, marked stale_since, when the service
+	 * cannot answer), or null.
 	 *
-	 * @param int  $user_id WordPress user id.
-	 * @param bool $refresh Ask the service now (My Account shows fresh figures) and cache the answer.
+	 * @param int $user_id WordPress user id.
 	 * @return array<string,mixed>|null
 	 */
-	public static function summary( int $user_id, bool $refresh = false ): ?array {
+	public static function summary( int $user_id ): ?array {
 		$client = self::client();
-		return $client && $user_id > 0 ? $client->cached_get( $user_id, self::SUMMARY, $refresh ) : null;
+		return $client && $user_id > 0 ? $client->cached_get( $user_id, self::SUMMARY ) : null;
 	}
 
 	/**
