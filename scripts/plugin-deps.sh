@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the plugin's tests need from Debian's packages, when missing:
 # PHP with the extensions WordPress and the plugin use, PHPUnit, Debian's
-# WordPress, gettext (msgfmt) and headless Chromium for screenshots.
+# WordPress, gettext (msgfmt), headless Chromium for screenshots and
+# php-excimer for the storefront bench.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 want=()
@@ -9,6 +10,9 @@ command -v php >/dev/null 2>&1 || want+=(php-cli)
 for ext in mysqli curl xml mbstring intl bcmath; do
   php -m 2>/dev/null | grep -qi "^$ext\$" || want+=("php-${ext/mysqli/mysql}")
 done
+# Excimer (Wikimedia's sampling profiler) gives the storefront bench the
+# plugin's own time per page view.
+php -m 2>/dev/null | grep -qi '^excimer$' || want+=(php-excimer)
 command -v phpunit >/dev/null 2>&1 || want+=(phpunit)
 [ -f /usr/share/wordpress/wp-settings.php ] || want+=(wordpress)
 [ -d /usr/share/wordpress/wp-content/themes/twentytwentyone ] || want+=(wordpress-theme-twentytwentyone)
