@@ -551,7 +551,7 @@ except Exception: print(0)' "$tmp/checkout2.json")
   check "the landing route says the code is valid and names the welcome gift" grep -q '"valid":true,"message":"Welcome! A friend invited you: your first order earns you 200 bonus points."' "$tmp/ref-check.json"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update \
     --disable-sync --user-data-dir="$tmp/chrome-ref" --virtual-time-budget=8000 --dump-dom "$VAFA_WP_URL/?ref=$lower" > "$tmp/landing.html" 2>/dev/null || true
-  check "a cached-page visitor gets the notice from the landing script" grep -q 'vafa-referral-notice' "$tmp/landing.html"
+  check "a cached-page visitor gets the notice from the landing script, with its Dismiss button" sh -c "grep -q 'vafa-referral-notice' '$tmp/landing.html' && grep -q 'class=\"vafa-dismiss\">Dismiss</button>' '$tmp/landing.html'"
   friend_api() { # method route [json]: the friend's browser, with the referral cookie
     local url="$VAFA_WP_URL/?rest_route=$2&vafa_test_login=$secret&vafa_test_user=$friend"
     curl -s -D "$tmp/friend-api.headers" -b "$tmp/friend-cookies" -c "$tmp/friend-cookies" -X "$1" "$url" \

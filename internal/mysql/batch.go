@@ -117,7 +117,7 @@ func (b *batch) flush(ctx context.Context) error {
 	renderOrders(&w, func(i int) loyalty.StoreID { return dirty[i].store }, states, b.now)
 	renderInboxStates(&w, b.inbox, b.now)
 	w.addAll(&b.settleWrites)
-	if err := b.reports.render(ctx, b.tx, &w); err != nil {
+	if err := b.reports.render(ctx, b.tx, &w, b.ledger.bucket); err != nil {
 		return err
 	}
 	b.dirty, b.inbox = b.dirty[:0], b.inbox[:0]

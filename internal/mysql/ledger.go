@@ -33,6 +33,7 @@ type ledger struct {
 	lots    []pendingLot               // credits to available, for expiry
 	notices []pendingNotice            // the outbox rows of the queued transactions (and others' notices)
 	points  pointsDeltas               // the points rollup's changes
+	bucket  int64                      // this transaction's bucket of the shared rollups (pickBucket)
 	zones   map[loyalty.StoreID]*time.Location
 }
 
@@ -52,12 +53,13 @@ type pendingTxn struct {
 
 // newLedger returns a writer that writes each posting at once.
 func newLedger(tx *sqlx.Tx) *ledger {
-	return &ledger{tx: tx, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{}}
+	return &ledger{tx: tx, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{}, bucket: pickBucket()}
 }
 
 // newBatchLedger returns a writer that queues postings until render.
 func newBatchLedger(tx *sqlx.Tx, idStep int64) *ledger {
-	return &ledger{tx: tx, idStep: idStep, batched: true, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{}}
+	return &ledger{tx: tx, idStep: idStep, batched: true, deltas: map[int64]*loyalty.Balance{}, zones: map[loyalty.StoreID]*time.Location{},
+		bucket: pickBucket()}
 }
 
 // Post writes t (or queues it, in batched mode) with its entries and the
@@ -148,7 +150,7 @@ func (l *ledger) addPoints(ctx context.Context, store loyalty.StoreID, t loyalty
 		loc = loyalty.Program{TimeZone: tz}.Location()
 		l.zones[store] = loc
 	}
-	l.points.add(store, loyalty.LocalDay(t.At, loc), t.Customer, m)
+	l.points.add(store, loyalty.LocalDay(t.At, loc), l.bucket, m)
 	return nil
 }
 

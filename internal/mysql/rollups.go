@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	mrand "math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -68,9 +69,19 @@ func loadDays(ctx context.Context, q sqlx.QueryerContext, store loyalty.StoreID,
 	return out, nil
 }
 
-// cohortBuckets spreads a cohort's month over rows chosen by customer, as
-// the other rollups do, so concurrent writers rarely wait on one row.
-const cohortBuckets = 8
+// rollupBuckets is how many rows each key of the shared rollups (a cohort's
+// month, a product's month, a store's day of points) is spread over. Each
+// transaction writes all its changes into one bucket it picks at random
+// (pickBucket), so two writers meet on a row only when they pick the same
+// one. On multi-primary Galera, writers on different nodes cannot wait for
+// each other's locks: one is aborted at certification and retried. Spread
+// by order or customer instead, a batch of twenty orders touched nearly
+// every bucket, and every concurrent batch on another node collided with it.
+// Reads sum the buckets; which bucket holds what does not matter.
+const rollupBuckets = 16
+
+// pickBucket is a transaction's bucket of the shared rollups.
+func pickBucket() int64 { return mrand.Int64N(rollupBuckets) }
 
 type cohortKey struct {
 	store  loyalty.StoreID
@@ -90,6 +101,7 @@ type dayWriter struct {
 	gone             []stmt
 	noSums           map[loyalty.StoreID][]int64
 	cohorts          map[cohortKey]int64
+	bucket           int64 // the transaction's bucket of the cohort rollup
 }
 
 // customer queues the changes from old (as stored) to days (ascending).
@@ -160,10 +172,10 @@ func (d *dayWriter) customer(store loyalty.StoreID, pk int64, old []dayRow, days
 	if d.cohorts == nil {
 		d.cohorts = map[cohortKey]int64{}
 	}
-	for _, k := range cohortCells(store, pk, before) {
+	for _, k := range cohortCells(store, pk, before, d.bucket) {
 		d.cohorts[k]--
 	}
-	for _, k := range cohortCells(store, pk, kept) {
+	for _, k := range cohortCells(store, pk, kept, d.bucket) {
 		d.cohorts[k]++
 	}
 }
@@ -171,7 +183,7 @@ func (d *dayWriter) customer(store loyalty.StoreID, pk int64, old []dayRow, days
 // cohortCells are the cohort rollup's cells a customer with these days
 // (ascending, all paid) counts in: their first month's cohort, once for
 // each month they bought in.
-func cohortCells(store loyalty.StoreID, pk int64, days []loyalty.CustomerDay) []cohortKey {
+func cohortCells(store loyalty.StoreID, pk int64, days []loyalty.CustomerDay, bucket int64) []cohortKey {
 	if len(days) == 0 {
 		return nil
 	}
@@ -180,7 +192,7 @@ func cohortCells(store loyalty.StoreID, pk int64, days []loyalty.CustomerDay) []
 	for _, x := range days {
 		m := x.Day[:8] + "01"
 		if len(out) == 0 || out[len(out)-1].month != m {
-			out = append(out, cohortKey{store, cohort, m, pk % cohortBuckets})
+			out = append(out, cohortKey{store, cohort, m, bucket})
 		}
 	}
 	return out
@@ -226,7 +238,7 @@ func (d *dayWriter) render(w *writes) {
 	}
 	addRows(w, `INSERT INTO report_cohorts (store_id, cohort, month, bucket, customers)`, rows,
 		`ON DUPLICATE KEY UPDATE customers=customers+VALUES(customers)`)
-	*d = dayWriter{}
+	*d = dayWriter{bucket: d.bucket}
 }
 
 // reportDeltas are rollup changes queued by a batch: per customer and day,
@@ -274,7 +286,7 @@ func (r *reportDeltas) change(st loyalty.Store, before, after loyalty.OrderState
 
 // render reads the changed customers' days (one query per store) and adds
 // to w the statements that apply the queued changes to them.
-func (r *reportDeltas) render(ctx context.Context, q sqlx.QueryerContext, w *writes) error {
+func (r *reportDeltas) render(ctx context.Context, q sqlx.QueryerContext, w *writes, bucket int64) error {
 	if len(r.customers) == 0 {
 		return nil
 	}
@@ -286,7 +298,7 @@ func (r *reportDeltas) render(ctx context.Context, q sqlx.QueryerContext, w *wri
 	for k := range r.days {
 		changes[k.customer] = append(changes[k.customer], k)
 	}
-	var dw dayWriter
+	dw := dayWriter{bucket: bucket}
 	for _, st := range sortedStores(byStore) {
 		cs := byStore[st]
 		sort.Slice(cs, func(i, j int) bool { return cs[i] < cs[j] })
@@ -361,7 +373,7 @@ func recomputeReports(ctx context.Context, tx *sqlx.Tx, st loyalty.Store, custom
 		byCustomer[o.Customer] = append(byCustomer[o.Customer], o)
 	}
 	loc := st.Program.Location()
-	var dw dayWriter
+	dw := dayWriter{bucket: pickBucket()}
 	for i, c := range cs {
 		if i > 0 && c == cs[i-1] {
 			continue
@@ -692,38 +704,37 @@ func (s *ReportService) rebuildCohorts(ctx context.Context, store loyalty.StoreI
 	})
 }
 
-// checkCohorts compares the cohort rollup with a recount from the days
-// (cells counting nobody are as good as absent).
+// checkCohorts compares the cohort rollup, summed over its buckets, with a
+// recount from the days (cells counting nobody are as good as absent).
 func (s *ReportService) checkCohorts(ctx context.Context, store loyalty.StoreID) ([]string, error) {
 	type cell struct {
 		Cohort    string `db:"cohort"`
 		Month     string `db:"month"`
-		Bucket    int64  `db:"bucket"`
 		Customers int64  `db:"customers"`
 	}
 	var held, want []cell
 	if err := s.db.db.SelectContext(ctx, &held, `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, DATE_FORMAT(month, '%Y-%m-%d') AS month,
-		bucket, customers FROM report_cohorts WHERE store_id=? AND customers <> 0`, store); err != nil {
+		SUM(customers) AS customers FROM report_cohorts WHERE store_id=? GROUP BY cohort, month HAVING SUM(customers) <> 0`, store); err != nil {
 		return nil, fmt.Errorf("read cohorts: %w", err)
 	}
 	if err := s.db.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(cohort, '%Y-%m-%d') AS cohort, DATE_FORMAT(month, '%Y-%m-%d') AS month,
-		bucket, customers FROM (`+cohortsSQL+`) x`, store, store); err != nil {
+		SUM(customers) AS customers FROM (`+cohortsSQL+`) x GROUP BY cohort, month`, store, store); err != nil {
 		return nil, fmt.Errorf("count cohorts: %w", err)
 	}
-	w := map[[3]any]int64{}
+	w := map[[2]string]int64{}
 	for _, c := range want {
-		w[[3]any{c.Cohort, c.Month, c.Bucket}] = c.Customers
+		w[[2]string{c.Cohort, c.Month}] = c.Customers
 	}
 	var diffs []string
 	for _, c := range held {
-		k := [3]any{c.Cohort, c.Month, c.Bucket}
+		k := [2]string{c.Cohort, c.Month}
 		if w[k] != c.Customers {
-			diffs = append(diffs, fmt.Sprintf("cohort %s in %s (bucket %d): the rollup holds %d customers, the days say %d", c.Cohort, c.Month, c.Bucket, c.Customers, w[k]))
+			diffs = append(diffs, fmt.Sprintf("cohort %s in %s: the rollup holds %d customers, the days say %d", c.Cohort, c.Month, c.Customers, w[k]))
 		}
 		delete(w, k)
 	}
 	for k, n := range w {
-		diffs = append(diffs, fmt.Sprintf("cohort %s in %s (bucket %d) is missing (%d customers)", k[0], k[1], k[2], n))
+		diffs = append(diffs, fmt.Sprintf("cohort %s in %s is missing (%d customers)", k[0], k[1], n))
 	}
 	return diffs, nil
 }
@@ -733,40 +744,41 @@ func (s *ReportService) checkCohorts(ctx context.Context, store loyalty.StoreID)
 const productMonthsSQL = `SELECT store_id, day - INTERVAL (DAYOFMONTH(day) - 1) DAY AS month, product_id, order_id % 8 AS bucket,
 	SUM(quantity) AS quantity, SUM(net) AS net, COUNT(*) AS orders FROM order_products WHERE store_id=? GROUP BY 1, 2, 3, 4`
 
-// checkProductMonths compares the month rollup with the sums of the
-// products rollup (rows summing to nothing are as good as absent).
+// checkProductMonths compares the month rollup, summed over its buckets,
+// with the sums of the products rollup (rows summing to nothing are as good
+// as absent).
 func (s *ReportService) checkProductMonths(ctx context.Context, st loyalty.Store) ([]string, error) {
 	type row struct {
 		Month    string `db:"month"`
 		Product  int64  `db:"product_id"`
-		Bucket   int64  `db:"bucket"`
 		Quantity int64  `db:"quantity"`
 		Net      int64  `db:"net"`
 		Orders   int64  `db:"orders"`
 	}
 	var held, want []row
-	if err := s.db.db.SelectContext(ctx, &held, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id, bucket, quantity, net, orders
-		FROM report_product_months WHERE store_id=? AND (quantity <> 0 OR net <> 0 OR orders <> 0)`, st.ID); err != nil {
+	if err := s.db.db.SelectContext(ctx, &held, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id,
+		SUM(quantity) AS quantity, SUM(net) AS net, SUM(orders) AS orders FROM report_product_months WHERE store_id=?
+		GROUP BY month, product_id HAVING SUM(quantity) <> 0 OR SUM(net) <> 0 OR SUM(orders) <> 0`, st.ID); err != nil {
 		return nil, fmt.Errorf("read product months: %w", err)
 	}
-	if err := s.db.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id, bucket, quantity, net, orders FROM (`+
-		productMonthsSQL+`) x`, st.ID); err != nil {
+	if err := s.db.db.SelectContext(ctx, &want, `SELECT DATE_FORMAT(month, '%Y-%m-%d') AS month, product_id,
+		SUM(quantity) AS quantity, SUM(net) AS net, SUM(orders) AS orders FROM (`+productMonthsSQL+`) x GROUP BY month, product_id`, st.ID); err != nil {
 		return nil, fmt.Errorf("sum product months: %w", err)
 	}
-	w := map[[3]any]row{}
+	w := map[[2]any]row{}
 	for _, r := range want {
-		w[[3]any{r.Month, r.Product, r.Bucket}] = r
+		w[[2]any{r.Month, r.Product}] = r
 	}
 	var diffs []string
 	for _, r := range held {
-		k := [3]any{r.Month, r.Product, r.Bucket}
+		k := [2]any{r.Month, r.Product}
 		if x, ok := w[k]; !ok || x != r {
-			diffs = append(diffs, fmt.Sprintf("product %d in %s (bucket %d): the month rollup holds %+v, the products rollup says %+v", r.Product, r.Month, r.Bucket, r, x))
+			diffs = append(diffs, fmt.Sprintf("product %d in %s: the month rollup holds %+v, the products rollup says %+v", r.Product, r.Month, r, x))
 		}
 		delete(w, k)
 	}
 	for _, x := range w {
-		diffs = append(diffs, fmt.Sprintf("product %d in %s (bucket %d) is missing from the month rollup (%+v)", x.Product, x.Month, x.Bucket, x))
+		diffs = append(diffs, fmt.Sprintf("product %d in %s is missing from the month rollup (%+v)", x.Product, x.Month, x))
 	}
 	return diffs, nil
 }
@@ -1339,10 +1351,6 @@ func (s *ReportService) ReportTop(ctx context.Context, st loyalty.Store, by stri
 	return out, nil
 }
 
-// pointsBuckets spreads a store's day of the points rollup over rows
-// chosen by customer, so concurrent writers rarely meet on one row.
-const pointsBuckets = 16
-
 type pointsKey struct {
 	store  loyalty.StoreID
 	day    time.Time
@@ -1352,11 +1360,11 @@ type pointsKey struct {
 // pointsDeltas are changes to report_points_days queued by a ledger writer.
 type pointsDeltas map[pointsKey]*loyalty.PointsMovement
 
-func (d *pointsDeltas) add(store loyalty.StoreID, day time.Time, customer int64, m loyalty.PointsMovement) {
+func (d *pointsDeltas) add(store loyalty.StoreID, day time.Time, bucket int64, m loyalty.PointsMovement) {
 	if *d == nil {
 		*d = pointsDeltas{}
 	}
-	k := pointsKey{store, day, customer % pointsBuckets}
+	k := pointsKey{store, day, bucket}
 	x := (*d)[k]
 	if x == nil {
 		x = &loyalty.PointsMovement{}
@@ -1473,7 +1481,7 @@ func (b *batch) renderProducts(ctx context.Context, w *writes, dirty []orderKey,
 			}
 			rows.WriteString("(?,?,?,?,?,?)")
 			args = append(args, k.store, k.order, l.ProductID, day, l.Quantity, l.Net)
-			months.add(productMonth{k.store, day[:8] + "01", l.ProductID, k.order % productBuckets}, l.Quantity, l.Net, 1)
+			months.add(productMonth{k.store, day[:8] + "01", l.ProductID, b.ledger.bucket}, l.Quantity, l.Net, 1)
 		}
 	}
 	for _, id := range sortedStores(del) {
@@ -1487,7 +1495,7 @@ func (b *batch) renderProducts(ctx context.Context, w *writes, dirty []orderKey,
 			return fmt.Errorf("read replaced product rows: %w", err)
 		}
 		for _, r := range old {
-			months.add(productMonth{id, r.Day[:8] + "01", r.Product, r.Order % productBuckets}, -r.Quantity, -r.Net, -1)
+			months.add(productMonth{id, r.Day[:8] + "01", r.Product, b.ledger.bucket}, -r.Quantity, -r.Net, -1)
 		}
 		w.add(`DELETE FROM order_products WHERE store_id=? AND order_id IN (?`+in+`)`, args...)
 	}
@@ -1497,10 +1505,6 @@ func (b *batch) renderProducts(ctx context.Context, w *writes, dirty []orderKey,
 	months.render(w)
 	return nil
 }
-
-// productBuckets spreads a product's month over rows chosen by order, so
-// concurrent writers rarely wait on a best seller's one row.
-const productBuckets = 8
 
 type productMonth struct {
 	store   loyalty.StoreID

@@ -1,1 +1,1 @@
-<?php return array('dependencies' => array(), 'version' => '1c2cf09b28665bc80add');
+<?php return array('dependencies' => array(), 'version' => '55f6287451b2883453da');

@@ -3,8 +3,8 @@
  * first-party cookie the checkout reads ("CODE.unix-time", SameSite=Lax,
  * Secure on HTTPS) and show a dismissible welcome notice when the code is
  * valid. Runs in the browser so cached pages need no PHP; the notice text
- * comes from the plugin's REST route (vafa/v1/referral/CODE), already
- * translated. Settings arrive in window.vafaReferral (wp_localize_script).
+ * and its button's come from the plugin's REST route (vafa/v1/referral/CODE),
+ * already translated. Settings arrive in window.vafaReferral (wp_localize_script).
  */
 ( function () {
 	const cfg = window.vafaReferral;
@@ -47,7 +47,7 @@
 			const close = document.createElement( 'button' );
 			close.type = 'button';
 			close.className = 'vafa-dismiss';
-			close.textContent = cfg.dismiss;
+			close.textContent = answer.dismiss;
 			close.addEventListener( 'click', () => {
 				box.remove();
 				try {

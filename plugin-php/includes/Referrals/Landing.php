@@ -54,6 +54,9 @@ final class Landing {
 		$out  = array(
 			'valid'   => false,
 			'message' => '',
+			// The notice's button: asked only when a link carries a code, so
+			// the script on every page needs no translation of its own.
+			'dismiss' => __( 'Dismiss', 'vafa' ),
 		);
 		$client = View::client();
 		if ( null === $code || ! $client ) {
@@ -99,7 +102,6 @@ final class Landing {
 				'cookie'  => Cookie::NAME,
 				'days'    => Cookie::days(),
 				'secure'  => is_ssl(),
-				'dismiss' => __( 'Dismiss', 'vafa' ),
 				'rtl'     => Format::is_rtl( determine_locale() ),
 			)
 		);
