@@ -196,16 +196,11 @@ func run(c config) error {
 	add(result{Metric: "bare Gin JSON handler", Value: ginRate, Unit: "req/s"})
 
 	// The service, as a subprocess on a fresh database.
-	bin, cleanup, err := buildService("")
+	svc, bin, stop, err := freshService(ctx, admin, base, c)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	svc, err := startService(ctx, admin, base, c, bin)
-	if err != nil {
-		return err
-	}
-	defer svc.stop()
+	defer stop()
 
 	// Accept alone: the same binary with VAFA_WORKERS=0, as an ingest-only
 	// node runs; then the full service drains what it stored.
@@ -968,6 +963,21 @@ func compareLedger(ctx context.Context, admin *sql.DB, base *mysql.Config, c con
 	}, nil
 }
 
+// freshService builds this tree's service and starts it on a fresh
+// database; stop ends it and removes the binary.
+func freshService(ctx context.Context, admin *sql.DB, base *mysql.Config, c config) (*service, string, func(), error) {
+	bin, cleanup, err := buildService("")
+	if err != nil {
+		return nil, "", nil, err
+	}
+	svc, err := startService(ctx, admin, base, c, bin)
+	if err != nil {
+		cleanup()
+		return nil, "", nil, err
+	}
+	return svc, bin, func() { svc.stop(); cleanup() }, nil
+}
+
 func startService(ctx context.Context, admin *sql.DB, base *mysql.Config, c config, bin string) (*service, error) {
 	s := &service{bin: bin, admin: admin, dbName: randName("vafa_bench_svc_"), client: newClient(c.concurrency)}
 	cfg := base.Clone()
@@ -1297,16 +1307,11 @@ func redemptionsOnly(ctx context.Context, admin *sql.DB, base *mysql.Config, c c
 	add(result{Metric: "raw MariaDB INSERT+UPDATE transaction", Value: rawTx, Unit: "tx/s"})
 	add(latency("raw INSERT+UPDATE tx p50", percentile(rawLat, 50), 0))
 	add(latency("raw INSERT+UPDATE tx p99", percentile(rawLat, 99), 0))
-	bin, cleanup, err := buildService("")
+	svc, _, stop, err := freshService(ctx, admin, base, c)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	svc, err := startService(ctx, admin, base, c, bin)
-	if err != nil {
-		return err
-	}
-	defer svc.stop()
+	defer stop()
 	if _, _, err := webhookToLedger(svc, c); err != nil {
 		return err
 	}
