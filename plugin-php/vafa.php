@@ -3,7 +3,7 @@
  * Plugin Name:       Vafa Loyalty
  * Plugin URI:        https://github.com/vafaloyalty/vafa
  * Description:       Points, rewards and referrals for WooCommerce, backed by the Vafa loyalty service. Connect with one token; orders earn points; shoppers see them in My Account, on products, in the cart and at checkout.
- * Version:           0.3.1
+ * Version:           0.3.2
  * Requires at least: 6.1
  * Requires PHP:      8.1
  * Requires Plugins:  woocommerce
@@ -19,7 +19,7 @@
 
 defined( 'ABSPATH' ) || exit;
 
-define( 'VAFA_VERSION', '0.3.1' );
+define( 'VAFA_VERSION', '0.3.2' );
 define( 'VAFA_FILE', __FILE__ );
 define( 'VAFA_DIR', __DIR__ );
 

@@ -212,7 +212,9 @@ meta_before=$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE meta_key LIKE 'v
 for c in 0 abc 99999999999999999999 1 2 3; do
   curl -s -o /dev/null "$VAFA_WP_URL/?page_id=$page&vafa_cursor=$c&vafa_test_login=$secret&vafa_test_user=$shopper"
 done
-check "hostile cursors do not mark the service down" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='_transient_vafa_down'")" = 0
+check "the outage memo is an autoloaded option (no query per page view)" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='vafa_down_until' AND autoload IN ('yes','on')")" = 1
+check "hostile cursors do not mark the service down" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='vafa_down_until' AND option_value > UNIX_TIMESTAMP()")" = 0
+check "a shopper's cached figures are stored as JSON" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE user_id=$shopper AND meta_key LIKE 'vafa\\_%' AND meta_value LIKE '{%\"_vafa_fresh\":%'")" -ge 1
 check "cursor pages store no last-known figures" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE meta_key LIKE 'vafa\\_%'")" = "$meta_before"
 # Page caches: a cache that stores every page, honouring DONOTCACHEPAGE and
 # no-cache headers as WordPress page caches do, never shows one shopper's figures to another.
@@ -341,6 +343,7 @@ view en_US > "$tmp/page-down.html"
 t=$(tail -1 "$tmp/page-down.html")
 check "service hanging: page shows the last figures marked with their time" grep -q 'figures as of' "$tmp/page-down.html"
 check "service hanging: page rendered within the 1.5 s timeout (+1 s) [${t}s]" python3 -c "import sys; sys.exit(0 if float('$t') < 2.5 else 1)"
+check "the outage is remembered for the next page views" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='vafa_down_until' AND option_value > UNIX_TIMESTAMP()")" = 1
 wpcli forget-cache "$shopper" all >/dev/null
 view en_US > "$tmp/page-down2.html"
 t2=$(tail -1 "$tmp/page-down2.html")

@@ -98,7 +98,7 @@ if [ ${#install_args[@]} -gt 0 ]; then
   pages+=("My Account > Rewards|/?page_id=$myaccount&rewards=" "product page|/?p=$product&post_type=product")
   log "WooCommerce $(j "$tmp/wc.json" 'd["version"]')"
 fi
-php -S "127.0.0.1:$wp_port" -t "$site" >"$tmp/php.log" 2>&1 & pids+=($!)
+php -d opcache.enable_cli=1 -S "127.0.0.1:$wp_port" -t "$site" >"$tmp/php.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "$VAFA_WP_URL/" 2>/dev/null && break; sleep 0.1; done
 wpcli connect "$(j "$tmp/store.json" 'd["connect_token"]')" >/dev/null
 

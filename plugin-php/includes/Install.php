@@ -52,6 +52,13 @@ final class Install {
 				delete_transient( Program::TRANSIENT );
 				delete_option( Settings::PROGRAM_AT );
 			},
+			// 0.3.2: the outage memo is an autoloaded option (a transient, not
+			// autoloaded, cost every storefront read a query). Shoppers' cached
+			// figures are JSON now; older copies are still read.
+			'0.3.2' => static function () {
+				delete_transient( Settings::PREFIX . 'down' );
+				add_option( Settings::DOWN_UNTIL, 0, '', 'yes' );
+			},
 		);
 	}
 

@@ -66,14 +66,14 @@ final class Program {
 				return $p;
 			}
 		}
-		if ( ! $this->client || false !== get_transient( Settings::PREFIX . 'down' ) ) {
+		if ( ! $this->client || ApiClient::down() ) {
 			return self::last();
 		}
 		try {
 			$p = $this->client->as_user( 'GET', '/v1/program', '0', 'shopper' );
 		} catch ( ApiException $e ) {
 			if ( ApiClient::means_down( $e ) ) {
-				set_transient( Settings::PREFIX . 'down', 1, 30 );
+				ApiClient::mark_down();
 			}
 			return self::last();
 		}

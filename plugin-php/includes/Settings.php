@@ -40,8 +40,15 @@ final class Settings {
 	const BIRTHDAY_CHECKOUT = 'vafa_birthday_checkout';
 
 	/**
-	 * Prefix of every transient (per-user figures, the "service down" memo,
-	 * the cached program) and of every user meta key (last good figures).
+	 * Until when (unix time) the service is taken as down after an outage
+	 * (ApiClient::down). Autoloaded, with 0 when there was none, so every
+	 * storefront read asks it without a query.
+	 */
+	const DOWN_UNTIL = 'vafa_down_until';
+
+	/**
+	 * Prefix of every transient (the cached program before 0.3.1) and of
+	 * every user meta key (the last good figures).
 	 */
 	const PREFIX = 'vafa_';
 
@@ -57,7 +64,7 @@ final class Settings {
 	 * @return string[]
 	 */
 	public static function all_options(): array {
-		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION, self::EVENTS_SECRET, self::EVENTS_RECEIVER, self::BIRTHDAY_CHECKOUT, self::PROGRAM_AT, self::SCHEDULED );
+		return array( self::OPTION, self::PRIVATE_KEY, self::WEBHOOKS, self::TIMEOUT, self::CURSOR, self::SYNC_RETRY, self::IMPORT, self::PROGRAM_LAST, self::STATUS, self::VERSION, self::EVENTS_SECRET, self::EVENTS_RECEIVER, self::BIRTHDAY_CHECKOUT, self::PROGRAM_AT, self::SCHEDULED, self::DOWN_UNTIL );
 	}
 
 	/**
@@ -103,6 +110,7 @@ final class Settings {
 		$connection['has_key'] = '' !== $private_key;
 		self::autoload( self::OPTION, $connection );
 		update_option( self::PRIVATE_KEY, base64_encode( $private_key ), false ); // phpcs:ignore WordPress.PHP.DiscouragedPHPFunctions.obfuscation_base64_encode -- binary key storage.
+		self::autoload( self::DOWN_UNTIL, 0 );
 		delete_option( self::SCHEDULED ); // schedule the background jobs on the next request
 	}
 

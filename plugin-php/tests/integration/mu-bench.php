@@ -33,7 +33,7 @@ if ( 'forget' === $vafa_bench ) {
 			foreach ( array( \Vafa\Storefront\View::SUMMARY, '/v1/me/rewards', '/v1/me/tier' ) as $path ) {
 				\Vafa\ApiClient::forget_cached( $user, $path );
 			}
-			delete_transient( \Vafa\Settings::PREFIX . 'down' );
+			update_option( \Vafa\Settings::DOWN_UNTIL, 0 );
 			exit;
 		},
 		1

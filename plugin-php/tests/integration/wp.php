@@ -76,14 +76,15 @@ switch ( $cmd ) {
 		$wpdb->query( "DELETE FROM {$wpdb->options} WHERE option_name LIKE '\\_transient\\_vafa\\_%' OR option_name LIKE '\\_transient\\_timeout\\_vafa\\_%'" );
 		\Vafa\Program::forget();
 		wp_cache_flush();
-		// The user's cached figures (user meta since 0.3.1) are made stale; the
-		// copies stay as the last good answers.
+		update_option( \Vafa\Settings::DOWN_UNTIL, 0 );
+		// The user's cached figures (user meta since 0.3.1, JSON since 0.3.2)
+		// are made stale; the copies stay as the last good answers.
 		if ( isset( $argv[3] ) && (int) $argv[3] > 0 ) {
-			foreach ( (array) get_user_meta( (int) $argv[3] ) as $key => $values ) {
-				$v = maybe_unserialize( $values[0] ?? '' );
-				if ( 0 === strpos( (string) $key, 'vafa_' ) && is_array( $v ) && isset( $v['_vafa_fresh'] ) ) {
+			foreach ( array_keys( (array) get_user_meta( (int) $argv[3] ) ) as $key ) {
+				$v = 0 === strpos( (string) $key, 'vafa_' ) ? \Vafa\ApiClient::copy( (int) $argv[3], (string) $key ) : null;
+				if ( null !== $v && isset( $v['_vafa_fresh'] ) ) {
 					$v['_vafa_fresh'] = 0;
-					update_user_meta( (int) $argv[3], $key, $v );
+					\Vafa\ApiClient::keep( (int) $argv[3], (string) $key, $v );
 				}
 			}
 		}

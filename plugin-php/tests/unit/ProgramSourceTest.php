@@ -72,7 +72,7 @@ final class ProgramSourceTest extends TestCase {
 		update_option( Settings::PROGRAM_LAST, self::PROGRAM );
 		$source = new Program( new FakeClient( $e ) );
 		$this->assertSame( self::PROGRAM, $source->fetch(), 'the last known program is used' );
-		$this->assertSame( $down, false !== get_transient( Settings::PREFIX . 'down' ) );
+		$this->assertSame( $down, \Vafa\ApiClient::down() );
 	}
 
 	public function test_not_connected_reads_nothing(): void {
