@@ -9,9 +9,11 @@
 # (mu-bench.php drops it for the request), with it and the shopper's cache
 # warm, and with the cache dropped first (cold: the plugin asks the
 # service). With php-excimer, as many profiled views per page, warm and
-# cold, give the plugin's own time: the samples whose stack is in the
+# cold in turn, give the plugin's own time: the samples whose stack is in the
 # plugin, a measure the page's view-to-view swing (several milliseconds on a
-# small virtual machine) does not blur. Then the service is frozen (SIGSTOP)
+# small virtual machine) does not blur. PHP runs with opcache, as every
+# production PHP does (the CLI server has it off by default: each view then
+# compiles WordPress, WooCommerce and the plugin again). Then the service is frozen (SIGSTOP)
 # and one cold page view shows the ceiling. Prints one JSON result per line on stdout (bench/main.go
 # adds them to its table); progress on stderr.
 set -euo pipefail
@@ -121,7 +123,7 @@ view() { # mode (off, on, cold) path [profile] -> seconds; a cold view follows a
     curl -s -o /dev/null -H "X-Vafa-Bench: forget" "$VAFA_WP_URL$2&vafa_test_login=$secret&vafa_test_user=$shopper"
     mode=on
   fi
-  curl -s -o /dev/null -w '%{time_total}' -H "X-Vafa-Bench: $mode" ${3:+-H "X-Vafa-Bench-Profile: 1"} \
+  curl -s -o /dev/null -w '%{time_total}' -H "X-Vafa-Bench: $mode" ${3:+-H "X-Vafa-Bench-Profile: $3"} \
     "$VAFA_WP_URL$2&vafa_test_login=$secret&vafa_test_user=$shopper"
 }
 
@@ -135,10 +137,20 @@ emit() { # metric value unit target
 stats() { python3 -c 'import sys,statistics; v=sorted(float(x)*1000 for x in sys.argv[1:]); print("%.2f %.2f" % (statistics.median(v), v[max(0,int(round(0.95*len(v)))-1)]))' "$@"; }
 profile_log=$site/wp-content/vafa-bench-profile.log
 profiled() { php -r 'exit(class_exists("ExcimerProfiler") ? 0 : 1);'; }
-profile() { # mode path -> "median p95" of the plugin's own milliseconds over $reps profiled views
+profile() { # path -> "warm-median warm-p95 cold-median cold-p95 page-median" of the plugin's own
+  # milliseconds over $reps profiled views of each, interleaved so both see the
+  # machine in the same state (its speed drifts by half from one minute to the next)
   rm -f "$profile_log"
-  for _ in $(seq 1 "$reps"); do view "$1" "$2" profile >/dev/null; done
-  python3 -c 'import sys,statistics; v=sorted(float(l.split()[0]) for l in open(sys.argv[1])); print("%.2f %.2f" % (statistics.median(v), v[max(0,int(round(0.95*len(v)))-1)]))' "$profile_log"
+  for _ in $(seq 1 "$reps"); do view on "$1" warm >/dev/null; view cold "$1" cold >/dev/null; done
+  python3 -c '
+import sys, statistics
+own = {"warm": [], "cold": []}; page = []
+for line in open(sys.argv[1]):
+    label, mine, total = line.split()
+    own[label].append(float(mine)); page.append(float(total))
+def mp(v):
+    v = sorted(v); return "%.2f %.2f" % (statistics.median(v), v[max(0, int(round(0.95 * len(v))) - 1)])
+print(mp(own["warm"]), mp(own["cold"]), "%.1f" % statistics.median(page))' "$profile_log"
 }
 
 for entry in "${pages[@]}"; do
@@ -160,11 +172,11 @@ for entry in "${pages[@]}"; do
   before=$(svc_calls); view cold "$path" >/dev/null; after=$(svc_calls)
   emit "storefront $name: service calls per cold page view" "$((after - before))" calls "<= 1"
   if profiled; then
-    read -r own_warm own_warm_p95 <<<"$(profile on "$path")"
     read -r n0 s0 <<<"$(svc_summary)"
-    read -r own_cold own_cold_p95 <<<"$(profile cold "$path")"
+    read -r own_warm own_warm_p95 own_cold own_cold_p95 own_page <<<"$(profile "$path")"
     read -r n1 s1 <<<"$(svc_summary)"
-    log "$name: the plugin's own time (sampled), warm $own_warm ms (p95 $own_warm_p95), cold $own_cold ($own_cold_p95)"
+    log "$name: the plugin's own time (sampled, pages of $own_page ms), warm $own_warm ms (p95 $own_warm_p95), cold $own_cold ($own_cold_p95)"
+    emit "storefront $name: whole page in the sampled views (the machine's pace), median" "$own_page" ms ""
     emit "storefront $name, plugin's own time warm (sampled): median" "$own_warm" ms "< 2 ms"
     emit "storefront $name, plugin's own time warm (sampled): p95" "$own_warm_p95" ms ""
     emit "storefront $name, plugin's own time cold (sampled): median" "$own_cold" ms "< 5 ms"

@@ -45,13 +45,15 @@ if ( '' !== $vafa_bench && ! empty( $_SERVER['HTTP_X_VAFA_BENCH_PROFILE'] ) && c
 	// plugin (its files or the Vafa namespace; a service call's wait
 	// included). The page's total varies by several milliseconds from view to
 	// view on a small virtual machine; this share does not. One line per
-	// view: "<plugin ms> <page ms>", in wp-content/vafa-bench-profile.log.
+	// view: "<label> <plugin ms> <page ms>", in wp-content/vafa-bench-profile.log
+	// (the label is the X-Vafa-Bench-Profile header: warm or cold).
 	$vafa_profiler = new ExcimerProfiler();
 	$vafa_profiler->setPeriod( 0.0001 );
 	$vafa_profiler->setEventType( EXCIMER_REAL );
 	$vafa_profiler->start();
+	$vafa_label = preg_replace( '/[^a-z]/', '', (string) $_SERVER['HTTP_X_VAFA_BENCH_PROFILE'] );
 	register_shutdown_function(
-		static function () use ( $vafa_profiler ) {
+		static function () use ( $vafa_profiler, $vafa_label ) {
 			$vafa_profiler->stop();
 			$dir  = (string) realpath( WP_CONTENT_DIR . '/plugins/vafa' );
 			$all  = 0;
@@ -66,7 +68,7 @@ if ( '' !== $vafa_bench && ! empty( $_SERVER['HTTP_X_VAFA_BENCH_PROFILE'] ) && c
 					}
 				}
 			}
-			file_put_contents( WP_CONTENT_DIR . '/vafa-bench-profile.log', sprintf( "%.2f %.2f\n", $mine / 10, $all / 10 ), FILE_APPEND );
+			file_put_contents( WP_CONTENT_DIR . '/vafa-bench-profile.log', sprintf( "%s %.2f %.2f\n", $vafa_label, $mine / 10, $all / 10 ), FILE_APPEND );
 		}
 	);
 }
