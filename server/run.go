@@ -138,7 +138,6 @@ func openServices(ctx context.Context, cfg Config, env Env) (*services, error) {
 // Close stops the inbox's writers, then closes statements and the pool.
 func (s *services) Close() error {
 	s.inbox.Close()
-	s.customers.Close()
 	return s.db.Close()
 }
 

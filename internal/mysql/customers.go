@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -28,21 +26,10 @@ var _ loyalty.CustomerLedger = (*CustomerService)(nil)
 // adjustments.
 type CustomerService struct {
 	db *DB
-
-	stmtMu      sync.Mutex
-	balanceStmt atomic.Pointer[sql.Stmt] // prepared on first use (after migrations made the table)
 }
 
 // NewCustomerService returns the customer service on db.
 func NewCustomerService(db *DB) *CustomerService { return &CustomerService{db: db} }
-
-// Close releases the prepared statement.
-func (s *CustomerService) Close() error {
-	if st := s.balanceStmt.Swap(nil); st != nil {
-		return st.Close()
-	}
-	return nil
-}
 
 // customerColumns are read into customerRow.
 const customerColumns = `id, store_id, wc_customer_id, guest_email, merged_into, available, pending, held, lifetime`
@@ -254,35 +241,13 @@ func markMerged(ctx context.Context, tx *sqlx.Tx, guest, customer int64, now tim
 	return nil
 }
 
-// balanceQuery returns the prepared balance read, preparing it once.
-func (s *CustomerService) balanceQuery(ctx context.Context) (*sql.Stmt, error) {
-	if st := s.balanceStmt.Load(); st != nil {
-		return st, nil
-	}
-	s.stmtMu.Lock()
-	defer s.stmtMu.Unlock()
-	if st := s.balanceStmt.Load(); st != nil {
-		return st, nil
-	}
-	st, err := s.db.db.PrepareContext(ctx, `SELECT available, pending, held, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`)
-	if err != nil {
-		return nil, fmt.Errorf("prepare balance read: %w", err)
-	}
-	s.balanceStmt.Store(st)
-	return st, nil
-}
-
 // Balance returns the WooCommerce customer's balance; zeros for a customer
 // the ledger has not seen.
 func (s *CustomerService) Balance(ctx context.Context, store loyalty.StoreID, customerID int64) (loyalty.Balance, error) {
-	// The storefront's hottest read: a prepared statement (parsed once per
-	// connection) and a plain Scan, no reflection.
-	stmt, err := s.balanceQuery(ctx)
-	if err != nil {
-		return loyalty.Balance{}, err
-	}
+	// The storefront's hottest read: prepared, and a plain Scan, no reflection.
 	var b loyalty.Balance
-	err = stmt.QueryRowContext(ctx, store, customerID).Scan(&b.Available, &b.Pending, &b.Held, &b.Lifetime)
+	err := s.db.prepared().QueryRowxContext(ctx, `SELECT available, pending, held, lifetime FROM customers WHERE store_id=? AND wc_customer_id=?`,
+		store, customerID).Scan(&b.Available, &b.Pending, &b.Held, &b.Lifetime)
 	if errors.Is(err, sql.ErrNoRows) {
 		return loyalty.Balance{}, nil
 	}
@@ -296,7 +261,7 @@ func (s *CustomerService) Balance(ctx context.Context, store loyalty.StoreID, cu
 // below before (0 for the newest), at most limit.
 // A customer the store has not seen has none.
 func (s *CustomerService) Activity(ctx context.Context, store loyalty.StoreID, customerID int64, before int64, limit int) ([]loyalty.Activity, error) {
-	return activityWithTiers(ctx, s.db.db, store, byWC(customerID), before, limit)
+	return activityWithTiers(ctx, s.db.prepared(), store, byWC(customerID), before, limit)
 }
 
 // activityWithTiers is a page of the customer's ledger activity with the
@@ -305,7 +270,7 @@ func (s *CustomerService) Activity(ctx context.Context, store loyalty.StoreID, c
 // cursor names (or now, on the first page). The two reads run side by side
 // (the storefront shows this page on every cold view): the tier changes are
 // the newest up to the cursor, cut to the page's span once both are in.
-func activityWithTiers(ctx context.Context, db *sqlx.DB, store loyalty.StoreID, who customerRef, before int64, limit int) ([]loyalty.Activity, error) {
+func activityWithTiers(ctx context.Context, db sqlx.QueryerContext, store loyalty.StoreID, who customerRef, before int64, limit int) ([]loyalty.Activity, error) {
 	cust, custArgs := who.match("c.customer_pk", store)
 	query := `SELECT c.id, c.to_tier, c.reason, c.created_at, t.names FROM tier_changes c LEFT JOIN tiers t ON t.store_id=c.store_id AND t.id=c.to_tier
 		WHERE c.store_id=? AND ` + cust
@@ -330,7 +295,7 @@ func activityWithTiers(ctx context.Context, db *sqlx.DB, store loyalty.StoreID, 
 		return err
 	})
 	g.Go(func() error {
-		if err := db.SelectContext(ctx, &rows, query+` ORDER BY c.id DESC LIMIT 100`, args...); err != nil {
+		if err := sqlx.SelectContext(ctx, db, &rows, query+` ORDER BY c.id DESC LIMIT 100`, args...); err != nil {
 			return fmt.Errorf("read tier changes: %w", err)
 		}
 		return nil
@@ -365,7 +330,7 @@ func (s *CustomerService) Customer(ctx context.Context, store loyalty.StoreID, c
 	if err != nil {
 		return loyalty.CustomerDetail{}, notFound(err, "customer %d not found", customerID)
 	}
-	acts, err := activityWithTiers(ctx, s.db.db, store, byPK(r.ID), before, limit)
+	acts, err := activityWithTiers(ctx, s.db.prepared(), store, byPK(r.ID), before, limit)
 	if err != nil {
 		return loyalty.CustomerDetail{}, err
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +42,7 @@ type DB struct {
 	consecutiveIDs bool  // one multi-row INSERT gets consecutive ids, one apart
 	insertBytes    int   // body bytes one multi-row INSERT may carry, from max_allowed_packet
 	settings       ServerSettings
+	stmts          sync.Map // query text -> *sqlx.Stmt (prepared.go)
 }
 
 // ServerSettings are the server variables the service's promises depend on.
@@ -198,7 +200,10 @@ func (d *DB) Now() time.Time { return d.now() }
 
 // Close closes the pool. Close the services that hold statements or
 // queues first.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error {
+	d.closeStmts()
+	return d.db.Close()
+}
 
 // Ping checks that the database answers (readiness).
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }

@@ -55,7 +55,6 @@ func openTest(t *testing.T) (*testDB, *testClock) {
 		OrderService: NewOrderService(db), AuditService: NewAuditService(db), pool: db}
 	t.Cleanup(func() {
 		tdb.InboxService.Close()
-		tdb.CustomerService.Close()
 		db.Close()
 	})
 	return tdb, c

@@ -357,7 +357,7 @@ func (s *RedemptionService) CustomerRedemptions(ctx context.Context, store loyal
 		before = 1<<63 - 1
 	}
 	var rows []redemptionRow
-	err := s.db.db.SelectContext(ctx, &rows, `SELECT r.id, r.customer_pk, r.reward_id, r.kind, r.code, r.idempotency_key, r.points,
+	err := sqlx.SelectContext(ctx, s.db.prepared(), &rows, `SELECT r.id, r.customer_pk, r.reward_id, r.kind, r.code, r.idempotency_key, r.points,
 		r.value_minor, r.percent, r.product_id, r.state, r.order_id, r.issued_at, r.expires_at
 		FROM redemptions r JOIN customers c ON c.id=r.customer_pk
 		WHERE c.store_id=? AND c.wc_customer_id=? AND r.store_id=? AND r.id < ? ORDER BY r.id DESC LIMIT ?`,

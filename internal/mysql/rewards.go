@@ -107,7 +107,7 @@ func (s *RewardService) Rewards(ctx context.Context, store loyalty.StoreID, acti
 		q += ` AND active=1`
 	}
 	var rows []rewardRow
-	if err := s.db.db.SelectContext(ctx, &rows, q+` ORDER BY id LIMIT 500`, store); err != nil {
+	if err := sqlx.SelectContext(ctx, s.db.prepared(), &rows, q+` ORDER BY id LIMIT 500`, store); err != nil {
 		return nil, fmt.Errorf("list rewards: %w", err)
 	}
 	out := make([]loyalty.Reward, 0, len(rows))
