@@ -136,6 +136,9 @@ emit() { # metric value unit target
   python3 -c 'import json,sys; print(json.dumps({"metric":sys.argv[1],"value":float(sys.argv[2]),"unit":sys.argv[3],"target":sys.argv[4]}))' "$@"; }
 stats() { python3 -c 'import sys,statistics; v=sorted(float(x)*1000 for x in sys.argv[1:]); print("%.2f %.2f" % (statistics.median(v), v[max(0,int(round(0.95*len(v)))-1)]))' "$@"; }
 profile_log=$site/wp-content/vafa-bench-profile.log
+cpu_times() { awk '/^cpu /{print $2+$3+$4+$5+$6+$7+$8+$9, $9}' /proc/stat 2>/dev/null || echo "0 0"; }
+steal_pct() { # "total steal" at the start -> percent of CPU time the hypervisor gave to others since
+  read -r t1 s1 <<<"$(cpu_times)"; python3 -c 'import sys; t0,s0,t1,s1=map(float,sys.argv[1:]); print("%.0f" % (100*(s1-s0)/(t1-t0) if t1>t0 else 0))' $1 $2 "$t1" "$s1"; }
 profiled() { php -r 'exit(class_exists("ExcimerProfiler") ? 0 : 1);'; }
 profile() { # path -> "warm-median warm-p95 cold-median cold-p95 page-median" of the plugin's own
   # milliseconds over $reps profiled views of each, interleaved so both see the
@@ -173,10 +176,13 @@ for entry in "${pages[@]}"; do
   emit "storefront $name: service calls per cold page view" "$((after - before))" calls "<= 1"
   if profiled; then
     read -r n0 s0 <<<"$(svc_summary)"
+    cpu0=$(cpu_times)
     read -r own_warm own_warm_p95 own_cold own_cold_p95 own_page <<<"$(profile "$path")"
+    steal=$(steal_pct $cpu0)
     read -r n1 s1 <<<"$(svc_summary)"
-    log "$name: the plugin's own time (sampled, pages of $own_page ms), warm $own_warm ms (p95 $own_warm_p95), cold $own_cold ($own_cold_p95)"
+    log "$name: the plugin's own time (sampled, pages of $own_page ms, CPU steal $steal%), warm $own_warm ms (p95 $own_warm_p95), cold $own_cold ($own_cold_p95)"
     emit "storefront $name: whole page in the sampled views (the machine's pace), median" "$own_page" ms ""
+    emit "storefront $name: CPU time the hypervisor gave to other guests during the sampled views" "$steal" "%" ""
     emit "storefront $name, plugin's own time warm (sampled): median" "$own_warm" ms "< 2 ms"
     emit "storefront $name, plugin's own time warm (sampled): p95" "$own_warm_p95" ms ""
     emit "storefront $name, plugin's own time cold (sampled): median" "$own_cold" ms "< 5 ms"
