@@ -304,7 +304,7 @@ class ApiClient {
 		$value = (string) wp_json_encode( $data );
 		// The user's meta is loaded (with the user, or by copy()): no query.
 		if ( ! metadata_exists( 'user', $user_id, $key ) ) {
-			add_user_meta( $user_id, $key, $value );
+			add_user_meta( $user_id, $key, wp_slash( $value ) ); // it unslashes: JSON's backslashes must survive
 			return;
 		}
 		$wpdb->query( $wpdb->prepare( "UPDATE {$wpdb->usermeta} SET meta_value = %s WHERE user_id = %d AND meta_key = %s", $value, $user_id, $key ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery -- the plugin's own cache row; the loaded meta is updated below.

@@ -94,6 +94,27 @@ switch ( $cmd ) {
 		}
 		echo json_encode( array( 'ok' => true ) ), "\n";
 		break;
+	case 'copy-roundtrip':
+		// A shopper's cached copy, first written (an insert) and then
+		// rewritten (the one UPDATE), reads back exactly, from this request's
+		// loaded meta and from the database: Persian text, quotes, slashes and
+		// backslashes included.
+		$user = (int) $argv[3];
+		$key  = \Vafa\Settings::PREFIX . 'test_roundtrip';
+		delete_user_meta( $user, $key );
+		$data = array( 'name' => 'جایزهٔ "ویژه" a/b \\ c', 'n' => 1 );
+		$out  = array();
+		foreach ( array( 'insert', 'update' ) as $step ) {
+			\Vafa\ApiClient::keep( $user, $key, $data );
+			$out[ $step . '_loaded' ] = \Vafa\ApiClient::copy( $user, $key ) === $data;
+			wp_cache_delete( $user, 'user_meta' );
+			$out[ $step . '_stored' ] = \Vafa\ApiClient::copy( $user, $key ) === $data;
+			$data['n'] = 2;
+		}
+		$out['rows'] = count( get_user_meta( $user, $key ) );
+		delete_user_meta( $user, $key );
+		echo json_encode( $out ), "\n";
+		break;
 	case 'admin-cookies':
 		// Real login cookies for the admin, as wp-login.php would set them.
 		$exp    = time() + HOUR_IN_SECONDS;
