@@ -217,7 +217,7 @@ check "hostile cursors do not mark the service down" test "$(sql "SELECT COUNT(*
 check "a shopper's cached figures are stored as JSON" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE user_id=$shopper AND meta_key LIKE 'vafa\\_%' AND meta_value LIKE '{%\"_vafa_fresh\":%'")" -ge 1
 wpcli copy-roundtrip "$shopper" > "$tmp/roundtrip.json"
 check "a cached copy reads back exactly after its insert and its update (Persian, quotes, slashes, backslashes), one row" \
-  test "$(j "$tmp/roundtrip.json" 'all(d[k] for k in ("insert_loaded","insert_stored","update_loaded","update_stored")) and d["rows"] == 1')" = True
+  test "$(j "$tmp/roundtrip.json" 'd["insert_loaded"] and d["insert_stored"] and d["update_loaded"] and d["update_stored"] and d["rows"] == 1')" = True
 check "cursor pages store no last-known figures" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_usermeta WHERE meta_key LIKE 'vafa\\_%'")" = "$meta_before"
 # Page caches: a cache that stores every page, honouring DONOTCACHEPAGE and
 # no-cache headers as WordPress page caches do, never shows one shopper's figures to another.
