@@ -453,24 +453,26 @@ func run(c config) error {
 				}
 				d := ds[k]
 				body := d.body()
-				// A delivery that fails (a replica down) is retried on another
-				// replica, as a load balancer would; WooCommerce itself does not
-				// retry, so only a 2xx counts as delivered.
-				for attempt := 0; attempt < 20; attempt++ {
+				// A delivery that fails (a replica down, or every node pausing
+				// writes while the cluster changes membership) is retried on
+				// another replica, as a load balancer would, for up to a minute
+				// with a growing pause; WooCommerce itself does not retry, so
+				// only a 2xx counts as delivered. Twenty quick attempts were not
+				// enough: they could all fall inside one membership change.
+				pause := 20 * time.Millisecond
+				for until := time.Now().Add(time.Minute); time.Now().Before(until); {
 					i := rand.IntN(len(replicas))
 					if up, _ := alive.Load(i); up != true {
 						continue
 					}
 					sent.Add(1)
-					ok, err := deliver(ctx, client, replicas[i].addr, store, body)
-					if ok {
+					if ok, _ := deliver(ctx, client, replicas[i].addr, store, body); ok {
 						accepted.Add(1)
 						break
 					}
 					refused.Add(1)
-					if err != nil {
-						time.Sleep(50 * time.Millisecond)
-					}
+					time.Sleep(pause)
+					pause = min(2*pause, time.Second)
 				}
 			}
 		}()
