@@ -171,8 +171,17 @@ check "the service holds 145 points for the shopper" grep -q '"available":145' "
 view() { # locale [extra query]
   curl -s -w '\n%{time_total}' "$VAFA_WP_URL/?page_id=$page&vafa_test_login=$secret&vafa_test_user=$shopper&vafa_test_locale=$1"
 }
+http_log=$site/wp-content/vafa-test-http.log # mu-test-login.php: one line per HTTP call a page view makes
+summary_calls() { grep -c "^$1|[^|]*|http://[^|]*/v1/me?include=" "$http_log" 2>/dev/null || true; } # transport (a pattern)
+: > "$http_log"
 view en_US > "$tmp/page-en.html"
 check "the page shows the exact balance (145)" grep -q 'data-points="145">145<' "$tmp/page-en.html"
+check "a cold view asks for the summary once, started before the page renders (the plugin's early call)" \
+  sh -c "test \"\$(grep -c . '$http_log')\" = 1 && grep -q '^Vafa.PendingCall|200|' '$http_log'"
+: > "$http_log"
+view en_US > "$tmp/page-en2.html"
+check "a warm view does not ask for the summary and shows the same figures" sh -c "test \"$(summary_calls '.*')\" = 0 && grep -q 'data-points=\"145\">145<' '$tmp/page-en2.html'"
+sed 's/^/       other HTTP calls of that view: /' "$http_log" # (none expected; shown to tell what they were)
 check "the page lists both orders in the activity" grep -q 'Points for order #2' "$tmp/page-en.html"
 check "logged-out visitors are asked to log in" sh -c "curl -s '$VAFA_WP_URL/?page_id=$page' | grep -q 'Log in to see your points'"
 
@@ -342,9 +351,11 @@ while time.time() < end:
 ' "$svc_port" & pids+=($!)
 sleep 0.3
 wpcli forget-cache "$shopper" >/dev/null
+: > "$http_log"
 view en_US > "$tmp/page-down.html"
 t=$(tail -1 "$tmp/page-down.html")
 check "service hanging: page shows the last figures marked with their time" grep -q 'figures as of' "$tmp/page-down.html"
+check "service hanging: the early call gave up once, at its timeout" sh -c "test \"\$(grep -c . '$http_log')\" = 1 && grep -q '^Vafa.PendingCall|error|' '$http_log'"
 check "service hanging: page rendered within the 1.5 s timeout (+1 s) [${t}s]" python3 -c "import sys; sys.exit(0 if float('$t') < 2.5 else 1)"
 check "the outage is remembered for the next page views" test "$(sql "SELECT COUNT(*) FROM $wpdb.wp_options WHERE option_name='vafa_down_until' AND option_value > UNIX_TIMESTAMP()")" = 1
 wpcli forget-cache "$shopper" all >/dev/null
@@ -414,7 +425,9 @@ import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]==
   order=$(wpcli wc-order "$shopper" "$product" processing completed | python3 -c 'import json,sys; print(json.load(sys.stdin)["order"])')
   check "an order completed through WooCommerce earns its points (145 + 45)" wait_points 190
   # No forget-cache: the order's status changes made the cached figures settle.
+  : > "$http_log"
   curl -s "$VAFA_WP_URL/?page_id=$myaccount&rewards&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/myaccount.html"
+  check "My Account > Rewards, figures settling: one summary call, the early one" test "$(summary_calls '.*')/$(summary_calls 'Vafa.PendingCall')" = 1/1
   cp "$tmp/myaccount.html" plugin-php/tests/artifacts/my-account.html
   check "My Account > Rewards shows them at once: the order's change dropped the cached 145" grep -q 'data-points="190"' "$tmp/myaccount.html"
   chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
@@ -438,7 +451,9 @@ import json,sys; h=json.load(open(sys.argv[1])); sys.exit(0 if all(x["status"]==
   cart_token=$(grep -i '^cart-token:' "$tmp/store-api.headers" | tr -d '\r' | awk '{print $2}')
   store_api POST /wc/store/v1/cart/add-item "{\"id\":$product,\"quantity\":1}" > "$tmp/add-item.json"
   cart_page=$(j "$tmp/wc.json" 'd["cart"]')
+  wpcli forget-cache "$shopper" >/dev/null; : > "$http_log"
   curl -s -b "$tmp/cookies" "$VAFA_WP_URL/?page_id=$cart_page&vafa_test_login=$secret&vafa_test_user=$shopper" > "$tmp/cart.html"
+  check "the cart page with something in it: one summary call, the early one" test "$(summary_calls '.*')/$(summary_calls 'Vafa.PendingCall')" = 1/1
   cp "$tmp/cart.html" plugin-php/tests/artifacts/cart.html
   if grep -q 'wp-block-woocommerce-cart' "$tmp/cart.html"; then
     block_cart=1 # the line comes from the block script: checked in the browser below

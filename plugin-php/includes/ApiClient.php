@@ -34,6 +34,13 @@ class ApiClient {
 	private static $answers = array();
 
 	/**
+	 * Calls started early in this request (prefetch), by cache key.
+	 *
+	 * @var array<string,PendingCall>
+	 */
+	private static $pending = array();
+
+	/**
 	 * Base URL of the service.
 	 *
 	 * @var string
@@ -112,6 +119,17 @@ class ApiClient {
 			$args['body']                    = wp_json_encode( $body );
 		}
 		$res = $this->safe ? wp_safe_remote_request( $this->base . $path, $args ) : wp_remote_request( $this->base . $path, $args );
+		return self::answer( $res );
+	}
+
+	/**
+	 * The decoded JSON body of a response.
+	 *
+	 * @param array<string,mixed>|\WP_Error $res What wp_remote_request (or a PendingCall) returned.
+	 * @return array<string,mixed>
+	 * @throws ApiException When the service did not answer or answered an error.
+	 */
+	private static function answer( $res ): array {
 		if ( is_wp_error( $res ) ) {
 			throw new ApiException( __( 'The rewards service could not be reached.', 'vafa' ), 'unreachable', 0 );
 		}
@@ -217,7 +235,7 @@ class ApiClient {
 		$last       = $first_page ? self::copy( $user_id, $key ) : null;
 		$now        = time();
 		$settling   = is_array( $last ) && (int) ( $last['_vafa_settle'] ?? 0 ) > $now;
-		if ( ! $settling && is_array( $last ) && (int) ( $last['_vafa_fresh'] ?? 0 ) > $now ) {
+		if ( self::fresh( $last, $now ) ) {
 			self::$answers[ $key ] = $last;
 			return $last;
 		}
@@ -225,7 +243,9 @@ class ApiClient {
 		// widgets waits for the timeout once, not once per widget.
 		if ( ! self::down() ) {
 			try {
-				$data                = $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
+				$early = self::$pending[ $key ] ?? null;
+				unset( self::$pending[ $key ] );
+				$data                = $early ? self::answer( $early->finish() ) : $this->as_user( 'GET', $path, (string) $user_id, 'shopper' );
 				$data['_vafa_at']    = $now;
 				$data['_vafa_fresh'] = $now + self::CACHE_TTL;
 				if ( $settling ) {
@@ -248,6 +268,48 @@ class ApiClient {
 		$last['stale_since']   = (int) ( $last['_vafa_at'] ?? 0 );
 		self::$answers[ $key ] = $last;
 		return $last;
+	}
+
+	/**
+	 * Starts the call cached_get() will make for this user and path, so the
+	 * service answers while WordPress builds the rest of the page. Does
+	 * nothing when the page will not need to ask: the stored copy is fresh,
+	 * the service was just seen down, or the path is not one that is kept.
+	 * A call that cannot be made this way (see PendingCall) is made by
+	 * cached_get() as usual.
+	 *
+	 * @param int    $user_id WordPress user id.
+	 * @param string $path    Path to GET.
+	 */
+	public function prefetch( int $user_id, string $path ): void {
+		$key = self::cache_key( $user_id, $path );
+		// A client another plugin or a test put in place answers its own way.
+		if ( $this->safe || self::class !== get_class( $this ) || isset( self::$answers[ $key ] ) || isset( self::$pending[ $key ] )
+			|| false !== strpos( $path, 'cursor=' ) || self::down() || self::fresh( self::copy( $user_id, $key ), time() ) ) {
+			return;
+		}
+		$call = PendingCall::start(
+			$this->base . $path,
+			array(
+				'Accept'        => 'application/json',
+				'Authorization' => 'Bearer ' . self::token( (string) $user_id, 'shopper' ),
+			),
+			$this->timeout
+		);
+		if ( null !== $call ) {
+			self::$pending[ $key ] = $call;
+		}
+	}
+
+	/**
+	 * Whether a stored copy can be shown without asking: within its minute
+	 * and not settling (a change at the store the service hears of shortly).
+	 *
+	 * @param mixed $last The stored copy.
+	 * @param int   $now  Current time.
+	 */
+	private static function fresh( $last, int $now ): bool {
+		return is_array( $last ) && (int) ( $last['_vafa_settle'] ?? 0 ) <= $now && (int) ( $last['_vafa_fresh'] ?? 0 ) > $now;
 	}
 
 	/**
@@ -359,6 +421,11 @@ class ApiClient {
 	public static function forget_cached( int $user_id, string $path, int $settle = 0 ): void {
 		$key = self::cache_key( $user_id, $path );
 		unset( self::$answers[ $key ] );
+		if ( isset( self::$pending[ $key ] ) ) {
+			// Asked before the change: its answer may not show it.
+			self::$pending[ $key ]->abandon();
+			unset( self::$pending[ $key ] );
+		}
 		$last = self::copy( $user_id, $key );
 		if ( null === $last ) {
 			return;

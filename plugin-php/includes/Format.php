@@ -116,7 +116,26 @@ final class Format {
 	 * @param bool   $with_time Whether to add the time of day.
 	 */
 	public static function date( int $timestamp, string $locale, bool $with_time = false ): string {
+		return self::dates( array( $timestamp ), $locale, $with_time )[0];
+	}
+
+	/**
+	 * Several dates as date() writes each, for a list: the site's zone,
+	 * format and the formatter are looked up once for all of them (ten
+	 * activity rows each reading the options and building the zone cost
+	 * about half a millisecond of a page view).
+	 *
+	 * @param int[]  $timestamps Unix times.
+	 * @param string $locale     WordPress locale.
+	 * @param bool   $with_time  Whether to add the time of day.
+	 * @return string[] In the same order, with the same keys.
+	 */
+	public static function dates( array $timestamps, string $locale, bool $with_time = false ): array {
+		if ( ! $timestamps ) {
+			return array();
+		}
 		$lang = self::lang( $locale );
+		$tz   = wp_timezone();
 		if ( in_array( $lang, array( 'fa', 'ar' ), true ) && class_exists( '\IntlDateFormatter' ) ) {
 			/**
 			 * The ICU locale for dates; Persian stores get the Jalali calendar by
@@ -126,10 +145,9 @@ final class Format {
 			 * @param string $locale WordPress locale.
 			 */
 			$icu  = (string) apply_filters( 'vafa_date_icu_locale', 'fa' === $lang ? 'fa_IR@calendar=persian' : 'ar', $locale );
-			$tz   = function_exists( 'wp_timezone' ) ? wp_timezone() : null;
-			$memo = $icu . '|' . ( $with_time ? 't' : 'd' ) . '|' . ( $tz ? $tz->getName() : '' );
+			$memo = $icu . '|' . ( $with_time ? 't' : 'd' ) . '|' . $tz->getName();
 			// Making a formatter loads ICU's calendar and locale data (about
-			// 0.1 ms); an activity table formats ten dates with one.
+			// 0.1 ms): one per request serves every list and box.
 			if ( ! isset( self::$formatters[ $memo ] ) ) {
 				self::$formatters[ $memo ] = new \IntlDateFormatter(
 					$icu,
@@ -139,13 +157,25 @@ final class Format {
 					false !== strpos( $icu, 'calendar=' ) ? \IntlDateFormatter::TRADITIONAL : \IntlDateFormatter::GREGORIAN
 				);
 			}
-			$text = self::$formatters[ $memo ]->format( $timestamp );
-			if ( is_string( $text ) && '' !== $text ) {
-				return $text;
+			$out = array();
+			foreach ( $timestamps as $k => $timestamp ) {
+				$text = self::$formatters[ $memo ]->format( (int) $timestamp );
+				if ( ! is_string( $text ) || '' === $text ) {
+					$out = null; // ICU refused: the site's format for all, as without intl.
+					break;
+				}
+				$out[ $k ] = $text;
+			}
+			if ( null !== $out ) {
+				return $out;
 			}
 		}
 		$format = (string) get_option( 'date_format', 'Y-m-d' ) . ( $with_time ? ' ' . (string) get_option( 'time_format', 'H:i' ) : '' );
-		return self::digits( wp_date( $format, $timestamp ), $locale );
+		$out    = array();
+		foreach ( $timestamps as $k => $timestamp ) {
+			$out[ $k ] = self::digits( wp_date( $format, (int) $timestamp, $tz ), $locale );
+		}
+		return $out;
 	}
 
 	/**

@@ -40,6 +40,7 @@ final class Plugin {
 		Referrals\Share::register();
 		Referrals\Landing::register();
 		Storefront\NoCache::register();
+		Storefront\Prefetch::register();
 		Privacy\DataTools::register();
 		Schedules::register();
 		Admin\Status::register();

@@ -29,12 +29,7 @@ final class NoCache {
 		if ( ! is_user_logged_in() ) {
 			return;
 		}
-		$post     = get_post();
-		$personal = ( function_exists( 'is_account_page' ) && is_account_page() )
-			|| ( function_exists( 'is_cart' ) && is_cart() )
-			|| ( function_exists( 'is_checkout' ) && is_checkout() )
-			|| ( $post && ( has_shortcode( (string) $post->post_content, 'vafa_points' ) || has_shortcode( (string) $post->post_content, 'vafa_activity' ) ) );
-		if ( $personal ) {
+		if ( '' !== Page::kind() ) {
 			self::mark();
 		}
 	}

@@ -84,21 +84,27 @@ final class View {
 		if ( null === $page ) {
 			return Templates::render( 'storefront/unavailable.php' );
 		}
-		$rows = array();
+		$rows   = array();
+		$locale = determine_locale();
 		foreach ( is_array( $page['items'] ?? null ) ? $page['items'] : array() as $it ) {
 			$when   = strtotime( (string) ( $it['created_at'] ?? '' ) );
 			$rows[] = array(
 				'when'  => $when ? $when : 0,
-				'text'  => self::describe( $it ),
+				'text'  => self::describe( $it, $locale ),
 				'delta' => (int) ( $it['available_delta'] ?? 0 ) + (int) ( $it['pending_delta'] ?? 0 ),
 			);
+		}
+		// Every row's date at once: the zone and format are read once.
+		$dates = Format::dates( array_filter( array_column( $rows, 'when' ) ), $locale );
+		foreach ( $rows as $i => $row ) {
+			$rows[ $i ]['date'] = $dates[ $i ] ?? '';
 		}
 		return Templates::render(
 			'storefront/activity.php',
 			array(
 				'rows'     => $rows,
 				'next_url' => ! empty( $page['next_cursor'] ) ? add_query_arg( 'vafa_cursor', (string) $page['next_cursor'] ) : '',
-				'locale'   => determine_locale(),
+				'locale'   => $locale,
 			)
 		);
 	}
@@ -139,10 +145,12 @@ final class View {
 	/**
 	 * A human description of one transaction.
 	 *
-	 * @param array<string,mixed> $it Activity item.
+	 * @param array<string,mixed> $it     Activity item.
+	 * @param string              $locale The reader's locale ('' for determine_locale(); a list passes it once for all its rows).
 	 */
-	public static function describe( array $it ): string {
-		$order = isset( $it['order_id'] ) ? Format::digits( (string) $it['order_id'], determine_locale() ) : '';
+	public static function describe( array $it, string $locale = '' ): string {
+		$locale = '' !== $locale ? $locale : determine_locale();
+		$order  = isset( $it['order_id'] ) ? Format::digits( (string) $it['order_id'], $locale ) : '';
 		$bonus = \Vafa\Bonuses\Kinds::label( (string) ( $it['kind'] ?? '' ), (string) ( $it['reason'] ?? $it['message'] ?? '' ) );
 		if ( '' !== $bonus ) {
 			return $bonus;
@@ -184,7 +192,7 @@ final class View {
 			case 'points_expire':
 				return __( 'Points expired', 'vafa' );
 			case 'tier_change':
-				$tier = \Vafa\Tiers\Status::name( (array) ( $it['tier_names'] ?? array() ), determine_locale() );
+				$tier = \Vafa\Tiers\Status::name( (array) ( $it['tier_names'] ?? array() ), $locale );
 				/* translators: %s: tier name, e.g. Gold */
 				return '' !== $tier ? sprintf( __( 'Your status is now %s', 'vafa' ), $tier ) : __( 'Your status ended', 'vafa' );
 		}

@@ -6,9 +6,9 @@
  *
  * @package Vafa
  *
- * @var array<int,array{when:int,text:string,delta:int}> $rows        Transactions, newest first.
- * @var string                                           $next_url    Link to older activity ('' on the last page).
- * @var string                                           $locale      The shopper's locale.
+ * @var array<int,array{when:int,date:string,text:string,delta:int}> $rows     Transactions, newest first ('date' is 'when' written for $locale).
+ * @var string                                                       $next_url Link to older activity ('' on the last page).
+ * @var string                                                       $locale   The shopper's locale.
  */
 
 use Vafa\Format;
@@ -20,7 +20,7 @@ defined( 'ABSPATH' ) || exit;
 <?php else : ?>
 <table class="vafa vafa-activity shop_table"><thead><tr><th><?php esc_html_e( 'Date', 'vafa' ); ?></th><th><?php esc_html_e( 'Activity', 'vafa' ); ?></th><th><?php esc_html_e( 'Points', 'vafa' ); ?></th></tr></thead><tbody>
 	<?php foreach ( $rows as $row ) : ?>
-<tr><td><?php echo esc_html( $row['when'] ? Format::date( (int) $row['when'], $locale ) : '' ); ?></td><td><?php echo esc_html( $row['text'] ); ?></td><td class="vafa-delta"><?php echo esc_html( 0 === $row['delta'] ? '—' : ( $row['delta'] > 0 ? '+' : '' ) . Format::points( $row['delta'], $locale ) ); ?></td></tr>
+<tr><td><?php echo esc_html( $row['date'] ?? ( $row['when'] ? Format::date( (int) $row['when'], $locale ) : '' ) ); ?></td><td><?php echo esc_html( $row['text'] ); ?></td><td class="vafa-delta"><?php echo esc_html( 0 === $row['delta'] ? '—' : ( $row['delta'] > 0 ? '+' : '' ) . Format::points( $row['delta'], $locale ) ); ?></td></tr>
 	<?php endforeach; ?>
 </tbody></table>
 	<?php if ( '' !== $next_url ) : ?>

@@ -48,3 +48,15 @@ add_action(
 );
 // The test machine has no mail server; WooCommerce's order e-mails go nowhere.
 add_filter( 'pre_wp_mail', '__return_false' );
+// Every HTTP call a page view makes, one line each, for the test to count
+// the service calls a page makes and see which way they went (WordPress's
+// HTTP API, or the plugin's early call): "<transport>|<status or error>|<url>".
+add_action(
+	'http_api_debug',
+	static function ( $response, $context, $class, $args, $url ) {
+		$status = is_wp_error( $response ) ? 'error' : (string) wp_remote_retrieve_response_code( $response );
+		file_put_contents( WP_CONTENT_DIR . '/vafa-test-http.log', $class . '|' . $status . '|' . $url . "\n", FILE_APPEND );
+	},
+	10,
+	5
+);

@@ -61,6 +61,23 @@ final class FormatTest extends TestCase {
 		);
 	}
 
+	/** A list's dates, written at once, are what date() writes for each, under the same keys. */
+	public function test_dates_match_date(): void {
+		vafa_test_reset();
+		update_option( 'timezone_string', 'Asia/Tehran' );
+		update_option( 'date_format', 'F j, Y' );
+		$stamps = array( 3 => 1797984000, 7 => 1797984000 + 86400 * 40, 9 => 1700000000 );
+		foreach ( array( 'fa_IR', 'ar', 'en_US' ) as $locale ) {
+			$want = array();
+			foreach ( $stamps as $k => $ts ) {
+				$want[ $k ] = Format::date( $ts, $locale );
+			}
+			$this->assertSame( $want, Format::dates( $stamps, $locale ), $locale );
+		}
+		$this->assertSame( array( 'December 23, 2026', 'February 1, 2027' ), Format::dates( array( 1797984000, 1797984000 + 86400 * 40 ), 'en_US' ) );
+		$this->assertSame( array(), Format::dates( array(), 'fa_IR' ) );
+	}
+
 	/** @dataProvider date_cases */
 	public function test_date( int $ts, string $locale, bool $with_time, string $want ): void {
 		vafa_test_reset();
