@@ -285,7 +285,12 @@ class ApiClient {
 		$key = self::cache_key( $user_id, $path );
 		// A client another plugin or a test put in place answers its own way.
 		if ( $this->safe || self::class !== get_class( $this ) || isset( self::$answers[ $key ] ) || isset( self::$pending[ $key ] )
-			|| false !== strpos( $path, 'cursor=' ) || self::down() || self::fresh( self::copy( $user_id, $key ), time() ) ) {
+			|| false !== strpos( $path, 'cursor=' ) || self::down() ) {
+			return;
+		}
+		$last = self::copy( $user_id, $key );
+		if ( self::fresh( $last, time() ) ) {
+			self::$answers[ $key ] = $last; // the boxes read it from here, decoded once.
 			return;
 		}
 		$call = PendingCall::start(

@@ -88,6 +88,11 @@ final class Landing {
 	 * The landing script, on front-end pages.
 	 */
 	public static function script(): void {
+		// A logged-in shopper's pages are never served from a page cache, so
+		// PHP sees the link: without a code there is nothing for the script.
+		if ( is_user_logged_in() && ! isset( $_GET['ref'] ) ) { // phpcs:ignore WordPress.Security.NonceVerification.Recommended -- only whether a link carries a code.
+			return;
+		}
 		$asset = VAFA_DIR . '/assets/build/referral-landing.asset.php';
 		$meta  = is_readable( $asset ) ? require $asset : array(
 			'dependencies' => array(),

@@ -42,6 +42,18 @@ final class Page {
 	 * Works the kind out.
 	 */
 	private static function find(): string {
+		// The shortcodes first: a cheap look at the posts shown, and a
+		// shortcode page is then known without WooCommerce's page checks.
+		global $wp_query;
+		foreach ( $wp_query instanceof \WP_Query ? $wp_query->posts : array() as $post ) {
+			// A blog page can show whole posts: every post shown counts.
+			// One pattern, not has_shortcode(): that builds a pattern of every
+			// registered shortcode (WooCommerce has many) for each call.
+			if ( $post instanceof \WP_Post && false !== strpos( $post->post_content, '[vafa_' )
+				&& preg_match( '/\[vafa_(?:points|activity)[\s\]\/]/', $post->post_content ) ) {
+				return self::SHORTCODES;
+			}
+		}
 		if ( function_exists( 'is_account_page' ) ) {
 			if ( is_account_page() ) {
 				return self::ACCOUNT;
@@ -51,13 +63,6 @@ final class Page {
 			}
 			if ( is_checkout() ) {
 				return self::CHECKOUT;
-			}
-		}
-		// Every post the page lists: a blog page can show whole posts.
-		global $wp_query;
-		foreach ( $wp_query instanceof \WP_Query ? $wp_query->posts : array() as $post ) {
-			if ( $post instanceof \WP_Post && ( has_shortcode( $post->post_content, 'vafa_points' ) || has_shortcode( $post->post_content, 'vafa_activity' ) ) ) {
-				return self::SHORTCODES;
 			}
 		}
 		return '';

@@ -70,7 +70,6 @@ final class View {
 		if ( ! self::valid_cursor( $cursor ) ) {
 			$cursor = '';
 		}
-		$client = self::client();
 		if ( '' === $cursor ) {
 			// The first page comes with the summary the balance box reads.
 			$me   = self::summary( $user_id );
@@ -79,7 +78,8 @@ final class View {
 				$page['stale_since'] = $me['stale_since'];
 			}
 		} else {
-			$page = $client ? $client->cached_get( $user_id, '/v1/me/activity?limit=10&cursor=' . rawurlencode( $cursor ) ) : null;
+			$client = self::client();
+			$page   = $client ? $client->cached_get( $user_id, '/v1/me/activity?limit=10&cursor=' . rawurlencode( $cursor ) ) : null;
 		}
 		if ( null === $page ) {
 			return Templates::render( 'storefront/unavailable.php' );
