@@ -174,10 +174,11 @@ view() { # locale [extra query]
 http_log=$site/wp-content/vafa-test-http.log # mu-test-login.php: one line per HTTP call a page view makes
 summary_calls() { grep -c "^$1|[^|]*|http://[^|]*/v1/me?include=" "$http_log" 2>/dev/null || true; } # transport (a pattern)
 # The service tells the plugin of the shopper's new points with signed events
-# a moment after the webhooks; each one drops the shopper's copy (the next view
-# asks again, as it should). Let them arrive before timing cold and warm views.
+# (points.earned, one per order) a moment after the webhooks; each one drops
+# the shopper's copy (the next view asks again, as it should). Let both arrive
+# before the cold and warm views.
 events() { sql "SELECT COUNT(*) FROM $wpdb.wp_vafa_events" 2>/dev/null || echo 0; }
-for _ in $(seq 1 10); do n0=$(events); sleep 1; [ "$(events)" = "$n0" ] && break; done
+for _ in $(seq 1 40); do [ "$(events)" -ge 2 ] && break; sleep 0.5; done
 : > "$http_log"; ev_before=$(events)
 view en_US > "$tmp/page-en.html"
 check "the page shows the exact balance (145)" grep -q 'data-points="145">145<' "$tmp/page-en.html"

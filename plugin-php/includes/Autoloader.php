@@ -28,9 +28,7 @@ final class Autoloader {
 				if ( is_readable( $file ) ) {
 					require_once $file;
 				}
-			},
-			true,
-			true // first in line: a Vafa class is then not looked up in the loaders before it (WooCommerce's class map), and any other class costs one prefix check.
+			}
 		);
 	}
 }

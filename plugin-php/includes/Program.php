@@ -162,7 +162,7 @@ final class Program {
 		$rules  = array_filter( (array) ( $program['earning_rules'] ?? array() ), static fn( $r ) => ! empty( $r['active'] ) );
 		$promos = array_filter(
 			(array) ( $program['promotions'] ?? array() ),
-			static fn( $p ) => ! empty( $p['active'] ) && strtotime( (string) $p['starts'] ) <= $now && $now < strtotime( (string) $p['ends'] )
+			static fn( $p ) => ! empty( $p['active'] ) && Format::unix( (string) $p['starts'] ) <= $now && $now < Format::unix( (string) $p['ends'] )
 		);
 		$weighted = '0'; // net x multipliers, in 10^-8 of a minor unit
 		$fixed    = 0;

@@ -49,7 +49,7 @@ final class Codes {
 				'value_minor' => (int) $redemption['value_minor'],
 				'percent'     => (int) ( $redemption['percent'] ?? 0 ),
 				'product_id'  => (int) ( $redemption['product_id'] ?? 0 ),
-				'expires'     => (int) strtotime( (string) $redemption['expires_at'] ),
+				'expires'     => \Vafa\Format::unix( (string) $redemption['expires_at'] ),
 				'user_id'     => $user_id,
 				'email'       => $user ? strtolower( $user->user_email ) : '',
 				'exponent'    => $exponent,

@@ -87,7 +87,7 @@ final class View {
 		$rows   = array();
 		$locale = determine_locale();
 		foreach ( is_array( $page['items'] ?? null ) ? $page['items'] : array() as $it ) {
-			$when   = strtotime( (string) ( $it['created_at'] ?? '' ) );
+			$when   = Format::unix( (string) ( $it['created_at'] ?? '' ) );
 			$rows[] = array(
 				'when'  => $when ? $when : 0,
 				'text'  => self::describe( $it, $locale ),

@@ -31,6 +31,6 @@ $vafa_states = array(
 	<?php if ( 'issued' === $vafa_r['state'] ) : ?>
 	<button type="button" class="button vafa-copy" data-code="<?php echo esc_attr( (string) $vafa_r['code'] ); ?>" onclick="navigator.clipboard&&navigator.clipboard.writeText(this.dataset.code)"><?php esc_html_e( 'Copy', 'vafa' ); ?></button>
 	<?php endif; ?>
-</td><td><?php echo esc_html( Format::points( (int) $vafa_r['points'], determine_locale() ) ); ?></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_r['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_r['state'] ] ?? (string) $vafa_r['state'] ); ?></td><td><?php echo esc_html( Format::date( (int) strtotime( (string) $vafa_r['expires_at'] ), determine_locale() ) ); ?></td></tr>
+</td><td><?php echo esc_html( Format::points( (int) $vafa_r['points'], determine_locale() ) ); ?></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_r['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_r['state'] ] ?? (string) $vafa_r['state'] ); ?></td><td><?php echo esc_html( Format::date( Format::unix( (string) $vafa_r['expires_at'] ), determine_locale() ) ); ?></td></tr>
 <?php endforeach; ?>
 </tbody></table>

@@ -47,7 +47,7 @@ $vafa_labels = array(
 	<?php if ( ! empty( $page['friends'] ) ) : ?>
 	<table class="vafa-friends shop_table"><tbody>
 		<?php foreach ( (array) $page['friends'] as $vafa_f ) : ?>
-		<tr><td><bdi><?php echo esc_html( (string) ( $vafa_f['name'] ?? '' ) ); ?></bdi></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_f['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_f['state'] ] ?? (string) $vafa_f['state'] ); ?></td><td><?php echo esc_html( Format::date( (int) strtotime( (string) $vafa_f['created_at'] ), $locale ) ); ?></td></tr>
+		<tr><td><bdi><?php echo esc_html( (string) ( $vafa_f['name'] ?? '' ) ); ?></bdi></td><td class="vafa-state" data-state="<?php echo esc_attr( (string) $vafa_f['state'] ); ?>"><?php echo esc_html( $vafa_states[ $vafa_f['state'] ] ?? (string) $vafa_f['state'] ); ?></td><td><?php echo esc_html( Format::date( Format::unix( (string) $vafa_f['created_at'] ), $locale ) ); ?></td></tr>
 		<?php endforeach; ?>
 	</tbody></table>
 	<?php endif; ?>

@@ -28,7 +28,7 @@ defined( 'ABSPATH' ) || exit;
 <?php endif; ?>
 <?php if ( ! empty( $me['expiring']['points'] ) && ! empty( $me['expiring']['at'] ) ) : ?>
 	<?php /* translators: 1: points, 2: date */ ?>
-<p class="vafa-expiring" data-points="<?php echo esc_attr( (string) (int) $me['expiring']['points'] ); ?>"><?php echo esc_html( sprintf( __( '%1$s points expire on %2$s. Use them before then.', 'vafa' ), Format::points( (int) $me['expiring']['points'], $locale ), Format::date( (int) strtotime( (string) $me['expiring']['at'] ), $locale ) ) ); ?></p>
+<p class="vafa-expiring" data-points="<?php echo esc_attr( (string) (int) $me['expiring']['points'] ); ?>"><?php echo esc_html( sprintf( __( '%1$s points expire on %2$s. Use them before then.', 'vafa' ), Format::points( (int) $me['expiring']['points'], $locale ), Format::date( Format::unix( (string) $me['expiring']['at'] ), $locale ) ) ); ?></p>
 <?php endif; ?>
 <?php /* translators: %s: lifetime points */ ?>
 <p class="vafa-lifetime"><?php echo esc_html( sprintf( __( 'Lifetime points: %s', 'vafa' ), Format::points( (int) ( $me['lifetime'] ?? 0 ), $locale ) ) ); ?></p>

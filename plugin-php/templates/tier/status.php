@@ -39,7 +39,7 @@ defined( 'ABSPATH' ) || exit;
 </ul>
 	<?php if ( ! empty( $tier['downgrade_at'] ) ) : ?>
 		<?php /* translators: 1: tier name, 2: date */ ?>
-<p class="vafa-tier-grace"><?php echo esc_html( sprintf( __( 'You are below the %1$s threshold: the status ends on %2$s unless you qualify again.', 'vafa' ), $name, Format::date( (int) strtotime( (string) $tier['downgrade_at'] ), $locale ) ) ); ?></p>
+<p class="vafa-tier-grace"><?php echo esc_html( sprintf( __( 'You are below the %1$s threshold: the status ends on %2$s unless you qualify again.', 'vafa' ), $name, Format::date( Format::unix( (string) $tier['downgrade_at'] ), $locale ) ) ); ?></p>
 	<?php endif; ?>
 <?php endif; ?>
 <?php if ( $next ) : ?>

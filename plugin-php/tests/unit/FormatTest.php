@@ -61,6 +61,26 @@ final class FormatTest extends TestCase {
 		);
 	}
 
+	/** @return array<string,array{0:string}> */
+	public static function service_times(): array {
+		return array(
+			'utc'                 => array( '2026-11-01T10:00:00Z' ),
+			'utc with a fraction' => array( '2026-11-24T00:11:24.220925Z' ),
+			'positive offset'     => array( '2026-03-20T23:30:00+03:30' ),
+			'negative offset'     => array( '2026-12-31T22:15:07-05:00' ),
+			'leap day'            => array( '2028-02-29T00:00:00Z' ),
+			'not rfc 3339'        => array( '2026-11-01 10:00:00 UTC' ),
+			'empty'               => array( '' ),
+			'garbage'             => array( 'next tuesday-ish?' ),
+		);
+	}
+
+	/** @dataProvider service_times */
+	public function test_unix_reads_what_strtotime_reads( string $time ): void {
+		$want = strtotime( $time );
+		$this->assertSame( false === $want ? 0 : $want, Format::unix( $time ) );
+	}
+
 	/** A list's dates, written at once, are what date() writes for each, under the same keys. */
 	public function test_dates_match_date(): void {
 		vafa_test_reset();
