@@ -347,7 +347,7 @@ final class BonusesAdmin {
 		foreach ( $answers as $a ) {
 			$order    = (int) ( $a['order_id'] ?? 0 );
 			$customer = get_userdata( (int) ( $a['customer_id'] ?? 0 ) );
-			$when     = strtotime( (string) ( $a['answered_at'] ?? '' ) );
+			$when     = Format::unix( (string) ( $a['answered_at'] ?? '' ) );
 			$link     = function_exists( 'wc_get_order' ) && wc_get_order( $order ) ? wc_get_order( $order )->get_edit_order_url() : '';
 			echo '<tr><td>' . ( '' !== $link ? '<a href="' . esc_url( $link ) . '">#' . esc_html( (string) $order ) . '</a>' : '#' . esc_html( (string) $order ) ) . '</td><td>' . esc_html( $customer ? $customer->display_name : (string) ( $a['customer_id'] ?? '' ) ) . '</td><td>' . esc_html( str_repeat( '★', max( 0, min( 5, (int) ( $a['rating'] ?? 0 ) ) ) ) ) . '</td><td>' . esc_html( (string) ( $a['comment'] ?? '' ) ) . '</td><td>' . esc_html( (string) ( $a['answer'] ?? '' ) ) . '</td><td>' . esc_html( $when ? Format::date( $when, $locale, true ) : '' ) . '</td></tr>';
 		}
@@ -401,7 +401,7 @@ final class BonusesAdmin {
 			$type  = (string) ( $r['type'] ?? $r['event_type'] ?? '' );
 			$error = (string) ( $r['last_error'] ?? '' );
 			$code  = (int) ( $r['last_status'] ?? 0 );
-			$next  = strtotime( (string) ( $r['next_attempt_at'] ?? $r['next_attempt'] ?? '' ) );
+			$next  = Format::unix( (string) ( $r['next_attempt_at'] ?? $r['next_attempt'] ?? '' ) );
 			echo '<tr data-delivery="' . esc_attr( (string) $id ) . '"><td><code>' . esc_html( $type ) . '</code> #' . esc_html( (string) ( $r['event_id'] ?? '' ) ) . '</td><td>' . esc_html( (string) ( $r['url'] ?? $r['endpoint_url'] ?? '' ) ) . '</td><td>' . esc_html( (string) (int) ( $r['attempts'] ?? 0 ) ) . '</td><td>' . esc_html( trim( ( $code ? $code . ' ' : '' ) . $error ) ) . '</td><td>' . esc_html( $next && 'pending' === $state ? Format::date( $next, $locale, true ) : '' ) . '</td><td>';
 			if ( 'dead' === $state && $id > 0 ) {
 				self::form( 'event_replay', __( 'Replay', 'vafa' ), '<input type="hidden" name="vafa_delivery" value="' . esc_attr( (string) $id ) . '">', 'button button-small' );

@@ -354,12 +354,12 @@ final class CustomersAdmin {
 		}
 		echo '<ul class="vafa-tier" data-tier="' . esc_attr( $tier ? (string) $tier['id'] : '' ) . '">';
 		if ( $tier ) {
-			$since = strtotime( (string) ( $tier['since'] ?? '' ) );
+			$since = Format::unix( (string) ( $tier['since'] ?? '' ) );
 			/* translators: 1: tier name, 2: a date */
 			echo '<li>' . esc_html( sprintf( __( '%1$s since %2$s', 'vafa' ), Status::name( (array) ( $tier['names'] ?? array() ), $locale ) ?: (string) $tier['name'], $since ? Format::date( $since, $locale ) : '' ) ) . '</li>';
 			/* translators: %s: an earn multiplier such as 1.25 */
 			echo '<li>' . esc_html( sprintf( __( 'Earns %s times the points', 'vafa' ), Format::decimal( (string) ( $tier['multiplier'] ?? '1' ), $locale ) ) ) . '</li>';
-			$down = strtotime( (string) ( $tier['downgrade_at'] ?? '' ) );
+			$down = Format::unix( (string) ( $tier['downgrade_at'] ?? '' ) );
 			if ( $down ) {
 				/* translators: %s: a date */
 				echo '<li>' . esc_html( sprintf( __( 'Moves down on %s unless the figures recover', 'vafa' ), Format::date( $down, $locale ) ) ) . '</li>';
@@ -535,7 +535,7 @@ final class CustomersAdmin {
 		$reasons = ReferralsAdmin::reasons();
 		echo '<table class="widefat striped vafa-referrals" data-count="' . esc_attr( (string) count( $rows ) ) . '"><thead><tr><th scope="col">' . esc_html__( 'Date', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Friend', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Order', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'State', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Reason', 'vafa' ) . '</th></tr></thead><tbody>';
 		foreach ( $rows as $r ) {
-			$when   = strtotime( (string) ( $r['created_at'] ?? '' ) );
+			$when   = Format::unix( (string) ( $r['created_at'] ?? '' ) );
 			$friend = (string) ( $r['friend_id'] ?? '' );
 			echo '<tr data-referral="' . esc_attr( (string) ( $r['id'] ?? '' ) ) . '" data-state="' . esc_attr( (string) ( $r['state'] ?? '' ) ) . '"><td>' . esc_html( $when ? Format::date( $when, $locale ) : '' ) . '</td><td>' . esc_html( (string) ( $r['friend_name'] ?? '' ) );
 			if ( '' !== $friend ) {
@@ -579,7 +579,7 @@ final class CustomersAdmin {
 		echo '<table class="widefat striped vafa-ledger"><thead><tr><th scope="col">' . esc_html__( 'Date', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Activity', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Order', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Available', 'vafa' ) . '</th><th scope="col">' . esc_html__( 'Pending', 'vafa' ) . '</th></tr></thead><tbody>';
 		foreach ( $rows as $it ) {
 			$it   = (array) $it;
-			$when = strtotime( (string) ( $it['created_at'] ?? '' ) );
+			$when = Format::unix( (string) ( $it['created_at'] ?? '' ) );
 			$kind = (string) ( $it['kind'] ?? '' );
 			echo '<tr data-kind="' . esc_attr( $kind ) . '" data-created="' . esc_attr( (string) ( $it['created_at'] ?? '' ) ) . '" data-available="' . esc_attr( (string) (int) ( $it['available_delta'] ?? 0 ) ) . '">';
 			echo '<td class="vafa-date">' . esc_html( $when ? Format::date( $when, $locale, true ) : '' ) . '</td>';

@@ -192,7 +192,7 @@ final class RulesAdmin {
 
 		echo '<h3>' . esc_html__( 'Promotions', 'vafa' ) . '</h3><table class="widefat striped vafa-promotions"><thead><tr><th>' . esc_html__( 'Name', 'vafa' ) . '</th><th>' . esc_html__( 'From', 'vafa' ) . '</th><th>' . esc_html__( 'Until', 'vafa' ) . '</th><th>' . esc_html__( 'Multiplier', 'vafa' ) . '</th><th>' . esc_html__( 'Category', 'vafa' ) . '</th><th>' . esc_html__( 'On', 'vafa' ) . '</th><th></th></tr></thead><tbody>';
 		foreach ( (array) ( $promos['items'] ?? array() ) as $p ) {
-			$when = static fn( $t ) => wp_date( (string) get_option( 'date_format', 'Y-m-d' ) . ' ' . (string) get_option( 'time_format', 'H:i' ), (int) strtotime( (string) $t ) );
+			$when = static fn( $t ) => wp_date( (string) get_option( 'date_format', 'Y-m-d' ) . ' ' . (string) get_option( 'time_format', 'H:i' ), \Vafa\Format::unix( (string) $t ) );
 			echo '<tr data-promotion="' . esc_attr( (string) $p['id'] ) . '"><td>' . esc_html( (string) $p['name'] ) . '</td><td>' . esc_html( $when( $p['starts'] ) ) . '</td><td>' . esc_html( $when( $p['ends'] ) ) . '</td><td>' . esc_html( (string) $p['multiplier'] ) . '×</td><td>'
 				. esc_html( '' === $p['category_id'] ? __( 'Every product', 'vafa' ) : $name( 'category', $p['category_id'] ) ) . '</td><td>' . ( $p['active'] ? esc_html__( 'Yes', 'vafa' ) : esc_html__( 'No', 'vafa' ) ) . '</td><td>';
 			$form( 'promo_toggle', $p['active'] ? __( 'Stop', 'vafa' ) : __( 'Turn on', 'vafa' ), '<input type="hidden" name="vafa_promo_id" value="' . esc_attr( (string) $p['id'] ) . '"><input type="hidden" name="vafa_active" value="' . ( $p['active'] ? '' : '1' ) . '">', 'button button-small' );

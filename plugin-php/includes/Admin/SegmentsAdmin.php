@@ -452,7 +452,7 @@ final class SegmentsAdmin {
 		);
 		/* translators: %s: number of points */
 		$gift    = ! empty( $c['points'] ) ? sprintf( __( '%s points', 'vafa' ), Format::points( (int) $c['points'], $locale ) ) : __( 'A reward', 'vafa' );
-		$created = strtotime( (string) ( $c['created_at'] ?? '' ) );
+		$created = Format::unix( (string) ( $c['created_at'] ?? '' ) );
 		echo '<div class="vafa-campaign' . ( $fresh ? ' notice notice-info inline' : '' ) . '" data-campaign="' . esc_attr( (string) ( $c['id'] ?? '' ) ) . '" data-state="' . esc_attr( $state ) . '" data-granted="' . esc_attr( (string) $granted ) . '" data-total="' . esc_attr( (string) $total ) . '">';
 		echo '<p><strong><bdi>' . esc_html( (string) ( $c['name'] ?? '' ) ) . '</bdi></strong> <code>' . esc_html( (string) ( $c['key'] ?? '' ) ) . '</code> &middot; ' . esc_html( $gift ) . ( $created ? ' &middot; <span class="vafa-date">' . esc_html( Format::date( $created, $locale, true ) ) . '</span>' : '' ) . '</p>';
 		/* translators: 1: customers granted, 2: customers chosen, 3: the campaign's state */

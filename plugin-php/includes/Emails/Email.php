@@ -246,7 +246,7 @@ abstract class Email extends \WC_Email {
 	 * @param mixed $when Date string.
 	 */
 	public function date( $when ): string {
-		$t = is_string( $when ) ? strtotime( $when ) : false;
+		$t = is_string( $when ) ? Format::unix( $when ) : 0;
 		return $t ? Format::date( $t, $this->locale ) : '';
 	}
 

@@ -51,9 +51,9 @@ defined( 'ABSPATH' ) || exit;
 	if ( ! empty( $next['by'] ) ) {
 		$text = 'spend' === $next['threshold_kind']
 			/* translators: 1: money amount, 2: tier name, 3: date */
-			? sprintf( __( 'Spend %1$s more by %3$s to reach %2$s.', 'vafa' ), $missing, $next_name, Format::date( (int) strtotime( (string) $next['by'] ), $locale ) )
+			? sprintf( __( 'Spend %1$s more by %3$s to reach %2$s.', 'vafa' ), $missing, $next_name, Format::date( Format::unix( (string) $next['by'] ), $locale ) )
 			/* translators: 1: points, 2: tier name, 3: date */
-			: sprintf( __( 'Earn %1$s more points by %3$s to reach %2$s.', 'vafa' ), $missing, $next_name, Format::date( (int) strtotime( (string) $next['by'] ), $locale ) );
+			: sprintf( __( 'Earn %1$s more points by %3$s to reach %2$s.', 'vafa' ), $missing, $next_name, Format::date( Format::unix( (string) $next['by'] ), $locale ) );
 	} else {
 		$text = 'spend' === $next['threshold_kind']
 			/* translators: 1: money amount, 2: tier name */
